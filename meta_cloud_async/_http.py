@@ -1,0 +1,90 @@
+"""Our own request and response value types.
+
+Transports translate to and from these, so no aiohttp or httpx type ever
+reaches the client, the middleware or the resources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = ["Headers", "Request", "RequestMeta", "Response"]
+
+Headers = Mapping[str, str]
+
+_REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+
+def _lower_keys(headers: Mapping[str, str] | None) -> dict[str, str]:
+    if not headers:
+        return {}
+    return {k.lower(): v for k, v in headers.items()}
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RequestMeta:
+    """What the middleware needs to know about a call, decided by its request object.
+
+    ``idempotent`` says a repeat cannot duplicate an effect, so the call may be
+    retried even when the first attempt may have reached the server.
+    ``rate_limit_keys`` name the token buckets one attempt draws from.
+    """
+
+    operation: str = ""
+    idempotent: bool = False
+    rate_limit_keys: tuple[str, ...] = ()
+
+
+_DEFAULT_META = RequestMeta()
+
+
+def _redacted_headers(headers: Mapping[str, str]) -> str:
+    shown = {k: ("<redacted>" if k in _REDACTED_HEADERS else v) for k, v in headers.items()}
+    return repr(shown)
+
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
+class Request:
+    """One HTTP request, fully built: absolute URL, headers and body bytes.
+
+    Header names are stored lower-cased. The repr never shows the body (it may
+    hold a PIN) nor the Authorization header.
+    """
+
+    method: str
+    url: str
+    headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
+    content: bytes = b""
+    timeout: float | None = None
+    meta: RequestMeta = _DEFAULT_META
+
+    def __repr__(self) -> str:
+        return (
+            f"Request(method={self.method!r}, url={self.url!r}, "
+            f"headers={_redacted_headers(self.headers)}, content=<{len(self.content)} bytes>)"
+        )
+
+
+@attrs.frozen(kw_only=True, slots=True, repr=False)
+class Response:
+    """One HTTP response as the client sees it; header names are lower-cased."""
+
+    status_code: int
+    headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
+    content: bytes = b""
+    request: Request | None = attrs.field(default=None, eq=False)
+
+    @property
+    def is_success(self) -> bool:
+        return 200 <= self.status_code < 300
+
+    def json(self) -> Any:
+        """Decode the body as JSON (raises ``ValueError`` when it is not JSON)."""
+        return json.loads(self.content)
+
+    def __repr__(self) -> str:
+        return f"Response(status_code={self.status_code}, content=<{len(self.content)} bytes>)"

@@ -1,0 +1,306 @@
+"""The error tree, and the one function that maps a Graph response to it.
+
+::
+
+    MetaCloudError                      every error this SDK raises on purpose
+    ├── APIConnectionError              the network failed; ``request_sent`` says if it may have arrived
+    │   ├── ConnectError                no connection: the request surely never reached Meta
+    │   └── APITimeoutError             no answer in time: it may or may not have been applied
+    ├── UnexpectedResponseError         a success status whose body is not what the endpoint returns
+    └── GraphAPIError                   Meta answered with an error envelope (or an unparseable failure)
+        ├── AuthenticationError         0, 190: token expired, revoked or wrong
+        ├── PermissionDeniedError       3, 10, 200-299: the token lacks a permission
+        ├── InvalidParameterError       100, 33: a parameter Meta rejected
+        ├── RateLimitError              4, 17, 341, 80007, 130429, 131056: throttled, back off
+        │   └── RegistrationLimitError  133016: register/deregister budget (10 per 72 h) spent
+        ├── PinMismatchError            133005: the PIN sent is not the number's 2SV PIN
+        ├── PinGuessLimitError          133008, 133009: too many or too fast PIN guesses
+        ├── NotRegisteredError          133010: the number is not registered
+        └── ServerError                 1, 2, 131000, 131016, 131057, 133004, and any 5xx without a code
+
+Programming errors (a malformed PIN, a missing id) are ``ValueError`` or
+``TypeError`` raised before any I/O; they are not part of this tree.
+
+Errors are classified by ``code``, never by HTTP status alone: Meta sends
+throttles as 400 and as 429. No message built here contains the request body
+or the access token.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ._http import Response
+
+__all__ = [
+    "APIConnectionError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "ConnectError",
+    "GraphAPIError",
+    "InvalidParameterError",
+    "MetaCloudError",
+    "NotRegisteredError",
+    "PermissionDeniedError",
+    "PinGuessLimitError",
+    "PinMismatchError",
+    "RateLimitError",
+    "RegistrationLimitError",
+    "ServerError",
+    "UnexpectedResponseError",
+    "error_from_response",
+    "is_transient_code",
+]
+
+
+class MetaCloudError(Exception):
+    """Base of every error the SDK raises on purpose."""
+
+
+class APIConnectionError(MetaCloudError):
+    """The transport failed before a complete response arrived.
+
+    ``request_sent`` is False only when the request certainly never left
+    (no connection); then even a non-idempotent call may be retried.
+    """
+
+    def __init__(self, message: str = "Connection error", *, request_sent: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request_sent = request_sent
+
+
+class ConnectError(APIConnectionError):
+    """No connection could be made; nothing reached the server."""
+
+    def __init__(self, message: str = "Could not connect") -> None:
+        super().__init__(message, request_sent=False)
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out; it may or may not have been applied."""
+
+    def __init__(self, message: str = "Request timed out") -> None:
+        super().__init__(message, request_sent=True)
+
+
+class UnexpectedResponseError(MetaCloudError):
+    """A response that is neither a Graph error nor the shape the endpoint promises."""
+
+
+class GraphAPIError(MetaCloudError):
+    """Meta answered with an error.
+
+    Attributes mirror Graph's error envelope; ``details`` is
+    ``error_data.details``. ``is_transient`` is Meta's flag, or our own
+    judgement (see :func:`is_transient_code`) when Meta leaves it out.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: int | None = None,
+        subcode: int | None = None,
+        type: str | None = None,
+        user_title: str | None = None,
+        user_message: str | None = None,
+        fbtrace_id: str | None = None,
+        details: str | None = None,
+        is_transient: bool = False,
+        http_status: int | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.subcode = subcode
+        self.type = type
+        self.user_title = user_title
+        self.user_message = user_message
+        self.fbtrace_id = fbtrace_id
+        self.details = details
+        self.is_transient = is_transient
+        self.http_status = http_status
+        self.headers: Mapping[str, str] = dict(headers or {})
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.details and self.details not in self.message:
+            parts.append(f"details: {self.details}")
+        meta = []
+        if self.code is not None:
+            meta.append(f"code={self.code}")
+        if self.subcode is not None:
+            meta.append(f"subcode={self.subcode}")
+        if self.http_status is not None:
+            meta.append(f"http_status={self.http_status}")
+        if self.fbtrace_id:
+            meta.append(f"fbtrace_id={self.fbtrace_id}")
+        if meta:
+            parts.append("(" + ", ".join(meta) + ")")
+        return " ".join(parts)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(code={self.code!r}, subcode={self.subcode!r}, message={self.message!r})"
+
+
+class AuthenticationError(GraphAPIError):
+    """The access token is missing, expired or invalid (codes 0, 190)."""
+
+
+class PermissionDeniedError(GraphAPIError):
+    """The token lacks a permission for this object (codes 3, 10, 200-299)."""
+
+
+class InvalidParameterError(GraphAPIError):
+    """Meta rejected a parameter (codes 100, 33)."""
+
+
+class RateLimitError(GraphAPIError):
+    """A call budget or throughput limit was hit; slow down (4, 17, 341, 80007, 130429, 131056)."""
+
+
+class RegistrationLimitError(RateLimitError):
+    """Ten register/deregister attempts in 72 hours are spent (133016); never retried."""
+
+
+class PinMismatchError(GraphAPIError):
+    """The PIN sent does not match the number's two-step verification PIN (133005)."""
+
+
+class PinGuessLimitError(GraphAPIError):
+    """Too many wrong PIN guesses (133008) or guesses too fast (133009); wait per ``details``."""
+
+
+class NotRegisteredError(GraphAPIError):
+    """The phone number is not registered on the Cloud API (133010)."""
+
+
+class ServerError(GraphAPIError):
+    """Meta failed on its side; usually transient (1, 2, 131000, 131016, 131057, 133004, 5xx)."""
+
+
+_BY_CODE: dict[int, type[GraphAPIError]] = {
+    0: AuthenticationError,
+    190: AuthenticationError,
+    3: PermissionDeniedError,
+    10: PermissionDeniedError,
+    33: InvalidParameterError,
+    100: InvalidParameterError,
+    4: RateLimitError,
+    17: RateLimitError,
+    341: RateLimitError,
+    80007: RateLimitError,
+    130429: RateLimitError,
+    131056: RateLimitError,
+    133016: RegistrationLimitError,
+    133005: PinMismatchError,
+    133008: PinGuessLimitError,
+    133009: PinGuessLimitError,
+    133010: NotRegisteredError,
+    1: ServerError,
+    2: ServerError,
+    131000: ServerError,
+    131016: ServerError,
+    131057: ServerError,
+    133004: ServerError,
+}
+
+# Codes worth retrying after a pause. 133016, 368, 131048 and 131049 are
+# deliberately absent: a retry cannot succeed for hours or days.
+_TRANSIENT_CODES = frozenset(
+    {1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131056, 131057, 133004}
+)
+
+# Codes that prove the call was refused before it had any effect.
+THROTTLE_CODES = frozenset({4, 17, 341, 80007, 130429, 131056})
+
+
+def is_transient_code(code: int | None) -> bool:
+    """Whether a Graph error code is worth retrying after a pause."""
+    return code in _TRANSIENT_CODES
+
+
+def _class_for(code: int | None, status: int) -> type[GraphAPIError]:
+    if code is not None:
+        cls = _BY_CODE.get(code)
+        if cls is not None:
+            return cls
+        if 200 <= code <= 299:
+            return PermissionDeniedError
+    if status >= 500:
+        return ServerError
+    if status == 401:
+        return AuthenticationError
+    if status == 403:
+        return PermissionDeniedError
+    if status == 429:
+        return RateLimitError
+    return GraphAPIError
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _as_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def error_from_response(response: Response) -> GraphAPIError | None:
+    """The typed error for a failed response, or None when it succeeded.
+
+    Works for bodies that are not JSON at all (an HTML 502 from a proxy): the
+    status decides the class and the message says what arrived.
+    """
+    payload: Any = None
+    if response.content:
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            payload = None
+    err = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(err, dict):
+        if response.is_success:
+            return None
+        status = response.status_code
+        ctype = response.headers.get("content-type", "unknown content type").split(";")[0]
+        cls = _class_for(None, status)
+        return cls(
+            f"HTTP {status} with a body that is not a Graph error ({ctype}, {len(response.content)} bytes)",
+            is_transient=status >= 500 or status == 429,
+            http_status=status,
+            headers=response.headers,
+        )
+    code = _as_int(err.get("code"))
+    error_data = err.get("error_data")
+    details = _as_str(error_data.get("details")) if isinstance(error_data, dict) else None
+    transient_flag = err.get("is_transient")
+    is_transient = (
+        transient_flag
+        if isinstance(transient_flag, bool)
+        else (is_transient_code(code) or (code is None and response.status_code >= 500))
+    )
+    cls = _class_for(code, response.status_code)
+    return cls(
+        _as_str(err.get("message")) or f"Graph API error (HTTP {response.status_code})",
+        code=code,
+        subcode=_as_int(err.get("error_subcode")),
+        type=_as_str(err.get("type")),
+        user_title=_as_str(err.get("error_user_title")),
+        user_message=_as_str(err.get("error_user_msg")),
+        fbtrace_id=_as_str(err.get("fbtrace_id")),
+        details=details,
+        is_transient=is_transient,
+        http_status=response.status_code,
+        headers=response.headers,
+    )

@@ -1,0 +1,204 @@
+"""Retries with exponential backoff, jitter, server hints and a time budget.
+
+The wait before retry ``n`` (0-based) is::
+
+    wait = min(initial_delay * 2**n, max_delay) * (1 - jitter * random())
+
+unless the server said how long to wait: ``Retry-After`` (seconds or an HTTP
+date), or else ``estimated_time_to_regain_access`` (minutes) in
+``X-Business-Use-Case-Usage``. A hint longer than ``max_retry_after`` ends
+the retries at once (the caller gets the throttling error to act on), and no
+wait may carry the call past ``total_timeout`` seconds from its first attempt.
+
+What is retried is decided per request object (see ``RequestMeta.idempotent``):
+
+- a connection that never opened (:class:`ConnectError`): always;
+- a timeout or a connection lost mid-request: only idempotent calls;
+- a Graph error that is transient (``is_transient`` or a transient code):
+  only idempotent calls; ``133016`` never.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random as _random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Union
+
+import attrs
+
+from .._http import Request, Response
+from ..errors import APIConnectionError, MetaCloudError, error_from_response, is_transient_code
+from .base import Handler
+
+__all__ = ["RetryAttempt", "RetryMiddleware", "RetryPolicy", "retries_disabled", "server_wait_hint"]
+
+
+@attrs.frozen(kw_only=True)
+class RetryAttempt:
+    """What ``on_retry`` receives before each wait: which retry, how long, and why."""
+
+    operation: str
+    attempt: int
+    wait: float
+    cause: MetaCloudError
+
+
+OnRetry = Callable[[RetryAttempt], Union[Awaitable[None], None]]
+
+
+@attrs.frozen(kw_only=True)
+class RetryPolicy:
+    """How hard to try; ``WhatsApp(retry=None)`` turns retrying off."""
+
+    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
+    initial_delay: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
+    max_delay: float = attrs.field(default=8.0, validator=attrs.validators.ge(0))
+    jitter: float = attrs.field(default=0.25, validator=[attrs.validators.ge(0), attrs.validators.le(1)])
+    total_timeout: float | None = 60.0
+    max_retry_after: float = 60.0
+    on_retry: OnRetry | None = None
+
+    def backoff(self, retry_index: int, rand: float) -> float:
+        """The wait before retry ``retry_index`` (0-based) given ``rand`` in [0, 1)."""
+        base: float = min(self.initial_delay * (2**retry_index), self.max_delay)
+        return base * (1.0 - self.jitter * rand)
+
+
+_disabled = 0
+
+
+class retries_disabled:
+    """Turn every client's retries off while active (for users' own test suites).
+
+    Usable as a context manager or via :func:`meta_cloud_async.testing.disable_retries`.
+    """
+
+    def __enter__(self) -> None:
+        global _disabled
+        _disabled += 1
+
+    def __exit__(self, *exc: object) -> None:
+        global _disabled
+        _disabled -= 1
+
+
+def _parse_retry_after(value: str, now: float) -> float | None:
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+def _regain_minutes(headers: Mapping[str, str]) -> float | None:
+    raw = headers.get("x-business-use-case-usage")
+    if not raw:
+        return None
+    try:
+        data: Any = json.loads(raw)
+    except ValueError:
+        return None
+    best: float | None = None
+    if isinstance(data, dict):
+        for entries in data.values():
+            for entry in entries if isinstance(entries, list) else [entries]:
+                if isinstance(entry, dict):
+                    eta = entry.get("estimated_time_to_regain_access")
+                    if isinstance(eta, (int, float)) and not isinstance(eta, bool) and eta > 0:
+                        best = max(best or 0.0, float(eta))
+    return best
+
+
+def server_wait_hint(headers: Mapping[str, str], *, wall_clock: Callable[[], float] = time.time) -> float | None:
+    """Seconds the server asked us to wait, from ``Retry-After`` or the BUC usage header."""
+    retry_after = headers.get("retry-after")
+    if retry_after:
+        parsed = _parse_retry_after(retry_after, wall_clock())
+        if parsed is not None:
+            return parsed
+    minutes = _regain_minutes(headers)
+    return None if minutes is None else minutes * 60.0
+
+
+class RetryMiddleware:
+    """The outermost middleware: repeats a call while the policy allows it."""
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        *,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        random: Callable[[], float] = _random.random,
+    ) -> None:
+        self.policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._random = random
+
+    def _should_retry(self, request: Request, cause: MetaCloudError) -> bool:
+        if isinstance(cause, APIConnectionError):
+            return request.meta.idempotent or not cause.request_sent
+        if not request.meta.idempotent:
+            return False
+        code = getattr(cause, "code", None)
+        if code == 133016:
+            return False
+        return bool(getattr(cause, "is_transient", False)) or is_transient_code(code)
+
+    async def __call__(self, request: Request, call_next: Handler) -> Response:
+        policy = self.policy
+        if policy.max_retries == 0 or _disabled:
+            return await call_next(request)
+        started = self._clock()
+        attempt = 0
+        while True:
+            response: Response | None = None
+            try:
+                response = await call_next(request)
+            except APIConnectionError as exc:
+                cause: MetaCloudError = exc
+                hint: float | None = None
+            else:
+                if response.status_code < 400:
+                    return response
+                error = error_from_response(response)
+                if error is None:
+                    return response
+                cause = error
+                hint = server_wait_hint(response.headers, wall_clock=self._wall_clock)
+            if attempt >= policy.max_retries or not self._should_retry(request, cause):
+                return self._give_up(response, cause)
+            if hint is not None:
+                if hint > policy.max_retry_after:
+                    return self._give_up(response, cause)
+                wait = hint
+            else:
+                wait = policy.backoff(attempt, self._random())
+            if policy.total_timeout is not None and (self._clock() - started) + wait > policy.total_timeout:
+                return self._give_up(response, cause)
+            attempt += 1
+            if policy.on_retry is not None:
+                result = policy.on_retry(
+                    RetryAttempt(operation=request.meta.operation, attempt=attempt, wait=wait, cause=cause)
+                )
+                if result is not None:
+                    await result
+            await self._sleep(wait)
+
+    @staticmethod
+    def _give_up(response: Response | None, cause: MetaCloudError) -> Response:
+        if response is not None:
+            return response
+        raise cause

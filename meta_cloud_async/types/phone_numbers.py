@@ -1,0 +1,132 @@
+"""Models for phone numbers and ownership verification codes."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar
+
+import attrs
+
+from .shared import ApiRequest
+
+__all__ = [
+    "GetPhoneNumberRequest",
+    "ListPhoneNumbersRequest",
+    "PhoneNumber",
+    "RequestCodeRequest",
+    "VerifyCodeRequest",
+    "VerifyCodeResponse",
+]
+
+_LANGUAGE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
+_CODE = re.compile(r"^[0-9]{6}$", re.ASCII)
+
+
+def _check_code_method(_: Any, __: Any, value: str) -> None:
+    if value not in ("SMS", "VOICE"):
+        raise ValueError(f"code_method must be 'SMS' or 'VOICE', got {value!r}")
+
+
+def _check_language(_: Any, __: Any, value: str) -> None:
+    if not isinstance(value, str) or not _LANGUAGE.match(value):
+        raise ValueError(f"language must look like 'en_US', got {value!r}")
+
+
+def _check_code(_: Any, __: Any, value: str) -> None:
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
+        raise ValueError("code must be exactly 6 ASCII digits as a string")
+
+
+def _check_limit(_: Any, __: Any, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100):
+        raise ValueError(f"limit must be an int from 1 to 100, got {value!r}")
+
+
+def _fields_param(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return ",".join(value)
+
+
+@attrs.frozen(kw_only=True)
+class GetPhoneNumberRequest(ApiRequest):
+    """``GET /{phone_number_id}?fields=...``."""
+
+    method: ClassVar[str] = "GET"
+    path: ClassVar[str] = "{phone_number_id}"
+    idempotent: ClassVar[bool] = True
+
+    fields: str | None = attrs.field(default=None, converter=_fields_param)
+
+
+@attrs.frozen(kw_only=True)
+class ListPhoneNumbersRequest(ApiRequest):
+    """``GET /{business_account_id}/phone_numbers`` with cursor paging."""
+
+    method: ClassVar[str] = "GET"
+    path: ClassVar[str] = "{business_account_id}/phone_numbers"
+    idempotent: ClassVar[bool] = True
+    scope: ClassVar[str] = "waba"
+
+    fields: str | None = attrs.field(default=None, converter=_fields_param)
+    limit: int | None = attrs.field(default=None, validator=_check_limit)
+    after: str | None = None
+    before: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RequestCodeRequest(ApiRequest):
+    """``POST /{phone_number_id}/request_code``: send an ownership code by SMS or voice.
+
+    Not idempotent: a repeat sends another message to the number.
+    """
+
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{phone_number_id}/request_code"
+    idempotent: ClassVar[bool] = False
+
+    code_method: str = attrs.field(validator=_check_code_method)
+    language: str = attrs.field(validator=_check_language)
+
+
+@attrs.frozen(kw_only=True)
+class VerifyCodeRequest(ApiRequest):
+    """``POST /{phone_number_id}/verify_code``; each wrong try counts, so never retried."""
+
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{phone_number_id}/verify_code"
+    idempotent: ClassVar[bool] = False
+
+    code: str = attrs.field(validator=_check_code, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class VerifyCodeResponse:
+    success: bool
+    id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class PhoneNumber:
+    """A business phone number; every field but ``id`` is optional (it depends on ``fields=``).
+
+    Enumerations are kept as strings: Meta adds values without notice.
+    """
+
+    id: str
+    display_phone_number: str | None = None
+    verified_name: str | None = None
+    quality_rating: str | None = None
+    code_verification_status: str | None = None
+    name_status: str | None = None
+    status: str | None = None
+    platform_type: str | None = None
+    throughput: dict[str, Any] | None = None
+    country_code: str | None = None
+    country_dial_code: str | None = None
+    account_mode: str | None = None
+    host_platform: str | None = None
+    messaging_limit_tier: str | None = None
+    is_official_business_account: bool | None = None
+    is_pin_enabled: bool | None = None
+    username: str | None = None

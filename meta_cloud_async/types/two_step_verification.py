@@ -1,0 +1,31 @@
+"""Models for two-step verification."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import attrs
+
+from ..pins import validate_pin
+from .shared import ApiRequest
+
+__all__ = ["SetPinRequest"]
+
+
+def _check_pin(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
+    validate_pin(value, name=attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class SetPinRequest(ApiRequest):
+    """``POST /{phone_number_id}`` with ``{"pin": ...}``: set or change the 2SV PIN.
+
+    Idempotent: setting the same PIN twice leaves the same state, so it is
+    retried even after a timeout.
+    """
+
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{phone_number_id}"
+    idempotent: ClassVar[bool] = True
+
+    pin: str = attrs.field(validator=_check_pin, repr=False)
