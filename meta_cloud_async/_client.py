@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import platform
 import random as _random
+import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from functools import cached_property
@@ -15,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 import cattrs
 
 from ._converter import converter as _default_converter
-from ._http import Request, RequestMeta, Response
+from ._http import Request, RequestMeta, Response, dumps_json, loads_json
 from ._options import NOT_GIVEN, ClientOptions, NotGiven
 from ._version import __version__
 from .errors import UnexpectedResponseError, error_from_response
@@ -33,7 +32,9 @@ __all__ = ["WhatsApp"]
 
 T = TypeVar("T")
 
-USER_AGENT = f"meta-cloud-async/{__version__} python/{platform.python_version()}"
+# Meta's spec pattern allows only digits, dots and dashes in the trailing
+# product version, so "3.13.0rc1" (platform.python_version()) would not fit.
+USER_AGENT = f"meta-cloud-async/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))}"
 
 
 class _Shared:
@@ -89,6 +90,11 @@ class WhatsApp:
             base_url=base_url,
             timeout=timeout,
         )
+        if transport is not None and not isinstance(transport, Transport):
+            raise TypeError(
+                f"transport must have async send() and aclose(), got {type(transport).__name__}"
+                " (wrap a handler function in MockTransport)"
+            )
         owns = transport is None
         if transport is None:
             from .transports.aiohttp_transport import AiohttpTransport
@@ -227,7 +233,7 @@ class WhatsApp:
             return Request(
                 method="GET", url=url, headers=self._get_headers, timeout=opts.timeout, meta=self._meta(cls)
             )
-        content = json.dumps(fields, separators=(",", ":")).encode() if fields else b""
+        content = dumps_json(fields).encode() if fields else b""
         return Request(
             method=cls.method,
             url=self._prefix + path,
@@ -260,7 +266,7 @@ class WhatsApp:
             if error is not None:
                 raise error
         try:
-            data = json.loads(response.content)
+            data = loads_json(response.content)
         except ValueError:
             raise UnexpectedResponseError(
                 f"HTTP {response.status_code} response is not JSON ({len(response.content)} bytes)"
@@ -269,12 +275,21 @@ class WhatsApp:
             error = error_from_response(response)
             if error is not None:
                 raise error
+        name = getattr(cast_to, "__name__", cast_to)
+        if not isinstance(data, dict):
+            raise UnexpectedResponseError(
+                f"response does not fit {name}: expected a JSON object, got {type(data).__name__}"
+            )
         try:
             return self._shared.converter.structure(data, cast_to)
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
-            raise UnexpectedResponseError(
-                f"response does not fit {getattr(cast_to, '__name__', cast_to)}: {type(exc).__name__}"
-            ) from exc
+            # transform_error names paths and expected types, never the values.
+            why = (
+                "; ".join(cattrs.transform_error(exc))
+                if isinstance(exc, cattrs.BaseValidationError)
+                else type(exc).__name__
+            )
+            raise UnexpectedResponseError(f"response does not fit {name}: {why}") from exc
 
 
 def _options_dict(options: ClientOptions) -> dict[str, Any]:

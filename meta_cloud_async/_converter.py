@@ -4,8 +4,10 @@
 
 - an unstructure hook factory for every :class:`ApiRequest` subclass that
   omits fields whose value is ``None`` (requests never send unset fields);
-- nothing special for structuring: cattrs ignores unknown keys by default,
-  which is what responses need (Meta adds fields all the time).
+- strict structure hooks for ``bool``, ``str``, ``int`` and ``float``: cattrs
+  would otherwise coerce (``bool("false")`` is True, ``str(None)`` is
+  ``"None"``), turning a malformed answer into a wrong one instead of an
+  error. Unknown keys are still ignored (Meta adds fields all the time).
 """
 
 from __future__ import annotations
@@ -34,12 +36,40 @@ def _request_unstructure_factory(conv: cattrs.Converter) -> Callable[[type[Any]]
     return factory
 
 
+def _structure_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected a JSON boolean, got {type(value).__name__}")
+    return value
+
+
+def _structure_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a JSON string, got {type(value).__name__}")
+    return value
+
+
+def _structure_int(value: Any, _: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a JSON integer, got {type(value).__name__}")
+    return value
+
+
+def _structure_float(value: Any, _: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"expected a JSON number, got {type(value).__name__}")
+    return float(value)
+
+
 def configure_converter(conv: cattrs.Converter) -> None:
-    """Register the request-unstructuring hook factory described in the module docstring."""
+    """Register the hooks described in the module docstring."""
     conv.register_unstructure_hook_factory(
         lambda t: isinstance(t, type) and issubclass(t, ApiRequest),
         _request_unstructure_factory(conv),
     )
+    conv.register_structure_hook(bool, _structure_bool)
+    conv.register_structure_hook(str, _structure_str)
+    conv.register_structure_hook(int, _structure_int)
+    conv.register_structure_hook(float, _structure_float)
 
 
 def make_converter() -> cattrs.Converter:

@@ -6,6 +6,7 @@ import enum
 import os
 from collections.abc import Mapping
 from typing import Final, Literal, TypeVar, Union
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -43,8 +44,9 @@ def resolve(value: Union[T, NotGiven], default: T) -> T:
 
 
 def _check_version(_: object, __: object, value: str) -> None:
-    parts = value[1:].split(".") if value.startswith("v") else []
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+    parts = value[1:].split(".") if isinstance(value, str) and value.startswith("v") else []
+    # isdigit() alone accepts "v٢٣.0"; the URL segment must be ASCII.
+    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
         raise ValueError(f"api_version must look like 'v23.0', got {value!r}")
 
 
@@ -64,6 +66,18 @@ def _strip_slash(url: str) -> str:
     return str(url).rstrip("/")
 
 
+def _check_base_url(_: object, __: object, value: str) -> None:
+    # Caught here, not as an obscure transport error on the first call.
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"base_url must be an http(s) URL without query or fragment, got {value!r}")
+
+
+def _check_timeout(_: object, __: object, value: float | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {value!r}")
+
+
 @attrs.frozen(kw_only=True)
 class ClientOptions:
     """Everything a call needs to be addressed and authorised. The token never shows in a repr."""
@@ -72,8 +86,8 @@ class ClientOptions:
     phone_number_id: str | None = attrs.field(default=None, validator=_check_id)
     business_account_id: str | None = attrs.field(default=None, validator=_check_id)
     api_version: str = attrs.field(default=DEFAULT_API_VERSION, validator=_check_version)
-    base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=_strip_slash)
-    timeout: float | None = DEFAULT_TIMEOUT
+    base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=_strip_slash, validator=_check_base_url)
+    timeout: float | None = attrs.field(default=DEFAULT_TIMEOUT, validator=_check_timeout)
 
     @classmethod
     def from_env(

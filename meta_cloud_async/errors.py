@@ -95,7 +95,9 @@ class GraphAPIError(MetaCloudError):
 
     Attributes mirror Graph's error envelope; ``details`` is
     ``error_data.details``. ``is_transient`` is Meta's flag, or our own
-    judgement (see :func:`is_transient_code`) when Meta leaves it out.
+    judgement when Meta leaves it out: a transient code (see
+    :func:`is_transient_code`), or a :class:`ServerError` or plain
+    :class:`RateLimitError` whatever its code.
     """
 
     def __init__(
@@ -247,7 +249,7 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     return None
 
@@ -285,12 +287,14 @@ def error_from_response(response: Response) -> GraphAPIError | None:
     error_data = err.get("error_data")
     details = _as_str(error_data.get("details")) if isinstance(error_data, dict) else None
     transient_flag = err.get("is_transient")
+    cls = _class_for(code, response.status_code)
+    # Without Meta's flag, a throttle or server failure is transient whatever its code:
+    # an unknown code on a 503 must not make an idempotent call give up at once.
     is_transient = (
         transient_flag
         if isinstance(transient_flag, bool)
-        else (is_transient_code(code) or (code is None and response.status_code >= 500))
+        else (is_transient_code(code) or cls is ServerError or cls is RateLimitError)
     )
-    cls = _class_for(code, response.status_code)
     return cls(
         _as_str(err.get("message")) or f"Graph API error (HTTP {response.status_code})",
         code=code,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import Any, Generic, TypeVar
 
+from .errors import UnexpectedResponseError
 from .types.shared import Page
 
 __all__ = ["AsyncPaginator"]
@@ -33,8 +34,13 @@ class AsyncPaginator(Generic[T]):
         """Every page in order."""
         page = await self._first()
         yield page
+        followed: set[str] = set()
         while page.paging is not None and page.paging.next:
-            page = await self._follow(page.paging.next)
+            url = page.paging.next
+            if url in followed:  # a server loop would otherwise spin (and spend quota) forever
+                raise UnexpectedResponseError("paging.next points to a page already fetched; stopping")
+            followed.add(url)
+            page = await self._follow(url)
             yield page
 
     async def __aiter__(self) -> AsyncIterator[T]:

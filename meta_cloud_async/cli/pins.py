@@ -1,15 +1,475 @@
-"""`meta-cloud-async pins` (being built)."""
+"""``meta-cloud-async pins``: rotate 2SV PINs in bulk, resume, inspect the vault.
+
+Environment: ``CLOUD_API_ACCESS_TOKEN`` (the Graph token; not needed with
+``--sandbox``) and ``META_PIN_KEY`` (the vault key; ``pins keygen`` makes
+one). Every input is checked before the vault is opened or a request is
+sent: a bad numbers file, a wrong key, a locked vault or an unreachable
+Redis is a message on stderr, a non-zero exit and no change to the vault.
+
+Exit codes: 0 all good, 1 some numbers failed (see the report), 2 bad input.
+PINs are printed in exactly one place: ``pins show ID --reveal``.
+"""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import asyncio
+import contextlib
+import io
+import os
+import re
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from .._client import WhatsApp
+    from ..rotation import Progress, RotationReport, Vault
+
+__all__ = ["InputError", "ProgressDisplay", "parse_duration", "read_numbers", "register", "run"]
+
+ENV_TOKEN = "CLOUD_API_ACCESS_TOKEN"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)?\s*$")
+_UNITS = {None: 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
+_SHOW_AT_MOST = 20
+
+
+class InputError(Exception):
+    """Bad input found before anything was changed; the message is for the user."""
+
+
+def parse_duration(text: str) -> float:
+    """``"30d"`` -> seconds; units s, m/min, h, d, w; a bare number is seconds."""
+    match = _DURATION.match(text)
+    if match is None:
+        raise InputError(f"not a duration: {text!r} (use e.g. 45s, 90m, 12h, 30d)")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def read_numbers(path: str) -> int:
+    """Check a numbers file (one id per line; blanks and ``#`` comments skipped) and count its ids.
+
+    Refuses unreadable files, malformed ids and duplicates, naming the lines,
+    so a typo cannot rotate the wrong set. Reads as a stream: memory is one
+    set of ids, not the file.
+    """
+    seen: dict[str, int] = {}
+    bad: list[str] = []
+    dupes: list[str] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for lineno, line in enumerate(handle, 1):
+                pid = line.strip()
+                if not pid or pid.startswith("#"):
+                    continue
+                if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
+                    if len(bad) < 5:
+                        bad.append(f"line {lineno}: {pid[:40]!r}")
+                    else:
+                        bad.append("")
+                    continue
+                first = seen.get(pid)
+                if first is not None:
+                    dupes.append(f"{pid} (lines {first} and {lineno})")
+                    continue
+                seen[pid] = lineno
+    except UnicodeDecodeError:
+        raise InputError(f"the numbers file {path} is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the numbers file {path}: {exc.strerror or exc}") from None
+    if bad:
+        shown = [b for b in bad if b]
+        more = f" (and {len(bad) - len(shown)} more)" if len(bad) > len(shown) else ""
+        raise InputError(
+            f"malformed phone number ids in {path} (expected digits only): {'; '.join(shown)}{more}"
+        )
+    if dupes:
+        more = f" (and {len(dupes) - 5} more)" if len(dupes) > 5 else ""
+        raise InputError(f"duplicate phone number ids in {path}: {'; '.join(dupes[:5])}{more}")
+    if not seen:
+        raise InputError(f"the numbers file {path} has no phone number ids")
+    return len(seen)
+
+
+def _iter_numbers(path: str) -> Iterator[str]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            pid = line.strip()
+            if pid and not pid.startswith("#"):
+                yield pid
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+class ProgressDisplay:
+    """A rich progress bar on a terminal, plain log lines (at most one a second) otherwise.
+
+    Shows counts, rate, ETA and failures; never a PIN (it only ever sees a
+    :class:`Progress`).
+    """
+
+    def __init__(self, total: int | None, *, stream: TextIO, label: str, interval: float = 1.0) -> None:
+        self.total = total
+        self.stream = stream
+        self.label = label
+        self.interval = interval
+        self._last = time.monotonic()
+        self._rich: Any = None
+        self._task: Any = None
+        self._latest: Progress | None = None
+        isatty = getattr(stream, "isatty", None)
+        if isatty is not None and isatty():
+            with contextlib.suppress(ImportError):
+                from rich.console import Console
+                from rich.progress import (
+                    BarColumn,
+                    MofNCompleteColumn,
+                    Progress,
+                    TextColumn,
+                    TimeElapsedColumn,
+                    TimeRemainingColumn,
+                )
+
+                self._rich = Progress(
+                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]:>7.0f}/s"), TimeElapsedColumn(), TextColumn("ETA"),
+                    TimeRemainingColumn(), TextColumn("[red]{task.fields[failed]} failed"),
+                    console=Console(file=stream), transient=False,
+                )
+
+    def __enter__(self) -> ProgressDisplay:
+        if self._rich is not None:
+            self._rich.start()
+            self._task = self._rich.add_task(self.label, total=self.total, rate=0.0, failed=0)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._rich is not None:
+            self._rich.stop()
+        elif self._latest is not None:
+            self._line(self._latest)
+
+    def update(self, progress: Progress) -> None:
+        self._latest = progress
+        if self._rich is not None:
+            self._rich.update(self._task, completed=progress.done, rate=progress.rate, failed=progress.failed)
+            return
+        now = time.monotonic()
+        if now - self._last >= self.interval:
+            self._last = now
+            self._line(progress)
+
+    def _line(self, p: Progress) -> None:
+        total = f"/{p.total}" if p.total is not None else ""
+        eta = ""
+        if p.total and p.rate > 0:
+            eta = f", ETA {max(0.0, (p.total - p.done) / p.rate):.0f} s"
+        throttled = f", throttled {p.throttled_for:.0f} s" if p.throttled_for else ""
+        self.stream.write(
+            f"{self.label}: {p.done}{total} done ({p.rate:.0f}/s{eta}): {p.rotated} rotated, {p.skipped} skipped, "
+            f"{p.failed} failed{throttled}\n"
+        )
+        self.stream.flush()
+
+
+# -- argument parsing ---------------------------------------------------------------------------
+
+
+def _add_vault_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--vault", default="pins.db", help="SQLite vault file (default pins.db); key from META_PIN_KEY")
+    p.add_argument("--redis", default=None, metavar="URL", help="use a RedisVault at URL instead (shared workers)")
+    p.add_argument("--redis-prefix", default="mca:pins", help="key prefix in Redis (default mca:pins)")
+    p.add_argument("--lock-timeout", type=float, default=2.0,
+                   help="seconds to wait for a vault file another program has locked (default 2)")
+
+
+def _add_run_args(p: argparse.ArgumentParser) -> None:
+    _add_vault_args(p)
+    p.add_argument("--sandbox", action="store_true", help="rotate against an embedded in-process sandbox")
+    p.add_argument("--sandbox-numbers", type=int, default=1000, help="numbers in the embedded sandbox")
+    p.add_argument("--base-url", default=None, help="Graph base URL (e.g. a sandbox at http://127.0.0.1:PORT)")
+    p.add_argument("--concurrency", type=int, default=32, help="set-PIN requests in flight (default 32)")
+    p.add_argument("--rate", type=float, default=None, help="at most N requests per second in total")
+    p.add_argument("--dry-run", action="store_true", help="say what would happen; send and write nothing")
+    p.add_argument("--report", default=None, metavar="PATH", help="write a report (.json or .csv)")
+    p.add_argument("--max-attempts", type=int, default=4, help="attempts per number on network errors")
+    p.add_argument("--claim-ttl", type=float, default=60.0, help="seconds a crashed worker's claims survive")
+    p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("pins", help="pins (being built)")
-    p.set_defaults(func=run)
+    p = sub.add_parser(
+        "pins", help="rotate 2SV PINs in bulk and inspect the PIN vault", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    psub = p.add_subparsers(dest="pins_command")
+
+    rotate = psub.add_parser("rotate", help="give every listed number a fresh PIN (crash-safe)")
+    rotate.add_argument("--numbers", default=None, metavar="FILE", help="one phone number id per line")
+    rotate.add_argument("--min-age", default=None, metavar="DURATION",
+                        help="skip numbers rotated more recently (e.g. 30d); default 1h with --redis")
+    _add_run_args(rotate)
+    rotate.set_defaults(func=run, action="rotate")
+
+    resume = psub.add_parser("resume", help="re-apply every pending PIN until Meta confirms it")
+    resume.add_argument("--numbers", default=None, metavar="FILE", help="only these numbers (default: all pending)")
+    _add_run_args(resume)
+    resume.set_defaults(func=run, action="resume", min_age=None)
+
+    status = psub.add_parser("status", help="counts per state, and the numbers that need attention")
+    _add_vault_args(status)
+    status.set_defaults(func=run, action="status")
+
+    show = psub.add_parser("show", help="one number's state; --reveal prints its PIN")
+    show.add_argument("phone_number_id")
+    show.add_argument("--reveal", action="store_true", help="print the PIN itself (the only command that does)")
+    _add_vault_args(show)
+    show.set_defaults(func=run, action="show")
+
+    keygen = psub.add_parser("keygen", help="print a new vault key for META_PIN_KEY")
+    keygen.set_defaults(func=run, action="keygen")
+
+
+# -- running ----------------------------------------------------------------------------------
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(f"meta-cloud-async pins: {message}\n")
+    sys.stderr.flush()
 
 
 def run(args: argparse.Namespace) -> int:
-    return 2
+    from ..rotation import VaultError, WrongKeyError
+
+    try:
+        if args.action == "keygen":
+            from ..rotation import generate_key
+
+            sys.stdout.write(generate_key() + "\n")
+            return 0
+        return asyncio.run(_dispatch(args))
+    except InputError as exc:
+        _err(str(exc))
+        return 2
+    except (VaultError, WrongKeyError) as exc:
+        _err(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        if args.action in ("rotate", "resume"):
+            _err("interrupted: numbers in flight stay pending in the vault; `pins resume` settles them")
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace) -> int:
+    if args.action in ("rotate", "resume"):
+        return await _rotate(args)
+    if args.action == "status":
+        return await _status(args)
+    return await _show(args)
+
+
+def _key() -> bytes:
+    from ..rotation import load_key
+
+    try:
+        return load_key(None)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def _make_vault(args: argparse.Namespace, key: bytes, *, read_only: bool = False) -> Vault:
+    from ..rotation import SqliteVault
+
+    if args.redis:
+        try:
+            from ..rotation.redis_vault import RedisVault
+        except ImportError:  # pragma: no cover - only without the extra
+            raise InputError("--redis needs the redis package: pip install 'meta-cloud-async[redis]'") from None
+        return RedisVault(args.redis, key=key, prefix=args.redis_prefix)
+    if read_only and not Path(args.vault).exists():
+        raise InputError(f"no vault at {args.vault}")
+    return SqliteVault(args.vault, key=key, read_only=read_only, busy_timeout=max(0.0, args.lock_timeout))
+
+
+async def _open(vault: Vault) -> None:
+    opener = getattr(vault, "open", None)
+    if opener is not None:
+        await opener()
+
+
+@contextlib.asynccontextmanager
+async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsApp]:
+    from .._client import WhatsApp
+    from ..rotation.pacing import TotalRateMiddleware
+
+    middleware = [TotalRateMiddleware(args.rate, burst=1.0, store=store)] if args.rate else []
+    if args.sandbox:
+        from ..sandbox import Sandbox
+
+        sandbox = Sandbox(phone_numbers=args.sandbox_numbers, seed=7)
+        args.embedded_sandbox = sandbox
+        wa = WhatsApp(
+            access_token=sandbox.access_token, base_url="http://sandbox.invalid", transport=sandbox.transport(),
+            middleware=middleware,
+        )
+    else:
+        token = os.environ.get(ENV_TOKEN)
+        if not token:
+            raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
+        wa = WhatsApp(access_token=token, base_url=args.base_url, middleware=middleware)
+    async with wa:
+        yield wa
+
+
+def _check_run_args(args: argparse.Namespace) -> None:
+    if args.concurrency < 1:
+        raise InputError("--concurrency must be at least 1")
+    if args.rate is not None and not args.rate > 0:
+        raise InputError("--rate must be > 0")
+    if args.max_attempts < 1:
+        raise InputError("--max-attempts must be at least 1")
+    if args.claim_ttl <= 0:
+        raise InputError("--claim-ttl must be > 0")
+    if args.report and Path(args.report).suffix.lower() not in (".json", ".csv"):
+        raise InputError("--report must end in .json or .csv")
+    if args.report and not Path(args.report).resolve().parent.is_dir():
+        raise InputError(f"cannot write the report: no directory {Path(args.report).resolve().parent}")
+    if args.base_url and args.sandbox:
+        raise InputError("use either --sandbox or --base-url, not both")
+    if args.base_url and not re.match(r"^https?://", args.base_url):
+        raise InputError("--base-url must start with http:// or https://")
+
+
+async def _rotate(args: argparse.Namespace) -> int:
+    from ..rotation import PinState, rotate_pins
+
+    _check_run_args(args)
+    total: int | None = None
+    if args.numbers is not None:
+        total = read_numbers(args.numbers)
+    elif args.action == "rotate" and not args.sandbox:
+        raise InputError("pins rotate needs --numbers FILE (one phone number id per line)")
+    min_age = parse_duration(args.min_age) if args.min_age is not None else (3600.0 if args.redis else None)
+    if not args.sandbox and not os.environ.get(ENV_TOKEN):
+        raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
+    key = _key()
+    vault = _make_vault(args, key)
+    store: Any = None
+    try:
+        await _open(vault)
+        if args.redis and args.rate:
+            from ..rotation.redis_store import RedisBucketStore
+
+            store = RedisBucketStore(args.redis, prefix=args.redis_prefix + ":rl")
+        async with _client(args, store) as wa:
+            ids: Any
+            if args.numbers is not None:
+                ids = _iter_numbers(args.numbers)
+            elif args.action == "resume":
+                ids = [r.phone_number_id async for r in vault.records() if r.state is PinState.PENDING]
+                total = len(ids)
+                if not ids:
+                    sys.stdout.write("nothing pending: every number's PIN in the vault is in effect\n")
+                    return 0
+            else:
+                ids = args.embedded_sandbox.phone_number_ids
+                total = len(ids)
+            label = "resuming" if args.action == "resume" else ("dry run" if args.dry_run else "rotating")
+            stream: TextIO = io.StringIO() if args.quiet else sys.stdout
+            with ProgressDisplay(total, stream=stream, label=label) as display:
+                report = await rotate_pins(
+                    wa, ids, vault=vault, concurrency=args.concurrency, min_age=min_age, dry_run=args.dry_run,
+                    resume_only=args.action == "resume", on_progress=display.update, total=total,
+                    max_attempts=args.max_attempts, claim_ttl=args.claim_ttl,
+                )
+    finally:
+        with contextlib.suppress(Exception):
+            await vault.aclose()
+        if store is not None:
+            await store.aclose()
+    return _finish(args, report)
+
+
+def _finish(args: argparse.Namespace, report: RotationReport) -> int:
+    out = sys.stdout
+    out.write(report.summary() + "\n")
+    failed = [o for o in report.outcomes if o.outcome.value == "failed"]
+    for o in failed[:_SHOW_AT_MOST]:
+        out.write(f"  failed {o.phone_number_id}: {o.error_type}: {o.error} [{o.detail}]\n")
+    if len(failed) > _SHOW_AT_MOST:
+        out.write(f"  ... and {len(failed) - _SHOW_AT_MOST} more (see --report)\n")
+    if args.report:
+        path = report.write(args.report)
+        out.write(f"report written to {path}\n")
+    if report.rotated and not args.dry_run:
+        out.write(report.pin_location + "\n")
+    out.flush()
+    return 0 if report.ok else 1
+
+
+async def _status(args: argparse.Namespace) -> int:
+    from ..rotation import PinState
+
+    vault = _make_vault(args, _key(), read_only=True)
+    try:
+        await _open(vault)
+        counts = {"current": 0, "pending": 0, "flagged": 0}
+        attention: list[str] = []
+        errors = 0
+        async for record in vault.records():
+            counts[record.state.value] += 1
+            counts["flagged"] += int(record.flagged)
+            if record.last_error:
+                errors += 1
+            if record.state is PinState.PENDING and len(attention) < _SHOW_AT_MOST:
+                lookup = record.lookup()
+                attention.append("  " + lookup.describe())
+    finally:
+        await vault.aclose()
+    total = counts["current"] + counts["pending"]
+    out = sys.stdout
+    out.write(f"vault: {vault.location}\n")
+    out.write(
+        f"{total} numbers: {counts['current']} current, {counts['pending']} pending "
+        f"({counts['flagged']} flagged), {errors} with a recorded error\n"
+    )
+    if attention:
+        out.write("needs attention (run `meta-cloud-async pins resume`):\n" + "\n".join(attention) + "\n")
+    return 0
+
+
+async def _show(args: argparse.Namespace) -> int:
+    pid = args.phone_number_id.strip()
+    if not (pid.isascii() and pid.isdigit()):
+        raise InputError(f"not a phone number id: {pid[:40]!r}")
+    vault = _make_vault(args, _key(), read_only=True)
+    try:
+        await _open(vault)
+        record = await vault.load(pid)
+    finally:
+        await vault.aclose()
+    out = sys.stdout
+    if record is None:
+        _err(f"{pid} is not in the vault {vault.location}")
+        return 1
+    lookup = record.lookup()
+    out.write(lookup.describe() + "\n")
+    out.write(f"attempts: {record.attempts}")
+    if record.rotated_at:
+        out.write(f", last rotated {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(record.rotated_at))} UTC")
+    out.write("\n")
+    if record.last_error:
+        out.write(f"last error: {record.last_error}\n")
+    if not args.reveal:
+        out.write("(add --reveal to print the PIN)\n")
+        return 0
+    if lookup.certain:
+        out.write(f"PIN: {lookup.pin}\n")
+    else:
+        for label, pin in zip(("pending PIN (likely in effect)", "previous PIN"), lookup.candidates, strict=False):
+            out.write(f"{label}: {pin}\n")
+    return 0

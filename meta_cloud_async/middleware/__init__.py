@@ -2,12 +2,14 @@
 
 from .base import Handler, Middleware, build_chain
 from .logging import LoggingMiddleware
-from .rate_limit import RateLimitMiddleware, RateLimitPolicy
+from .rate_limit import BucketStore, MemoryBucketStore, RateLimitMiddleware, RateLimitPolicy
 from .retry import RetryAttempt, RetryMiddleware, RetryPolicy
 
 __all__ = [
+    "BucketStore",
     "Handler",
     "LoggingMiddleware",
+    "MemoryBucketStore",
     "Middleware",
     "RateLimitMiddleware",
     "RateLimitPolicy",

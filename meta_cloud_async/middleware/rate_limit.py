@@ -1,39 +1,488 @@
-"""Client-side pacing (placeholder: replaced by the full token-bucket middleware)."""
+"""Client-side pacing: token buckets per phone number and WABA, slowed by Meta's usage headers.
+
+Buckets
+-------
+Every attempt (retries included: this middleware sits inside the retry
+middleware) takes one token from the bucket of each key in
+``request.meta.rate_limit_keys``: ``"phone:<id>"`` uses
+``RateLimitPolicy.per_phone_rate``/``per_phone_burst``, ``"waba:<id>"`` uses
+``per_waba_rate``/``per_waba_burst``; a key whose rate is ``None`` is not paced
+(unless the usage rules below switch it on).
+
+Buckets use a reservation model (GCRA, "virtual scheduling"). With
+``T = 1 / rate`` each bucket keeps one number, ``tat`` (the theoretical
+arrival time), and a take at time ``now`` does::
+
+    tat  = max(tat, now, blocked + (burst - 1) * T) + T
+    wait = max(0, tat - burst * T - now)
+
+So a full bucket lets ``burst`` calls through at once, and afterwards the
+N-th queued caller waits exactly ``N / rate``: concurrent waiters are each
+given their own slot when they arrive and sleep until it, without waking each
+other. ``blocked`` is a hold (below): no call goes before it, and the bucket
+restarts empty-but-one at that instant, so a hold is followed by a steady
+pace, not a burst. A caller cancelled while waiting gives its token back.
+
+Usage headers
+-------------
+Each response's ``X-Business-Use-Case-Usage`` (per business object id, mapped
+to key ``"waba:<id>"``) and ``X-App-Usage`` (mapped to key ``"app"``, which
+then applies to every call) give a usage ``u``: the largest of
+``call_count``, ``total_cputime`` and ``total_time`` (percent) over the
+entries of that object. With ``s = slow_at`` and ``p = pause_at``::
+
+    factor(u) = 1                                          if u <  s
+              = 1 - (1 - min_factor) * (u - s) / (p - s)   if s <= u < p
+              = min_factor                                 if u >= p
+
+and the key's effective rate and burst become ``rate * factor`` and
+``max(1, burst * factor)``. A key without a configured rate (``"app"``, or a
+WABA when ``per_waba_rate`` is None) is paced at ``usage_base_rate * factor``
+with burst 1 while ``factor < 1`` or it is held, and not at all otherwise.
+
+Holds: when ``u >= pause_at``, the key is held for ``pause_seconds``; when an
+entry has ``estimated_time_to_regain_access`` (minutes) > 0 the hold is that
+many minutes; when a throttling error arrives (codes 4, 17, 341 hold
+``"app"``; 80007 the request's WABA keys; 130429 its phone keys) the hold is
+the server's hint (``Retry-After``, else the regain time) or else
+``usage_hold_seconds`` (4, 17, 341, 80007) or ``throughput_hold_seconds``
+(130429). Holds only ever extend. Headers that are absent cost nothing;
+headers that are malformed are ignored.
+
+Sharing budgets
+---------------
+Buckets and holds live in a :class:`BucketStore`. The default
+:class:`MemoryBucketStore` is per process; a shared store (e.g. Redis) lets
+several processes draw from one budget. Holds on keys without a configured
+rate are only known to the process that saw them.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
 from .._http import Request, Response
 from .base import Handler
+from .retry import server_wait_hint
 
-__all__ = ["RateLimitMiddleware", "RateLimitPolicy"]
+__all__ = ["BucketStore", "MemoryBucketStore", "RateLimitMiddleware", "RateLimitPolicy", "usage_factor"]
+
+APP_KEY = "app"
+
+_APP_THROTTLE_CODES = frozenset({4, 17, 341})
+_WABA_THROTTLE_CODE = 80007
+_PHONE_THROTTLE_CODE = 130429
+
+
+@runtime_checkable
+class BucketStore(Protocol):
+    """Where token buckets and holds live; share one between processes to share a budget.
+
+    All times are seconds on the middleware's clock (``now`` is passed in);
+    processes sharing a store must use comparable clocks (e.g. ``time.time``
+    on hosts with synchronised clocks), or a store may use its own time source
+    consistently and translate with ``now``. Every method must be atomic with
+    respect to concurrent callers of the same key.
+    """
+
+    async def reserve(self, key: str, rate: float, burst: float, now: float) -> float:
+        """Take one token from bucket ``key`` and return how long the caller must wait.
+
+        The token is reserved whatever the result: the caller must wait the
+        returned seconds (``0.0`` when it may send now) before sending, and
+        later callers queue behind it. ``rate`` (tokens per second, > 0) and
+        ``burst`` (bucket size, >= 1) are given on every call and may change
+        between calls. The wait also respects any hold set by
+        :meth:`block_until`. Exact arithmetic: see the module docstring.
+        """
+        ...
+
+    async def refund(self, key: str, rate: float, now: float) -> None:
+        """Give back one token reserved by a caller that will not send (e.g. it was cancelled).
+
+        ``tat -= 1 / rate``; the freed slot goes to the next arrival and never
+        moves a call before an active hold.
+        """
+        ...
+
+    async def block_until(self, key: str, until: float, now: float) -> None:
+        """Hold ``key``: no reservation may be scheduled before ``until``.
+
+        Holds only extend (``blocked = max(blocked, until)``); after ``until``
+        the bucket refills from one token.
+        """
+        ...
+
+    async def blocked_until(self, key: str, now: float) -> float:
+        """The time until which ``key`` is held, or ``0.0`` if it never was."""
+        ...
+
+
+class MemoryBucketStore:
+    """The default in-process store: two dicts, no locks needed on one event loop.
+
+    Its ``*_now`` methods are the synchronous core; the middleware calls them
+    directly to keep an uncontended take to a few microseconds.
+    """
+
+    __slots__ = ("_blocked", "_tat")
+
+    def __init__(self) -> None:
+        self._tat: dict[str, float] = {}
+        self._blocked: dict[str, float] = {}
+
+    def reserve_now(self, key: str, rate: float, burst: float, now: float) -> float:
+        interval = 1.0 / rate
+        tat = self._tat.get(key, now)
+        if tat < now:
+            tat = now
+        if self._blocked:
+            blocked = self._blocked.get(key)
+            if blocked is not None:
+                floor = blocked + (burst - 1.0) * interval
+                if tat < floor:
+                    tat = floor
+        tat += interval
+        self._tat[key] = tat
+        wait = tat - burst * interval - now
+        return wait if wait > 0.0 else 0.0
+
+    def refund_now(self, key: str, rate: float, now: float) -> None:
+        tat = self._tat.get(key)
+        if tat is not None:
+            self._tat[key] = tat - 1.0 / rate
+
+    def block_until_now(self, key: str, until: float, now: float) -> None:
+        if until > self._blocked.get(key, -math.inf):
+            self._blocked[key] = until
+
+    async def reserve(self, key: str, rate: float, burst: float, now: float) -> float:
+        return self.reserve_now(key, rate, burst, now)
+
+    async def refund(self, key: str, rate: float, now: float) -> None:
+        self.refund_now(key, rate, now)
+
+    async def block_until(self, key: str, until: float, now: float) -> None:
+        self.block_until_now(key, until, now)
+
+    async def blocked_until(self, key: str, now: float) -> float:
+        return self._blocked.get(key, 0.0)
+
+
+def _positive_or_none(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise ValueError(f"{attribute.name} must be > 0 or None, got {value!r}")
+
+
+def _check_thresholds(instance: RateLimitPolicy, _: Any, value: float) -> None:
+    if not 0 <= instance.slow_at < instance.pause_at:
+        raise ValueError(
+            f"need 0 <= slow_at < pause_at, got slow_at={instance.slow_at!r}, pause_at={instance.pause_at!r}"
+        )
 
 
 @attrs.frozen(kw_only=True)
 class RateLimitPolicy:
-    per_phone_rate: float | None = 80.0
-    per_phone_burst: float = 80.0
-    per_waba_rate: float | None = None
-    per_waba_burst: float = 100.0
+    """How fast to send, per key; ``WhatsApp(rate_limit=None)`` turns pacing off.
+
+    Rates are tokens per second (``per_waba_rate=5000 / 3600`` for 5,000 calls
+    an hour); bursts are bucket sizes. The defaults follow Meta's 80
+    messages/s per number and leave the per-WABA budget off.
+
+    - ``slow_at``/``pause_at`` (percent), ``min_factor``: the usage slowdown;
+    - ``usage_base_rate``: pace of a slowed or held key that has no rate of its own;
+    - ``pause_seconds``: hold when usage reaches ``pause_at``;
+    - ``usage_hold_seconds``/``throughput_hold_seconds``: hold after a
+      4/17/341/80007 or a 130429 error that came without a wait hint;
+    - ``store``: where buckets live; None gives each middleware its own
+      :class:`MemoryBucketStore` (``with_options`` copies share it).
+
+    Formulas: module docstring.
+    """
+
+    per_phone_rate: float | None = attrs.field(default=80.0, validator=_positive_or_none)
+    per_phone_burst: float = attrs.field(default=80.0, validator=attrs.validators.ge(1))
+    per_waba_rate: float | None = attrs.field(default=None, validator=_positive_or_none)
+    per_waba_burst: float = attrs.field(default=100.0, validator=attrs.validators.ge(1))
+    slow_at: float = attrs.field(default=75.0)
+    pause_at: float = attrs.field(default=95.0, validator=_check_thresholds)
+    min_factor: float = attrs.field(default=0.1, validator=[attrs.validators.gt(0), attrs.validators.le(1)])
+    usage_base_rate: float = attrs.field(default=5.0, validator=attrs.validators.gt(0))
+    pause_seconds: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
+    usage_hold_seconds: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
+    throughput_hold_seconds: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
+    store: BucketStore | None = attrs.field(default=None, eq=False)
+
+    def limit_for(self, key: str) -> tuple[float, float] | None:
+        """The configured ``(rate, burst)`` for ``key``, or None when it is not paced."""
+        kind = key.partition(":")[0]
+        if kind == "phone" and self.per_phone_rate is not None:
+            return (self.per_phone_rate, self.per_phone_burst)
+        if kind == "waba" and self.per_waba_rate is not None:
+            return (self.per_waba_rate, self.per_waba_burst)
+        return None
+
+
+def usage_factor(usage: float, policy: RateLimitPolicy) -> float:
+    """The rate multiplier for a usage percentage (formula in the module docstring)."""
+    if usage < policy.slow_at:
+        return 1.0
+    if usage >= policy.pause_at:
+        return policy.min_factor
+    span = (usage - policy.slow_at) / (policy.pause_at - policy.slow_at)
+    return 1.0 - (1.0 - policy.min_factor) * span
+
+
+class _Adaptive:
+    """What the usage headers and throttle errors said about one key."""
+
+    __slots__ = ("factor", "hold_until")
+
+    def __init__(self) -> None:
+        self.factor = 1.0
+        self.hold_until = -math.inf
+
+
+_NOT_CACHED: Any = object()
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _entry_usage(entry: Any) -> tuple[float, float]:
+    """``(max percent, regain minutes)`` of one usage entry; zeros when malformed."""
+    if not isinstance(entry, dict):
+        return (0.0, 0.0)
+    usage = 0.0
+    for name in ("call_count", "total_cputime", "total_time"):
+        value = _number(entry.get(name))
+        if value is not None and value > usage:
+            usage = value
+    regain = _number(entry.get("estimated_time_to_regain_access")) or 0.0
+    return (usage, max(regain, 0.0))
+
+
+def _parse_buc(raw: str) -> dict[str, tuple[float, float]]:
+    try:
+        data: Any = json.loads(raw)
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    out: dict[str, tuple[float, float]] = {}
+    for object_id, entries in data.items():
+        usage = regain = 0.0
+        for entry in entries if isinstance(entries, list) else [entries]:
+            u, r = _entry_usage(entry)
+            usage, regain = max(usage, u), max(regain, r)
+        out[f"waba:{object_id}"] = (usage, regain)
+    return out
+
+
+def _parse_app(raw: str) -> tuple[float, float] | None:
+    try:
+        data: Any = json.loads(raw)
+    except ValueError:
+        return None
+    return _entry_usage(data) if isinstance(data, dict) else None
+
+
+def _throttle_code(response: Response) -> int | None:
+    try:
+        data: Any = json.loads(response.content)
+    except ValueError:
+        return None
+    error = data.get("error") if isinstance(data, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    if isinstance(code, str) and code.isdigit():
+        code = int(code)
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
 class RateLimitMiddleware:
+    """Wait for a token on each of the request's keys, then send; learn from the response.
+
+    Sits inside the retry middleware so every attempt is paced. ``clock`` and
+    ``sleep`` are injected for exact tests; ``wall_clock`` only reads
+    ``Retry-After`` dates.
+    """
+
     def __init__(
         self,
         policy: RateLimitPolicy,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        wall_clock: Callable[[], float] = time.time,
     ) -> None:
         self.policy = policy
+        self.store: BucketStore = policy.store if policy.store is not None else MemoryBucketStore()
+        self._memory = self.store if type(self.store) is MemoryBucketStore else None
         self._clock = clock
         self._sleep = sleep
+        self._wall_clock = wall_clock
+        self._limits: dict[str, tuple[float, float] | None] = {}
+        self._adaptive: dict[str, _Adaptive] = {}
+        self._app: _Adaptive | None = None
+
+    # -- introspection ----------------------------------------------------------------
+
+    def factor(self, key: str) -> float:
+        """The current usage multiplier for ``key`` (1.0 when nothing slowed it)."""
+        state = self._adaptive.get(key)
+        return 1.0 if state is None else state.factor
+
+    def held_until(self, key: str) -> float:
+        """The time on ``clock`` until which this process holds ``key`` (``-inf`` if not held)."""
+        state = self._adaptive.get(key)
+        return -math.inf if state is None else state.hold_until
+
+    # -- the call path ------------------------------------------------------------------
+
+    def _limit(self, key: str) -> tuple[float, float] | None:
+        limit = self._limits.get(key, _NOT_CACHED)
+        if limit is _NOT_CACHED:
+            limit = self._limits[key] = self.policy.limit_for(key)
+        return limit  # type: ignore[no-any-return]
+
+    def _effective(self, key: str, now: float) -> tuple[float, float] | None:
+        limit = self._limit(key)
+        state = self._adaptive.get(key) if self._adaptive else None
+        if state is None:
+            return limit
+        factor = state.factor
+        if limit is None:
+            if factor >= 1.0 and state.hold_until <= now:
+                return None
+            return (self.policy.usage_base_rate * factor, 1.0)
+        if factor >= 1.0:
+            return limit
+        return (limit[0] * factor, max(1.0, limit[1] * factor))
 
     async def __call__(self, request: Request, call_next: Handler) -> Response:
-        return await call_next(request)
+        keys = request.meta.rate_limit_keys
+        if self._app is not None and APP_KEY not in keys:
+            keys = (*keys, APP_KEY)
+        if keys:
+            now = self._clock()
+            taken: list[tuple[str, float]] = []
+            wait = 0.0
+            memory = self._memory
+            for key in keys:
+                limit = self._effective(key, now)
+                if limit is None:
+                    continue
+                rate = limit[0]
+                if memory is not None:
+                    w = memory.reserve_now(key, rate, limit[1], now)
+                else:
+                    w = await self.store.reserve(key, rate, limit[1], now)
+                taken.append((key, rate))
+                if w > wait:
+                    wait = w
+            if wait > 0.0:
+                try:
+                    await self._sleep(wait)
+                except asyncio.CancelledError:
+                    await self._refund(taken)
+                    raise
+        response = await call_next(request)
+        headers = response.headers
+        if response.status_code >= 400 or (
+            headers
+            and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
+        ):
+            await self._observe(request, response)
+        return response
+
+    async def _refund(self, taken: list[tuple[str, float]]) -> None:
+        now = self._clock()
+        for key, rate in taken:
+            if self._memory is not None:
+                self._memory.refund_now(key, rate, now)
+            else:
+                await self.store.refund(key, rate, now)
+
+    # -- learning from responses ------------------------------------------------------
+
+    def _state(self, key: str) -> _Adaptive:
+        state = self._adaptive.get(key)
+        if state is None:
+            state = self._adaptive[key] = _Adaptive()
+            if key == APP_KEY:
+                self._app = state
+        return state
+
+    async def _hold(self, key: str, until: float, now: float) -> None:
+        state = self._state(key)
+        if until > state.hold_until:
+            state.hold_until = until
+        await self.store.block_until(key, until, now)
+
+    async def _apply_usage(self, key: str, usage: float, regain_minutes: float, now: float) -> None:
+        policy = self.policy
+        factor = usage_factor(usage, policy)
+        state = self._adaptive.get(key)
+        if state is None and factor >= 1.0 and regain_minutes <= 0.0:
+            return  # nothing to slow down: keep the hot path free of this key
+        state = self._state(key)
+        state.factor = factor
+        hold = regain_minutes * 60.0
+        if usage >= policy.pause_at:
+            hold = max(hold, policy.pause_seconds)
+        if hold > 0.0:
+            await self._hold(key, now + hold, now)
+        elif factor >= 1.0 and state.hold_until <= now:
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        del self._adaptive[key]
+        if key == APP_KEY:
+            self._app = None
+
+    async def _observe(self, request: Request, response: Response) -> None:
+        policy = self.policy
+        headers: Mapping[str, str] = response.headers
+        now = self._clock()
+        buc = headers.get("x-business-use-case-usage")
+        if buc:
+            for key, (usage, regain) in _parse_buc(buc).items():
+                await self._apply_usage(key, usage, regain, now)
+        app = headers.get("x-app-usage")
+        if app:
+            parsed = _parse_app(app)
+            if parsed is not None:
+                await self._apply_usage(APP_KEY, parsed[0], parsed[1], now)
+        if response.status_code < 400:
+            return
+        code = _throttle_code(response)
+        if code in _APP_THROTTLE_CODES:
+            targets: tuple[str, ...] = (APP_KEY,)
+            default_hold = policy.usage_hold_seconds
+        elif code == _WABA_THROTTLE_CODE:
+            targets = self._keys_of(request, "waba:")
+            default_hold = policy.usage_hold_seconds
+        elif code == _PHONE_THROTTLE_CODE:
+            targets = self._keys_of(request, "phone:")
+            default_hold = policy.throughput_hold_seconds
+        else:
+            return
+        hint = server_wait_hint(headers, wall_clock=self._wall_clock)
+        hold = hint if hint is not None and hint > 0.0 else default_hold
+        for key in targets:
+            await self._hold(key, now + hold, now)
+
+    @staticmethod
+    def _keys_of(request: Request, prefix: str) -> tuple[str, ...]:
+        keys = request.meta.rate_limit_keys
+        return tuple(k for k in keys if k.startswith(prefix)) or keys

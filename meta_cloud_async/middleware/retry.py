@@ -21,6 +21,7 @@ What is retried is decided per request object (see ``RequestMeta.idempotent``):
 from __future__ import annotations
 
 import asyncio
+import datetime
 import email.utils
 import json
 import random as _random
@@ -64,7 +65,8 @@ class RetryPolicy:
 
     def backoff(self, retry_index: int, rand: float) -> float:
         """The wait before retry ``retry_index`` (0-based) given ``rand`` in [0, 1)."""
-        base: float = min(self.initial_delay * (2**retry_index), self.max_delay)
+        # The exponent is capped: 2.0 ** 1100 overflows a float long before any cap applies.
+        base: float = min(self.initial_delay * 2.0 ** min(retry_index, 60), self.max_delay)
         return base * (1.0 - self.jitter * rand)
 
 
@@ -96,6 +98,8 @@ def _parse_retry_after(value: str, now: float) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000" parses as naive; HTTP dates are always UTC
+        when = when.replace(tzinfo=datetime.timezone.utc)
     return max(0.0, when.timestamp() - now)
 
 

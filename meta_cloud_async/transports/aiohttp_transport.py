@@ -1,7 +1,18 @@
 """The default transport: one pooled aiohttp session.
 
 aiohttp's exceptions are mapped to ours here and nowhere else, most specific
-first, each raised ``from`` the original. Cancellation is never caught.
+first, each raised ``from`` the original where that is safe:
+
+- no connection (refused, DNS, TLS handshake, proxy, connect timeout):
+  :class:`ConnectError`, the request certainly never left;
+- a timeout after the connection was made: :class:`APITimeoutError`;
+- a connection lost or a body cut short: ``APIConnectionError(request_sent=True)``;
+- a malformed URL stays a ``ValueError`` (a programming error, not the network's).
+
+The original is chained as ``__cause__`` unless the URL's query holds a
+secret (see ``_mapping.safe_cause``).
+
+:class:`asyncio.CancelledError` is never caught.
 """
 
 from __future__ import annotations
@@ -12,16 +23,45 @@ import aiohttp
 
 from .._http import Request, Response
 from ..errors import APIConnectionError, APITimeoutError, ConnectError
+from ._mapping import safe_cause
 
 __all__ = ["AiohttpTransport"]
 
+# aiohttp >= 3.10 tells a connect timeout apart from a read timeout.
+_ConnectTimeout: type[BaseException] = getattr(aiohttp, "ConnectionTimeoutError", aiohttp.ClientConnectorError)
+# aiohttp >= 3.10 raises NonHttpUrlClientError (not an InvalidURL) for an ftp:// or relative URL.
+_BAD_URL: tuple[type[BaseException], ...] = (
+    aiohttp.InvalidURL,
+    getattr(aiohttp, "NonHttpUrlClientError", aiohttp.InvalidURL),
+)
+_NO_TIMEOUT = aiohttp.ClientTimeout(total=None)
+
+
+def _map_error(exc: BaseException, method: str) -> Exception:
+    """Our error for an aiohttp (or socket) failure, most specific match first."""
+    name = type(exc).__name__
+    if isinstance(exc, _BAD_URL):
+        return ValueError(f"{method} request has an invalid URL ({name})")
+    if isinstance(exc, _ConnectTimeout):
+        return ConnectError(f"{method} could not connect in time")
+    if isinstance(exc, asyncio.TimeoutError):  # ServerTimeoutError subclasses it
+        return APITimeoutError(f"{method} timed out")
+    if isinstance(exc, (aiohttp.ClientConnectorError, aiohttp.ClientHttpProxyError)):
+        return ConnectError(f"{method} could not connect: {name}")
+    if isinstance(exc, (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError)):
+        return APIConnectionError(f"{method} connection lost: {name}", request_sent=True)
+    return APIConnectionError(f"{method} transport error: {name}", request_sent=True)
+
 
 class AiohttpTransport:
-    """Send requests through an ``aiohttp.ClientSession``.
+    """Send requests through one ``aiohttp.ClientSession`` and its connection pool.
 
-    Pass ``session`` to share one you own (it is never closed here);
-    otherwise a session is created on first use inside the running loop and
-    closed by :meth:`aclose`. ``limit`` and ``limit_per_host`` size the pool.
+    Pass ``session`` to share one you own: it is used as is and never closed
+    here. Otherwise a session is created on first use, inside the running loop
+    (aiohttp binds a session to its loop), and closed by :meth:`aclose`.
+    ``limit`` and ``limit_per_host`` size the pool (0 means unlimited);
+    idle connections are kept for ``keepalive_timeout`` seconds. Use one
+    transport within one event loop.
     """
 
     def __init__(
@@ -31,25 +71,38 @@ class AiohttpTransport:
         limit: int = 100,
         limit_per_host: int = 0,
         keepalive_timeout: float = 30.0,
+        ttl_dns_cache: int | None = 300,
         trust_env: bool = False,
     ) -> None:
+        if limit < 0 or limit_per_host < 0:
+            raise ValueError("limit and limit_per_host must be >= 0 (0 means unlimited)")
+        if keepalive_timeout < 0:
+            raise ValueError("keepalive_timeout must be >= 0")
         self._session = session
         self._owns_session = session is None
         self._limit = limit
         self._limit_per_host = limit_per_host
         self._keepalive_timeout = keepalive_timeout
+        self._ttl_dns_cache = ttl_dns_cache
         self._trust_env = trust_env
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The session in use, or None before the first request of an owned session."""
+        return self._session
 
     def _get_session(self) -> aiohttp.ClientSession:
         session = self._session
-        if session is None or (session.closed and self._owns_session):
+        if session is None or (self._owns_session and session.closed):
             connector = aiohttp.TCPConnector(
-                limit=self._limit, limit_per_host=self._limit_per_host, keepalive_timeout=self._keepalive_timeout
+                limit=self._limit,
+                limit_per_host=self._limit_per_host,
+                keepalive_timeout=self._keepalive_timeout,
+                ttl_dns_cache=self._ttl_dns_cache,
             )
             session = aiohttp.ClientSession(
                 connector=connector,
                 trust_env=self._trust_env,
-                auto_decompress=True,
                 skip_auto_headers=("User-Agent",),
             )
             self._session = session
@@ -57,27 +110,23 @@ class AiohttpTransport:
 
     async def send(self, request: Request) -> Response:
         session = self._get_session()
-        timeout = aiohttp.ClientTimeout(total=request.timeout) if request.timeout is not None else None
+        timeout = _NO_TIMEOUT if request.timeout is None else aiohttp.ClientTimeout(total=request.timeout)
         try:
             async with session.request(
                 request.method,
                 request.url,
                 headers=request.headers,
                 data=request.content or None,
-                timeout=timeout if timeout is not None else aiohttp.ClientTimeout(total=None),
+                timeout=timeout,
                 allow_redirects=False,
             ) as resp:
                 content = await resp.read()
                 return Response(status_code=resp.status, headers=resp.headers, content=content, request=request)
-        except asyncio.TimeoutError as exc:  # aiohttp's ServerTimeoutError subclasses it
-            raise APITimeoutError(f"{request.method} timed out") from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise ConnectError(f"could not connect: {type(exc).__name__}") from exc
-        except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError, aiohttp.ClientPayloadError) as exc:
-            raise APIConnectionError(f"connection lost: {type(exc).__name__}", request_sent=True) from exc
-        except aiohttp.ClientError as exc:
-            raise APIConnectionError(f"transport error: {type(exc).__name__}", request_sent=True) from exc
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            raise _map_error(exc, request.method) from safe_cause(exc, request.url)
 
     async def aclose(self) -> None:
-        if self._owns_session and self._session is not None and not self._session.closed:
-            await self._session.close()
+        """Close the session if this transport created it; a session passed in is left open."""
+        session = self._session
+        if self._owns_session and session is not None and not session.closed:
+            await session.close()

@@ -43,9 +43,10 @@ def _check_limit(_: Any, __: Any, value: int | None) -> None:
 
 
 def _fields_param(value: Any) -> str | None:
+    # An empty selection means "Meta's default fields", not a blank ``fields=`` parameter.
     if value is None or isinstance(value, str):
-        return value
-    return ",".join(value)
+        return value or None
+    return ",".join(value) or None
 
 
 @attrs.frozen(kw_only=True)

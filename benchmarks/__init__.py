@@ -1,0 +1,1 @@
+"""Benchmarks of meta-cloud-async against raw aiohttp, raw httpx and pywa."""

@@ -1,0 +1,108 @@
+"""Set a fresh two-step verification PIN on a WhatsApp business phone number.
+
+Offline by default: requests go to a small in-process emulation of Meta's
+``POST /{version}/{phone-number-id}`` endpoint (see ``EmulatedGraph``), so the
+script runs anywhere without a token. Point it at a real server with
+``--base-url`` (or ``WA_BASE_URL``); the token then comes from
+``CLOUD_API_ACCESS_TOKEN`` and the number from ``--phone-number-id`` or
+``WA_PHONE_NUMBER_ID``. Against a real server ``--pin-file`` is required:
+Meta cannot show a PIN again, so it must be stored before it is set.
+
+    python examples/two_step_verification.py
+    python examples/two_step_verification.py --base-url http://127.0.0.1:8080 --pin-file pin.txt
+
+The PIN is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+from meta_cloud_async import GraphAPIError, Request, Response, WhatsApp
+from meta_cloud_async.pins import generate_pin
+from meta_cloud_async.testing import MockTransport
+
+OFFLINE_TOKEN = "EAAexampleOFFLINEtoken"
+OFFLINE_PHONE_NUMBER_ID = "106540352242922"
+
+
+class EmulatedGraph:
+    """Answers ``POST /vXX.X/<phone-number-id>`` with ``{"pin": "<6 digits>"}`` the way Meta does."""
+
+    _PATH = re.compile(r"^https://graph\.facebook\.com/v\d+\.\d+/(\d+)$")
+
+    def __init__(self) -> None:
+        self.pins: dict[str, str] = {}
+
+    def __call__(self, request: Request) -> Response:
+        if request.headers.get("authorization") != f"Bearer {OFFLINE_TOKEN}":
+            return self._error(401, 190, "Invalid OAuth access token.")
+        match = self._PATH.match(request.url)
+        body = json.loads(request.content or b"{}")
+        if request.method != "POST" or match is None:
+            return self._error(400, 100, "Unsupported request")
+        pin = body.get("pin")
+        if not (isinstance(pin, str) and re.fullmatch(r"[0-9]{6}", pin)):
+            return self._error(400, 100, "(#100) Invalid parameter")
+        self.pins[match.group(1)] = pin
+        return Response(status_code=200, content=b'{"success": true}')
+
+    @staticmethod
+    def _error(status: int, code: int, message: str) -> Response:
+        body = {"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "EMULATED"}}
+        return Response(status_code=status, content=json.dumps(body).encode())
+
+
+def store_pin(path: Path, pin: str) -> None:
+    """Write the PIN readable by the owner only, before Meta ever sees it."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(pin + "\n")
+
+
+async def run(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--base-url", default=os.environ.get("WA_BASE_URL"),
+                        help="a real Graph endpoint (default: offline emulation)")
+    parser.add_argument("--phone-number-id", default=None)
+    parser.add_argument("--pin-file", type=Path, default=None, help="where to store the new PIN (mode 0600)")
+    args = parser.parse_args(argv)
+
+    if args.base_url:
+        if args.pin_file is None:
+            parser.error("--pin-file is required against a real endpoint: the PIN cannot be read back")
+        try:
+            client = WhatsApp(base_url=args.base_url, phone_number_id=args.phone_number_id)
+        except ValueError as exc:  # no token, a malformed id or URL
+            parser.error(str(exc))
+        if client.options.phone_number_id is None:
+            parser.error("pass --phone-number-id or set WA_PHONE_NUMBER_ID")
+        where = args.base_url
+    else:
+        client = WhatsApp(access_token=OFFLINE_TOKEN, phone_number_id=args.phone_number_id or OFFLINE_PHONE_NUMBER_ID,
+                          transport=MockTransport(EmulatedGraph()))
+        where = "the offline emulation"
+
+    pin = generate_pin()
+    if args.pin_file is not None:
+        store_pin(args.pin_file, pin)
+    async with client as wa:
+        number = wa.options.phone_number_id
+        try:
+            result = await wa.two_step_verification.set_pin(pin)
+        except GraphAPIError as exc:
+            print(f"setting the PIN on {number} via {where} failed: {exc}", file=sys.stderr)
+            return 1
+    stored = f"; stored in {args.pin_file}" if args.pin_file else " (not stored: offline demo)"
+    print(f"two-step verification PIN set on phone number {number} via {where}: success={result.success}{stored}")
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(run()))

@@ -1,0 +1,56 @@
+"""One pace for a whole rotation: ``rate`` calls per second across all numbers (and workers).
+
+The client's rate-limit middleware paces per phone number and per WABA;
+a rotation touches each number once, so what matters is the total. This
+middleware draws one token per attempt from a single bucket in a
+:class:`BucketStore` (a :class:`RedisBucketStore` shares it between
+processes) and honours holds placed on that key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .._http import Request, Response
+from ..middleware.base import Handler
+from ..middleware.rate_limit import BucketStore, MemoryBucketStore
+
+__all__ = ["TotalRateMiddleware"]
+
+
+class TotalRateMiddleware:
+    """Wait for a slot in one shared bucket before each attempt (``rate`` per second, ``burst`` at once)."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        burst: float = 1.0,
+        store: BucketStore | None = None,
+        key: str = "rotation:total",
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        if not rate > 0:
+            raise ValueError("rate must be > 0")
+        if burst < 1:
+            raise ValueError("burst must be >= 1")
+        self.rate = float(rate)
+        self.burst = float(burst)
+        self.store: BucketStore = store if store is not None else MemoryBucketStore()
+        self.key = key
+        self._clock = clock
+        self._sleep = sleep
+
+    async def __call__(self, request: Request, call_next: Handler) -> Response:
+        wait = await self.store.reserve(self.key, self.rate, self.burst, self._clock())
+        if wait > 0:
+            try:
+                await self._sleep(wait)
+            except asyncio.CancelledError:
+                await self.store.refund(self.key, self.rate, self._clock())
+                raise
+        return await call_next(request)

@@ -1,0 +1,242 @@
+"""Seeded, reproducible fault injection in front of the router.
+
+A fault is decided per request, before the state machine runs, from one
+``random.Random(seed)``: the same seed and the same request sequence give the
+same faults. Kinds:
+
+- ``latency`` + ``jitter``: a delay of ``latency + uniform(0, jitter)`` seconds
+  before the request is handled (taken with the door's injectable ``sleep``);
+- ``transient``: a 5xx Graph error with ``is_transient: true`` (codes 1, 2,
+  131000), nothing applied;
+- ``reset_before``: the connection drops before the change is applied;
+- ``reset_after``: the change IS applied, then the connection drops with no answer;
+- ``slow_body``: the answer is written in ``slow_chunks`` pieces with
+  ``slow_chunk_delay`` between them.
+
+Text syntax (the CLI's ``--faults``), comma-separated ``[route.]key=value``::
+
+    transient=0.05,reset_after=0.01,latency=5ms,jitter=2ms,register.reset_before=0.5,seed=7
+
+A route entry starts from the global values and overrides the keys it names.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from .budgets import parse_duration
+
+__all__ = ["ROUTES", "Decision", "FaultConfig", "FaultInjector", "FaultKind", "FaultRates"]
+
+#: Route names faults can target (also the names in the request log).
+ROUTES = frozenset(
+    {
+        "set_pin",
+        "register",
+        "deregister",
+        "request_code",
+        "verify_code",
+        "get_phone_number",
+        "list_phone_numbers",
+        "get_waba",
+        "other",
+    }
+)
+
+_RATE_KEYS = ("transient", "reset_before", "reset_after", "slow_body")
+_DURATION_KEYS = ("latency", "jitter", "slow_chunk_delay")
+
+# (code, HTTP status, title) of the transient failures Meta sends.
+_TRANSIENT = (
+    (1, 500, "An unknown error occurred"),
+    (2, 503, "Service temporarily unavailable"),
+    (131000, 500, "Something went wrong"),
+)
+
+
+def _rate(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"fault rate {attribute.name} must be within 0..1, got {value!r}")
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 0.0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+def _chunks(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{attribute.name} must be >= 1, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class FaultRates:
+    """Fault probabilities and delays for one route (or for all of them)."""
+
+    latency: float = attrs.field(default=0.0, converter=float, validator=_non_negative)
+    jitter: float = attrs.field(default=0.0, converter=float, validator=_non_negative)
+    transient: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    reset_before: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    reset_after: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    slow_body: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    slow_chunk_delay: float = attrs.field(default=0.05, converter=float, validator=_non_negative)
+    slow_chunks: int = attrs.field(default=4, validator=_chunks)
+
+    def __attrs_post_init__(self) -> None:
+        if self.transient + self.reset_before + self.reset_after > 1.0 + 1e-9:
+            raise ValueError("transient + reset_before + reset_after must not exceed 1")
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.latency or self.jitter or self.transient or self.reset_before or self.reset_after or self.slow_body
+        )
+
+    def rates(self) -> FaultRates:
+        """These values as a plain :class:`FaultRates` (drops a config's routes and seed)."""
+        return FaultRates(**{f.name: getattr(self, f.name) for f in attrs.fields(FaultRates)})
+
+
+def _check_routes(_: object, __: object, value: Mapping[str, FaultRates]) -> None:
+    unknown = set(value) - ROUTES
+    if unknown:
+        raise ValueError(f"unknown fault route(s) {sorted(unknown)}; known: {sorted(ROUTES)}")
+
+
+@attrs.frozen(kw_only=True)
+class FaultConfig(FaultRates):
+    """Global fault rates, per-route overrides (each replaces the global rates for its route) and a seed."""
+
+    routes: Mapping[str, FaultRates] = attrs.field(factory=dict, validator=_check_routes)
+    seed: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return super().active or any(r.active for r in self.routes.values())
+
+    def for_route(self, route: str) -> FaultRates:
+        return self.routes.get(route) or self.rates()
+
+    @classmethod
+    def parse(cls, spec: str) -> FaultConfig:
+        """Build a config from the ``[route.]key=value,...`` syntax; raises ``ValueError`` on anything unknown."""
+        global_values: dict[str, Any] = {}
+        route_values: dict[str, dict[str, Any]] = {}
+        seed: int | None = None
+        for raw in spec.split(","):
+            item = raw.strip()
+            if not item:
+                continue
+            key, sep, value = item.partition("=")
+            key, value = key.strip(), value.strip()
+            if not sep or not value:
+                raise ValueError(f"fault item {item!r} must be key=value")
+            if key == "seed":
+                seed = int(value)
+                continue
+            route, dot, name = key.rpartition(".")
+            if dot and route not in ROUTES:
+                raise ValueError(f"unknown fault route {route!r}; known: {sorted(ROUTES)}")
+            target = route_values.setdefault(route, {}) if dot else global_values
+            target[name] = _parse_value(name, value)
+        base = FaultRates(**global_values)
+        routes = {route: attrs.evolve(base, **values) for route, values in route_values.items()}
+        return cls(**{**global_values, "routes": routes, "seed": seed})
+
+
+def _parse_value(name: str, value: str) -> float | int:
+    if name in _RATE_KEYS:
+        text = value[:-1] if value.endswith("%") else value
+        try:
+            rate = float(text)
+        except ValueError:
+            raise ValueError(f"fault rate {name} must be a number, got {value!r}") from None
+        return rate / 100 if value.endswith("%") else rate
+    if name in _DURATION_KEYS:
+        return parse_duration(value)
+    if name == "slow_chunks":
+        return int(value)
+    known = sorted((*_RATE_KEYS, *_DURATION_KEYS, "slow_chunks", "seed"))
+    raise ValueError(f"unknown fault key {name!r}; known: {known}")
+
+
+class FaultKind(enum.Enum):
+    NONE = "none"
+    TRANSIENT = "transient"
+    RESET_BEFORE = "reset_before"
+    RESET_AFTER = "reset_after"
+
+
+@attrs.frozen(slots=True)
+class Decision:
+    """What happens to one request. ``transient`` is (code, status, title) for ``TRANSIENT``."""
+
+    delay: float = 0.0
+    kind: FaultKind = FaultKind.NONE
+    transient: tuple[int, int, str] | None = None
+    slow_chunks: int = 0
+    slow_chunk_delay: float = 0.0
+
+    @property
+    def label(self) -> str | None:
+        """A short name for the request log (None when nothing happened)."""
+        parts = []
+        if self.delay:
+            parts.append(f"latency={self.delay * 1000:.1f}ms")
+        if self.kind is not FaultKind.NONE:
+            parts.append(self.kind.value)
+        if self.slow_chunks:
+            parts.append("slow_body")
+        return ",".join(parts) or None
+
+
+_NO_FAULT = Decision()
+
+
+class FaultInjector:
+    """Draws decisions from one seeded RNG; ``enabled`` is False when nothing can ever happen."""
+
+    def __init__(self, config: FaultConfig | None, seed: int) -> None:
+        self.config = config
+        self.enabled = bool(config and config.active)
+        self._rng = random.Random(seed if config is None or config.seed is None else config.seed)
+        self._by_route: dict[str, FaultRates] = {}
+        self._global = FaultRates()
+        if config is not None:
+            self._global = config.rates()
+            self._by_route = {route: config.for_route(route) for route in ROUTES}
+
+    def decide(self, route: str) -> Decision:
+        if not self.enabled:
+            return _NO_FAULT
+        rates = self._by_route.get(route) or self._global
+        if not rates.active:
+            return _NO_FAULT
+        rng = self._rng
+        delay = rates.latency
+        if rates.jitter:
+            delay += rng.random() * rates.jitter
+        kind = FaultKind.NONE
+        transient = None
+        if rates.transient or rates.reset_before or rates.reset_after:
+            u = rng.random()
+            if u < rates.transient:
+                kind = FaultKind.TRANSIENT
+                transient = _TRANSIENT[rng.randrange(len(_TRANSIENT))]
+            elif u < rates.transient + rates.reset_before:
+                kind = FaultKind.RESET_BEFORE
+            elif u < rates.transient + rates.reset_before + rates.reset_after:
+                kind = FaultKind.RESET_AFTER
+        slow = bool(rates.slow_body) and rng.random() < rates.slow_body
+        return Decision(
+            delay=delay,
+            kind=kind,
+            transient=transient,
+            slow_chunks=rates.slow_chunks if slow else 0,
+            slow_chunk_delay=rates.slow_chunk_delay if slow else 0.0,
+        )

@@ -1,0 +1,414 @@
+"""The router: (method, path, query, headers, body) in, (status, headers, body bytes) out.
+
+Both doors (the in-process transport and the aiohttp server) call
+:meth:`Router.process`, so they behave the same by construction. Routing is
+a ``str.split`` and a few dict lookups: no regular expressions per call.
+
+Order of checks for a Graph call (each refusal is an answer, never an exception
+to the door): transient fault -> path/version -> access token -> app budget ->
+object lookup -> WABA budget -> body parsing -> the state machine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import attrs
+
+from .budgets import Budget, UsageMeter
+from .clock import Clock, Sleep
+from .envelope import GraphError, render_error
+from .faults import Decision, FaultInjector, FaultKind
+from .state import SUCCESS, Business, _Phone
+
+__all__ = ["RequestLogEntry", "Result", "Router"]
+
+_SUCCESS_BODY = b'{"success":true}'
+_JSON = "application/json; charset=UTF-8"
+_REDACTED = "<redacted>"
+_SECRET_KEYS = frozenset({"pin", "code", "access_token", "password"})
+_POST_EDGES = {"register": "register", "deregister": "deregister", "request_code": "request_code",
+               "verify_code": "verify_code"}
+
+
+@attrs.frozen(kw_only=True, slots=True)
+class RequestLogEntry:
+    """One Graph call as the sandbox saw it. Bodies are redacted: no PIN, code or token is kept."""
+
+    seq: int
+    at: float
+    method: str
+    path: str
+    query: str
+    route: str
+    status: int | None
+    error_code: int | None
+    fault: str | None
+    params: Mapping[str, Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+class Result:
+    """What a door must send: status, headers and body, or ``reset`` (drop the connection)."""
+
+    __slots__ = ("body", "headers", "reset", "slow_chunk_delay", "slow_chunks", "status")
+
+    def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.reset = False
+        self.slow_chunks = 0
+        self.slow_chunk_delay = 0.0
+
+
+def _redact(params: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if key in _SECRET_KEYS:
+            out[key] = _REDACTED
+        elif isinstance(value, dict):
+            out[key] = _redact(value)
+        else:
+            out[key] = value
+    return out
+
+
+def _redact_query(query: str) -> str:
+    if "access_token" not in query:
+        return query
+    return urlencode([(k, _REDACTED if k == "access_token" else v) for k, v in parse_qsl(query)])
+
+
+def _is_version(segment: str) -> bool:
+    major, dot, minor = segment[1:].partition(".")
+    return segment[:1] == "v" and bool(dot) and major.isdigit() and minor.isdigit()
+
+
+class Router:
+    """Graph paths plus the ``/_sandbox/...`` admin paths, over one :class:`Business`."""
+
+    def __init__(
+        self,
+        *,
+        business: Business,
+        access_token: str,
+        clock: Clock,
+        faults: FaultInjector,
+        app_budget: Budget,
+        waba_budget: Budget,
+        log_size: int,
+        on_reset: Callable[[], None],
+        advance: Callable[[float], float] | None,
+    ) -> None:
+        self._token = access_token
+        self._bearer = f"Bearer {access_token}"
+        self._clock = clock
+        self._app_budget = app_budget
+        self._waba_budget = waba_budget
+        self._on_reset = on_reset
+        self._advance = advance
+        self._versions: set[str] = set()
+        self.log: deque[RequestLogEntry] = deque(maxlen=log_size)
+        self.faults = faults
+        self.business = business
+        self._seq = 0
+        self._app_meter = UsageMeter(app_budget, clock())
+        self._waba_meters: dict[str, UsageMeter] = {}
+        self._app_cache: dict[int, str] = {}
+        self._buc_cache: dict[tuple[str, int, int], str] = {}
+        self.reset(business, faults)
+
+    def reset(self, business: Business, faults: FaultInjector) -> None:
+        now = self._clock()
+        self.business = business
+        self.faults = faults
+        self._app_meter = UsageMeter(self._app_budget, now)
+        self._waba_meters = {waba: UsageMeter(self._waba_budget, now) for waba in business.waba_ids}
+        self.log.clear()
+        self._seq = 0
+
+    # -- the shared entry point --------------------------------------------------
+
+    def route_of(self, method: str, path: str) -> str:
+        """The route name faults and the log use; syntactic plus one dict lookup."""
+        parts = path.split("/")
+        n = len(parts)
+        if n > 1 and parts[1] == "_sandbox":
+            return "admin"
+        if n == 3 or (n == 4 and not parts[3]):
+            if method == "POST":
+                return "set_pin"
+            if method == "GET":
+                return "get_waba" if parts[2] in self.business.waba_phones else "get_phone_number"
+        elif n == 4:
+            if method == "POST":
+                return _POST_EDGES.get(parts[3], "other")
+            if method == "GET" and parts[3] == "phone_numbers":
+                return "list_phone_numbers"
+        return "other"
+
+    async def process(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        origin: str,
+        sleep: Sleep,
+    ) -> Result:
+        """Decide faults, wait out latency, then answer (or tell the door to drop the connection)."""
+        route = self.route_of(method, path)
+        if route == "admin":
+            return self.admin(method, path, query, headers, body)
+        decision = self.faults.decide(route)
+        if decision.delay:
+            await sleep(decision.delay)
+        if decision.kind is FaultKind.RESET_BEFORE:
+            self._seq += 1
+            self.log.append(
+                RequestLogEntry(
+                    seq=self._seq, at=self._clock(), method=method, path=path, query=_redact_query(query),
+                    route=route, status=None, error_code=None, fault=decision.label, params=None,
+                )
+            )
+            result = Result(0, {}, b"")
+            result.reset = True
+            return result
+        result = self.handle(method, path, query, headers, body, origin, route, decision)
+        if decision.kind is FaultKind.RESET_AFTER:
+            result.reset = True
+        result.slow_chunks = decision.slow_chunks
+        result.slow_chunk_delay = decision.slow_chunk_delay
+        return result
+
+    def handle(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        origin: str,
+        route: str,
+        decision: Decision | None = None,
+    ) -> Result:
+        """Answer one Graph call synchronously (faults other than ``transient`` are the door's job)."""
+        now = self._clock()
+        self._seq = seq = self._seq + 1
+        trace = f"ASbx{seq:011d}"
+        parts = path.split("/")
+        version = parts[1] if len(parts) > 1 else ""
+        waba_id: str | None = None
+        params: dict[str, Any] | None = None
+        status = 200
+        error_code: int | None = None
+        try:
+            if decision is not None and decision.transient is not None:
+                code, http_status, title = decision.transient
+                raise GraphError(http_status, code, f"(#{code}) {title}", is_transient=True,
+                                 details="A transient error; retry the call later.")
+            if version not in self._versions:
+                if not _is_version(version):
+                    raise GraphError.unknown_path(path)
+                self._versions.add(version)
+            self._authenticate(headers, query)
+            obj = parts[2] if len(parts) > 2 else ""
+            business = self.business
+            phone = business.phones.get(obj)
+            if phone is not None:
+                waba_id = phone.waba_id
+            elif obj in business.waba_phones:
+                waba_id = obj
+            if not self._app_meter.try_acquire(now):
+                raise GraphError(
+                    429, 4, "(#4) Application request limit reached",
+                    details="The app's call budget is spent; calls are accepted again as usage decays.",
+                    is_transient=True,
+                )
+            if waba_id is None:
+                raise GraphError.unsupported(method, obj)
+            meter = self._waba_meters[waba_id]
+            if not meter.try_acquire(now):
+                raise GraphError.whatsapp(
+                    80007, "Rate limit issues",
+                    f"The WhatsApp Business Account {waba_id} reached its call budget; retry after "
+                    f"{meter.regain_minutes(now)} minutes.",
+                    is_transient=True,
+                )
+            params = self._params(method, query, headers, body)
+            payload = self._dispatch(route, method, path, phone, waba_id, params, origin, now)
+            content = _SUCCESS_BODY if payload is SUCCESS else json.dumps(payload, separators=(",", ":")).encode()
+        except GraphError as err:
+            status = err.status
+            error_code = err.code
+            content = render_error(err, trace)
+        headers_out = self._headers(version, trace, waba_id, now)
+        self.log.append(
+            RequestLogEntry(
+                seq=seq, at=now, method=method, path=path, query=_redact_query(query), route=route,
+                status=status, error_code=error_code,
+                fault=decision.label if decision is not None else None,
+                params=_redact(params) if params else None,
+            )
+        )
+        return Result(status, headers_out, content)
+
+    # -- pieces --------------------------------------------------------------------
+
+    def _authenticate(self, headers: Mapping[str, str], query: str) -> None:
+        auth = headers.get("authorization")
+        if auth == self._bearer:
+            return
+        if auth is None:
+            token = dict(parse_qsl(query)).get("access_token") if "access_token" in query else None
+            if token is None:
+                raise GraphError.bad_token(missing=True)
+            if token == self._token:
+                return
+            raise GraphError.bad_token(missing=False)
+        scheme, _, token = auth.partition(" ")
+        if scheme.lower() != "bearer" or token.strip() != self._token:
+            raise GraphError.bad_token(missing=not token.strip())
+
+    @staticmethod
+    def _params(method: str, query: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
+        params: dict[str, Any] = dict(parse_qsl(query)) if query else {}
+        if method != "POST" or not body:
+            return params
+        ctype = headers.get("content-type") or ""
+        if "json" in ctype or body[:1] == b"{":
+            try:
+                data = json.loads(body)
+            except ValueError:
+                raise GraphError.invalid_parameter("The request body is not valid JSON.") from None
+            if not isinstance(data, dict):
+                raise GraphError.invalid_parameter("The request body must be a JSON object.")
+            params.update(data)
+        else:
+            try:
+                params.update(parse_qsl(body.decode(), strict_parsing=True))
+            except (UnicodeDecodeError, ValueError):
+                raise GraphError.invalid_parameter("The request body is neither JSON nor form-encoded.") from None
+        return params
+
+    def _dispatch(
+        self, route: str, method: str, path: str, phone: _Phone | None, waba_id: str,
+        params: dict[str, Any], origin: str, now: float,
+    ) -> dict[str, Any]:
+        business = self.business
+        obj = path.split("/")[2]
+        if phone is not None:
+            if route == "set_pin":
+                return business.set_pin(phone, params)
+            if route == "get_phone_number":
+                return business.get_phone(phone, params.get("fields"))
+            if route == "register":
+                return business.register(phone, params, now)
+            if route == "deregister":
+                return business.deregister(phone, now)
+            if route == "request_code":
+                return business.request_code(phone, params, now)
+            if route == "verify_code":
+                return business.verify_code(phone, params, now)
+        else:
+            if route == "list_phone_numbers":
+                return self._list(waba_id, path, params, origin)
+            if route == "get_waba":
+                return business.get_waba(waba_id, params.get("fields"))
+        raise GraphError.unsupported(method, obj)
+
+    def _list(self, waba_id: str, path: str, params: dict[str, Any], origin: str) -> dict[str, Any]:
+        query = {k: v for k, v in params.items() if isinstance(v, str)}
+        items, first, last, has_prev, has_next = self.business.list_phones(waba_id, query)
+        out: dict[str, Any] = {"data": items}
+        if first is None or last is None:
+            return out
+        keep: list[tuple[str, str]] = [(k, query[k]) for k in ("fields", "limit") if k in query]
+        paging: dict[str, Any] = {"cursors": {"before": first, "after": last}}
+        if has_prev:
+            paging["previous"] = f"{origin}{path}?{urlencode([*keep, ('before', first)])}"
+        if has_next:
+            paging["next"] = f"{origin}{path}?{urlencode([*keep, ('after', last)])}"
+        out["paging"] = paging
+        return out
+
+    def _headers(self, version: str, trace: str, waba_id: str | None, now: float) -> dict[str, str]:
+        """Usage headers for every answer; the JSON strings are cached per value, they change rarely."""
+        app = self._app_meter.percent(now)
+        app_header = self._app_cache.get(app)
+        if app_header is None:
+            app_header = f'{{"call_count":{app},"total_cputime":{app},"total_time":{app}}}'
+            self._app_cache[app] = app_header
+        headers = {"content-type": _JSON, "x-fb-trace-id": trace, "x-app-usage": app_header}
+        if version:
+            headers["facebook-api-version"] = version if version in self._versions else "v23.0"
+        if waba_id is None:
+            headers["x-business-use-case-usage"] = "{}"
+            return headers
+        meter = self._waba_meters[waba_id]
+        key = (waba_id, meter.percent(now), meter.regain_minutes(now))
+        buc = self._buc_cache.get(key)
+        if buc is None:
+            _, p, minutes = key
+            buc = (
+                f'{{"{waba_id}":[{{"type":"whatsapp_business_management","call_count":{p},'
+                f'"total_cputime":{p},"total_time":{p},"estimated_time_to_regain_access":{minutes}}}]}}'
+            )
+            if len(self._buc_cache) > 4096:
+                self._buc_cache.clear()
+            self._buc_cache[key] = buc
+        headers["x-business-use-case-usage"] = buc
+        return headers
+
+    # -- admin surface -------------------------------------------------------------
+
+    def admin(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes) -> Result:
+        """``/_sandbox/...``: not Graph, never faulted, not logged, not budgeted; same token."""
+        try:
+            self._authenticate(headers, query)
+            payload = self._admin(method, path.split("/")[2:], query, body)
+            status, content = 200, json.dumps(payload, separators=(",", ":")).encode()
+        except GraphError as err:
+            status, content = err.status, render_error(err, "ASbxAdmin")
+        return Result(status, {"content-type": _JSON}, content)
+
+    def _admin(self, method: str, parts: list[str], query: str, body: bytes) -> Any:
+        business = self.business
+        now = self._clock()
+        what = parts[0] if parts else ""
+        if what == "phone_numbers" and method == "GET":
+            if len(parts) == 1:
+                return {"data": [{"id": pid, "waba_id": business.phones[pid].waba_id} for pid in business.phone_ids]}
+            if len(parts) == 2 and parts[1] in business.phones:
+                return business.snapshot(parts[1], now).to_dict()
+            raise GraphError(404, 100, f"(#100) No phone number {parts[-1]!r} in this sandbox")
+        if what == "wabas" and method == "GET" and len(parts) == 1:
+            return {"data": [{"id": w, "phone_numbers": len(business.waba_phones[w])} for w in business.waba_ids]}
+        if what == "reset" and method == "POST" and len(parts) == 1:
+            self._on_reset()
+            return {"success": True}
+        if what == "requests" and method == "GET" and len(parts) == 1:
+            raw_limit = dict(parse_qsl(query)).get("limit", "")
+            entries = list(self.log)
+            if raw_limit.isdigit():
+                entries = entries[-int(raw_limit):] if int(raw_limit) else []
+            return {"data": [e.to_dict() for e in entries]}
+        if what == "clock" and len(parts) == 1:
+            if method == "POST":
+                if self._advance is None:
+                    raise GraphError(400, 100, "(#100) This sandbox runs on the real clock; it cannot be advanced")
+                try:
+                    seconds = float(json.loads(body or b"{}").get("advance", 0))
+                except (ValueError, AttributeError, TypeError):
+                    raise GraphError.invalid_parameter('send {"advance": seconds}') from None
+                return {"now": self._advance(seconds)}
+            return {"now": now}
+        raise GraphError(404, 100, f"(#100) Unknown sandbox admin path /_sandbox/{'/'.join(parts)}")

@@ -1,0 +1,108 @@
+"""An optional transport on ``httpx.AsyncClient`` (``pip install 'meta-cloud-async[httpx]'``).
+
+httpx's exceptions are mapped to ours here and nowhere else, most specific
+first, chained ``from`` the original unless the URL's query holds a secret:
+
+- ``ConnectError``, ``ConnectTimeout``, ``PoolTimeout``, ``ProxyError``:
+  :class:`ConnectError` (nothing was sent);
+- any other ``TimeoutException``: :class:`APITimeoutError`;
+- ``RemoteProtocolError``, ``ReadError``, ``WriteError`` and any other
+  transport or decoding failure: ``APIConnectionError(request_sent=True)``;
+- ``UnsupportedProtocol`` and ``InvalidURL``: ``ValueError`` (programming errors).
+
+:class:`asyncio.CancelledError` is never caught.
+"""
+
+from __future__ import annotations
+
+try:
+    import httpx
+except ImportError as exc:  # pragma: no cover - exercised by a test that hides httpx
+    raise ImportError(
+        "HttpxTransport needs httpx, an optional extra: pip install 'meta-cloud-async[httpx]'"
+    ) from exc
+
+from .._http import Request, Response
+from ..errors import APIConnectionError, APITimeoutError, ConnectError
+from ._mapping import safe_cause
+
+__all__ = ["HttpxTransport"]
+
+DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=30.0)
+
+
+def _map_error(exc: Exception, method: str) -> Exception:
+    """Our error for an httpx failure, most specific match first."""
+    name = type(exc).__name__
+    if isinstance(exc, (httpx.UnsupportedProtocol, httpx.InvalidURL)):
+        return ValueError(f"{method} request has an invalid URL ({name})")
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return ConnectError(f"{method} could not connect in time ({name})")
+    if isinstance(exc, httpx.TimeoutException):
+        return APITimeoutError(f"{method} timed out ({name})")
+    if isinstance(exc, (httpx.ConnectError, httpx.ProxyError)):
+        return ConnectError(f"{method} could not connect: {name}")
+    if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError)):
+        return APIConnectionError(f"{method} connection lost: {name}", request_sent=True)
+    return APIConnectionError(f"{method} transport error: {name}", request_sent=True)
+
+
+class HttpxTransport:
+    """Send requests through one ``httpx.AsyncClient`` and its connection pool.
+
+    Pass ``client`` to share one you own: it is used as is (its own limits,
+    proxies, HTTP/2 setting) and never closed here. Otherwise a client is
+    created on first use, inside the running loop, with ``limits`` (default:
+    100 connections, 20 kept alive for 30 s) and closed by :meth:`aclose`.
+    Redirects are never followed; each request's ``timeout`` applies to
+    connect, read, write and pool waits alike (None: no timeout).
+    """
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient | None = None,
+        *,
+        limits: httpx.Limits = DEFAULT_LIMITS,
+        http2: bool = False,
+        trust_env: bool = False,
+    ) -> None:
+        self._client = client
+        self._owns_client = client is None
+        self._limits = limits
+        self._http2 = http2
+        self._trust_env = trust_env
+
+    @property
+    def client(self) -> httpx.AsyncClient | None:
+        """The client in use, or None before the first request of an owned client."""
+        return self._client
+
+    def _get_client(self) -> httpx.AsyncClient:
+        client = self._client
+        if client is None or (self._owns_client and client.is_closed):
+            client = httpx.AsyncClient(
+                limits=self._limits, http2=self._http2, trust_env=self._trust_env, follow_redirects=False
+            )
+            self._client = client
+        return client
+
+    async def send(self, request: Request) -> Response:
+        client = self._get_client()
+        try:
+            built = client.build_request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                content=request.content or None,
+                timeout=request.timeout,
+            )
+            resp = await client.send(built, follow_redirects=False)
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+        return Response(status_code=resp.status_code, headers=resp.headers, content=resp.content, request=request)
+
+    async def aclose(self) -> None:
+        """Close the client if this transport created it; a client passed in is left open."""
+        client = self._client
+        if self._owns_client and client is not None and not client.is_closed:
+            await client.aclose()

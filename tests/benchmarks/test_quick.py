@@ -1,0 +1,138 @@
+"""The benchmark runner, end to end in quick mode: it completes and writes every row.
+
+Timings are never asserted (they depend on the machine); what is checked is
+that each part ran and that the JSON has the shape docs/performance.md and
+any tooling rely on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CONCURRENCY = (1, 8, 64)
+EXPECTED = {
+    ("set_pin", "raw_aiohttp"),
+    ("set_pin", "sdk_aiohttp"),
+    ("set_pin", "sdk_httpx"),
+    ("set_pin", "raw_httpx"),
+    ("register", "raw_aiohttp"),
+    ("register", "sdk_aiohttp"),
+    ("register", "sdk_httpx"),
+    ("register", "raw_httpx"),
+    ("register", "pywa"),
+}
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    out = tmp_path_factory.mktemp("bench") / "results.json"
+    proc = subprocess.run(
+        [
+            sys.executable, "-m", "benchmarks", "--quick",
+            "--requests", "30", "--warmup", "5", "--max-seconds", "0.5",
+            "--overhead-iterations", "300", "--memory-calls", "200",
+            "--out", str(out),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc, json.loads(out.read_text())
+
+
+def _finite_positive(value: Any) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+
+
+def test_every_expected_row_ran_or_was_skipped_with_a_reason(
+    quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    _, result = quick_run
+    graph = {(r["workload"], r["client"], r["concurrency"]): r for r in result["throughput"] if r["target"] == "graph"}
+    skipped = {(s["workload"], s["client"]): s["reason"] for s in result["skipped"]}
+    for workload, client in sorted(EXPECTED):
+        if (workload, client) in skipped:
+            assert skipped[(workload, client)], (workload, client)
+            continue
+        for c in CONCURRENCY:
+            row = graph[(workload, client, c)]
+            assert "error" not in row, row
+            assert _finite_positive(row["rps"]) and _finite_positive(row["cpu_us_per_request"]), row
+            assert row["repeats"] == 1 and len(row["runs"]) == 1
+            assert 0 < row["requests"][0] <= 30
+            assert _finite_positive(row["rps_vs_floor"]) and _finite_positive(row["cpu_vs_floor"])
+            if workload == "register" and ("register", "pywa") not in skipped:
+                assert _finite_positive(row["rps_vs_pywa"])
+    # The raw floors and our default client can never be skipped.
+    for key in [("set_pin", "raw_aiohttp"), ("set_pin", "sdk_aiohttp"), ("register", "sdk_aiohttp")]:
+        assert key not in skipped
+
+
+def test_sandbox_rows_when_the_sandbox_exists(
+    quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    _, result = quick_run
+    sandbox_rows = [r for r in result["throughput"] if r["target"] == "sandbox"]
+    if importlib.util.find_spec("meta_cloud_async.sandbox") is None:
+        assert result["sandbox"]["ran"] is False and result["sandbox"]["reason"]
+        assert sandbox_rows == []
+        return
+    assert result["sandbox"]["ran"] is True, result["sandbox"]
+    clients = {(r["client"], r["concurrency"]) for r in sandbox_rows if "error" not in r}
+    for c in CONCURRENCY:
+        assert ("raw_aiohttp", c) in clients and ("sdk_aiohttp", c) in clients
+    assert {r["workload"] for r in sandbox_rows} == {"set_pin"}
+
+
+def test_overhead_memory_and_targets_are_reported(
+    quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    proc, result = quick_run
+    overhead = result["overhead"]
+    for part in ("full", "no_middleware", "transport_send", "direct", "build", "decode"):
+        assert _finite_positive(overhead["us_per_call"][part]), part
+    assert overhead["target_us"] == 30.0
+    assert isinstance(overhead["overhead_us"], float)
+
+    memory = {m["mode"]: m for m in result["memory"]}
+    assert set(memory) == {"tasks", "sdk_mock", "raw_aiohttp_server", "sdk_server"}
+    for m in memory.values():
+        assert "error" not in m, m
+        assert m["calls"] == 200 and m["peak_rss_mb"] >= m["rss_before_mb"] > 0
+
+    checks = {t["check"] for t in result["targets"]}
+    assert "in-process overhead per set_pin (us)" in checks
+    assert any(c.startswith("req/s vs pywa") for c in checks) or ("register", "pywa") in {
+        (s["workload"], s["client"]) for s in result["skipped"]
+    }
+    assert all(isinstance(t["ok"], bool) for t in result["targets"])
+
+    assert result["meta"]["quick"] is True and result["meta"]["concurrency"] == list(CONCURRENCY)
+    # The Markdown table on stdout is what docs/performance.md shows.
+    assert "| server | workload | client | conc. | req/s | CPU us/req |" in proc.stdout
+    assert "in-process overhead:" in proc.stdout
+
+
+def test_runs_as_a_script_too() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--help"],
+        cwd=REPO_ROOT / "tests",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "--quick" in proc.stdout and "--out" in proc.stdout

@@ -1,0 +1,80 @@
+"""Load Meta's OpenAPI document (never stored in this repository) for conformance tests.
+
+It is read from ``$META_OPENAPI_SPEC`` or ``<repo>/../shared/openapi/``; when
+neither exists the conformance tests are skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SPEC_NAME = "business-messaging-api_v23.0.yaml"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def spec_path() -> Path:
+    configured = os.environ.get("META_OPENAPI_SPEC")
+    return Path(configured) if configured else REPO.parent / "shared" / "openapi" / SPEC_NAME
+
+
+class Spec:
+    """The parsed document plus lookups the tests need, with ``$ref`` resolved in-document."""
+
+    URI = "urn:meta-openapi"
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        from jsonschema.validators import Draft202012Validator
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT202012
+
+        self.document = document
+        self._validator_cls = Draft202012Validator
+        # OpenAPI 3.1 schemas are JSON Schema 2020-12; register the whole document so
+        # "#/components/schemas/..." references resolve inside it.
+        self._registry = Registry().with_resource(self.URI, Resource.from_contents(document, DRAFT202012))
+        self.operations: dict[str, tuple[str, str, dict[str, Any]]] = {}
+        for path, item in document["paths"].items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and "operationId" in operation:
+                    self.operations[operation["operationId"]] = (method.upper(), path, operation)
+
+    def deref(self, node: Any) -> Any:
+        while isinstance(node, dict) and "$ref" in node:
+            pointer = node["$ref"].removeprefix("#/").split("/")
+            target: Any = self.document
+            for part in pointer:
+                target = target[part.replace("~1", "/").replace("~0", "~")]
+            node = target
+        return node
+
+    def schema_errors(self, instance: Any, schema: dict[str, Any]) -> list[str]:
+        """Messages for ``instance`` against a schema from the document (its ``$ref``s resolved there)."""
+        validator = self._validator_cls(self._rebase(schema), registry=self._registry)
+        return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+                for e in validator.iter_errors(instance)]
+
+    def _rebase(self, node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (self.URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else self._rebase(v))
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [self._rebase(v) for v in node]
+        return node
+
+
+@pytest.fixture(scope="session")
+def spec() -> Spec:
+    yaml = pytest.importorskip("yaml")
+    pytest.importorskip("jsonschema")
+    path = spec_path()
+    if not path.is_file():
+        pytest.skip(f"Meta OpenAPI document not found at {path} (set META_OPENAPI_SPEC)")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as handle:
+        document = yaml.load(handle, Loader=loader)
+    assert str(document.get("openapi", "")).startswith("3.1"), "these checks assume OpenAPI 3.1"
+    return Spec(document)

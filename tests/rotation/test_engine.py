@@ -1,0 +1,342 @@
+"""rotate_pins against a scripted fake of Meta: the state machine, pacing and bookkeeping."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from meta_cloud_async import WhatsApp
+from meta_cloud_async.errors import APITimeoutError, ConnectError, PermissionDeniedError, RateLimitError
+from meta_cloud_async.rotation import (
+    MemoryVault,
+    Outcome,
+    PinRecord,
+    PinState,
+    Progress,
+    classify_error,
+    rotate_pins,
+)
+from meta_cloud_async.testing import FakeClock
+
+IDS = [str(100 + i) for i in range(10)]
+
+
+def kwargs(clock: FakeClock) -> dict[str, Any]:
+    return {"clock": clock.time, "wall_clock": clock.time, "sleep": clock.sleep, "random": lambda: 0.0}
+
+
+def shows_pin(pin: str, text: str) -> bool:
+    """Whether ``pin`` appears as a number of its own (not inside a phone id or a decimal)."""
+    return re.search(rf"(?<![\d.]){pin}(?!\d)", text) is not None
+
+
+def all_pins(vault: MemoryVault) -> set[str]:
+    return {p for r in vault.rows.values() for p in (r.current, r.previous, r.pending) if p}
+
+
+async def test_rotates_every_number_and_vault_matches_meta(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    report = await rotate_pins(wa, IDS, vault=vault, **kwargs(clock))
+    assert report.counts == {"rotated": 10, "skipped": 0, "failed": 0, "total": 10}
+    assert report.ok
+    for pid in IDS:
+        lookup = await vault.get_pin(pid)
+        assert lookup.certain and lookup.pin == meta.pins[pid]
+        assert vault.rows[pid].state is PinState.CURRENT
+    assert len(set(meta.pins.values())) > 1
+
+
+async def test_second_rotation_keeps_the_previous_pin(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    await rotate_pins(wa, IDS[:1], vault=vault, **kwargs(clock))
+    first = meta.pins[IDS[0]]
+    await rotate_pins(wa, IDS[:1], vault=vault, **kwargs(clock))
+    record = vault.rows[IDS[0]]
+    assert record.previous == first and record.current == meta.pins[IDS[0]] != first
+
+
+async def test_pending_is_written_durably_before_the_request(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    states_at_send: list[PinState] = []
+    inner = meta.__call__
+
+    async def spy(request: Any) -> Any:
+        pid = request.url.rsplit("/", 1)[1]
+        record = vault.rows[pid]
+        states_at_send.append(record.state)
+        assert record.pending == json.loads(request.content)["pin"]
+        return await inner(request)
+
+    meta.__call__ = spy  # type: ignore[method-assign]
+    wa2 = WhatsApp(access_token="t", transport=__import__("meta_cloud_async").MockTransport(spy), rate_limit=None)
+    await rotate_pins(wa2, IDS[:3], vault=vault, **kwargs(clock))
+    assert states_at_send == [PinState.PENDING] * 3
+
+
+async def test_streams_input_with_bounded_concurrency(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    produced = 0
+
+    async def numbers() -> AsyncIterator[str]:
+        nonlocal produced
+        for i in range(300):
+            produced += 1
+            # never more than the bounded queue plus the workers ahead of the engine
+            assert produced - len(meta.calls) <= 4 * 4 + 4 * 2 + 1
+            yield str(5000 + i)
+
+    vault = MemoryVault()
+    report = await rotate_pins(wa, numbers(), vault=vault, concurrency=4, **kwargs(clock))
+    assert report.rotated == 300
+    assert 1 <= meta.max_in_flight <= 4
+    assert meta.max_per_number == 1
+
+
+async def test_reset_after_apply_is_resolved_by_reapplying_the_same_pin(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    pid = IDS[0]
+    meta.script[pid] = ["reset_after", "ok"]
+    vault = MemoryVault()
+    report = await rotate_pins(wa, [pid], vault=vault, **kwargs(clock))
+    assert report.rotated == 1
+    assert meta.calls[pid] == 2
+    bodies = {json.loads(b)["pin"] for b in meta.seen_bodies}
+    assert len(bodies) == 1  # the retry re-sent the same PIN
+    assert vault.rows[pid].current == meta.pins[pid]
+    assert clock.sleeps == [0.5]  # the engine's own backoff, exact with random=0
+
+
+async def test_definite_rejection_on_fresh_pin_goes_back_to_current(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    pid = IDS[0]
+    vault = MemoryVault()
+    vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913", updated_at=1.0, rotated_at=1.0)
+    meta.script[pid] = [("error", 10, 403)]
+    report = await rotate_pins(wa, [pid], vault=vault, **kwargs(clock))
+    outcome = report.outcomes[0]
+    assert outcome.outcome is Outcome.FAILED and outcome.error_type == "PermissionDeniedError"
+    assert isinstance(outcome.exception, PermissionDeniedError) and outcome.exception.code == 10
+    assert outcome.state == "current"
+    record = vault.rows[pid]
+    assert record.state is PinState.CURRENT and record.current == "482913" and record.pending is None
+    assert record.last_error is not None and "PermissionDeniedError" in record.last_error
+    assert meta.calls[pid] == 1
+
+
+async def test_rejection_after_ambiguous_attempt_stays_pending_and_flagged(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    pid = IDS[0]
+    vault = MemoryVault()
+    vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913", updated_at=1.0)
+    meta.script[pid] = ["reset_after", ("error", 100)]
+    report = await rotate_pins(wa, [pid], vault=vault, **kwargs(clock))
+    outcome = report.outcomes[0]
+    assert outcome.outcome is Outcome.FAILED and outcome.flagged and outcome.state == "pending"
+    assert outcome.error_type == "InvalidParameterError"
+    record = vault.rows[pid]
+    assert record.state is PinState.PENDING and record.flagged
+    assert record.pending == meta.pins[pid] and record.current == "482913"
+    lookup = await vault.get_pin(pid)
+    assert not lookup.certain and lookup.candidates == (record.pending, "482913")
+    assert "FLAGGED" in lookup.describe()
+
+
+async def test_pending_found_at_start_is_reapplied_never_replaced(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    pid = IDS[0]
+    vault = MemoryVault()
+    vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913").begin("739164", 5.0)
+    report = await rotate_pins(wa, [pid], vault=vault, **kwargs(clock))
+    assert report.outcomes[0].detail == "pending PIN re-applied and confirmed"
+    assert meta.pins[pid] == "739164"
+    assert vault.rows[pid].current == "739164" and vault.rows[pid].previous == "482913"
+
+
+async def test_rejection_of_a_resumed_pin_is_flagged_not_reverted(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    # A crashed run may have applied it: a rejection now proves nothing about the old PIN.
+    pid = IDS[0]
+    vault = MemoryVault()
+    vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913").begin("739164", 5.0)
+    meta.script[pid] = [("error", 10, 403)]
+    await rotate_pins(wa, [pid], vault=vault, **kwargs(clock))
+    record = vault.rows[pid]
+    assert record.state is PinState.PENDING and record.flagged and record.pending == "739164"
+
+
+async def test_ambiguous_failures_exhausted_leave_it_pending(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    pid = IDS[0]
+    meta.script[pid] = ["reset_before"] * 4
+    vault = MemoryVault()
+    report = await rotate_pins(wa, [pid], vault=vault, max_attempts=4, **kwargs(clock))
+    outcome = report.outcomes[0]
+    assert outcome.outcome is Outcome.FAILED and outcome.state == "pending" and not outcome.flagged
+    assert report.pending == [pid]
+    assert vault.rows[pid].state is PinState.PENDING and vault.rows[pid].attempts == 4
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+    # the next run settles it with the same PIN
+    pending = vault.rows[pid].pending
+    again = await rotate_pins(wa, [pid], vault=vault, resume_only=True, **kwargs(clock))
+    assert again.rotated == 1 and meta.pins[pid] == pending == vault.rows[pid].current
+
+
+async def test_connect_errors_are_not_ambiguous(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    pid = IDS[0]
+    meta.script[pid] = ["refuse"] * 20
+    vault = MemoryVault()
+    vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913")
+    report = await rotate_pins(wa, [pid], vault=vault, max_attempts=2, **kwargs(clock))
+    assert report.outcomes[0].error_type == "ConnectError"
+    assert vault.rows[pid].state is PinState.CURRENT and vault.rows[pid].current == "482913"
+
+
+async def test_throttle_pauses_the_whole_run_without_spending_attempts(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    meta.script[IDS[0]] = [("error", 80007, 400, {"retry-after": "7"})] * 3
+    vault = MemoryVault()
+    report = await rotate_pins(wa, IDS, vault=vault, concurrency=1, max_attempts=1, **kwargs(clock))
+    assert report.rotated == 10
+    assert meta.calls[IDS[0]] == 4
+    assert set(clock.sleeps) == {7.0}  # every worker waits out the same shared pause
+    assert clock.now == 1021.0 and report.throttled_for == 21.0
+
+
+async def test_throttle_without_hint_backs_off_exponentially_then_fails(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    pid = IDS[0]
+    meta.script[pid] = [("error", 130429)] * 10
+    vault = MemoryVault()
+    vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913")
+    report = await rotate_pins(wa, [pid], vault=vault, max_throttle_waits=3, **kwargs(clock))
+    assert clock.sleeps == [1.0, 2.0, 4.0]
+    outcome = report.outcomes[0]
+    assert outcome.error_type == "RateLimitError" and outcome.state == "current"
+    assert vault.rows[pid].current == "482913" and vault.rows[pid].pending is None
+
+
+async def test_min_age_skips_recent_rotations(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    await rotate_pins(wa, IDS[:2], vault=vault, **kwargs(clock))
+    clock.advance(3600)
+    report = await rotate_pins(wa, IDS[:3], vault=vault, min_age=7200, **kwargs(clock))
+    assert [o.outcome for o in report.outcomes].count(Outcome.SKIPPED) == 2
+    assert report.rotated == 1
+
+
+async def test_dry_run_sends_and_writes_nothing(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    vault.rows[IDS[1]] = PinRecord(phone_number_id=IDS[1]).begin("739164", 1.0)
+    report = await rotate_pins(wa, IDS[:3], vault=vault, dry_run=True, **kwargs(clock))
+    assert report.skipped == 3 and report.dry_run
+    assert {o.detail for o in report.outcomes} == {"dry run: would rotate", "dry run: would re-apply the pending PIN"}
+    assert vault.saves == 0 and not meta.calls
+
+
+async def test_bad_and_duplicate_ids_do_not_stop_the_batch(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    report = await rotate_pins(wa, ["1", "abc", "1", " 2 ", "١٢"], vault=vault, **kwargs(clock))
+    by = [(o.phone_number_id, o.outcome.value) for o in report.outcomes]
+    assert sorted(by) == sorted([("1", "rotated"), ("2", "rotated"), ("abc", "failed"), ("1", "skipped"),
+                                 ("١٢", "failed")])
+    assert set(meta.calls) == {"1", "2"}
+
+
+async def test_resume_only_touches_pending_numbers(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    vault.rows["1"] = PinRecord(phone_number_id="1").begin("739164", 1.0)
+    vault.rows["2"] = PinRecord(phone_number_id="2", current="482913")
+    report = await rotate_pins(wa, ["1", "2"], vault=vault, resume_only=True, **kwargs(clock))
+    assert report.rotated == 1 and report.skipped == 1 and set(meta.calls) == {"1"}
+
+
+async def test_no_pin_in_report_or_progress(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    meta.script[IDS[0]] = ["reset_after", ("error", 100)]
+    meta.script[IDS[1]] = [("error", 10, 403)]
+    vault = MemoryVault()
+    seen: list[Progress] = []
+    report = await rotate_pins(wa, IDS, vault=vault, on_progress=seen.append, **kwargs(clock))
+    text = report.to_json() + report.to_csv() + report.summary() + repr(report) + repr(seen)
+    for pin in all_pins(vault):
+        assert not shows_pin(pin, text)
+    assert seen[-1].done == 10 and seen[-1].failed == 2
+
+
+async def test_error_text_from_meta_is_scrubbed_of_pins(clock: FakeClock) -> None:
+    from meta_cloud_async import MockTransport, Response
+
+    def echo(request: Any) -> Response:
+        pin = json.loads(request.content)["pin"]
+        body = {"error": {"message": f"bad pin {pin}", "code": 100}}
+        return Response(status_code=400, content=json.dumps(body).encode())
+
+    client = WhatsApp(access_token="t", transport=MockTransport(echo), rate_limit=None)
+    vault = MemoryVault()
+    report = await rotate_pins(client, ["1"], vault=vault, **kwargs(clock))
+    assert "******" in (report.outcomes[0].error or "")
+    assert vault.rows["1"].last_error is not None and "******" in vault.rows["1"].last_error
+
+
+async def test_number_claimed_elsewhere_is_deferred_then_picked_up(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    vault = MemoryVault(clock=clock.time)
+    assert await vault.claim("1", "other-worker", ttl=5)
+    report = await rotate_pins(wa, ["1", "2"], vault=vault, claim_ttl=5, **kwargs(clock))
+    # The other worker never finished: its claim expired and this run rotated the number.
+    assert report.rotated == 2 and meta.calls["1"] == 1
+    assert clock.now >= 1005.0
+
+
+async def test_number_held_too_long_elsewhere_is_reported_skipped(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    vault = MemoryVault(clock=clock.time)
+    assert await vault.claim("1", "other-worker", ttl=1000)
+    report = await rotate_pins(wa, ["1"], vault=vault, claim_ttl=5, claim_wait=10, **kwargs(clock))
+    assert report.outcomes[0].outcome is Outcome.SKIPPED and "another worker" in report.outcomes[0].detail
+    assert not meta.calls
+
+
+async def test_vault_failure_aborts_before_sending(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    from meta_cloud_async.rotation import VaultError
+
+    class Broken(MemoryVault):
+        async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
+            raise VaultError("disk full")
+
+    with pytest.raises(VaultError):
+        await rotate_pins(wa, IDS, vault=Broken(), **kwargs(clock))
+    assert not meta.calls
+
+
+def test_classify_error() -> None:
+    assert classify_error(ConnectError()) == "not_sent"
+    assert classify_error(APITimeoutError()) == "ambiguous"
+    assert classify_error(RateLimitError("x", code=80007)) == "throttle"
+    assert classify_error(PermissionDeniedError("x", code=10)) == "rejected"
+
+
+async def test_argument_validation(wa: WhatsApp) -> None:
+    with pytest.raises(ValueError):
+        await rotate_pins(wa, [], vault=MemoryVault(), concurrency=0)
+    with pytest.raises(ValueError):
+        await rotate_pins(wa, [], vault=MemoryVault(), min_age=-1)
+
+
+async def test_many_numbers_share_one_client_without_blocking(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    vault = MemoryVault()
+    report = await asyncio.wait_for(
+        rotate_pins(wa, (str(i) for i in range(1, 2001)), vault=vault, concurrency=16, **kwargs(clock)), 30
+    )
+    assert report.rotated == 2000 and meta.max_in_flight <= 16

@@ -1,0 +1,109 @@
+"""The Sandbox object itself: seeded world, snapshots, reset, time, and secrets kept out of reprs."""
+
+from __future__ import annotations
+
+import pytest
+
+from meta_cloud_async import WhatsApp
+from meta_cloud_async.sandbox import DEFAULT_ACCESS_TOKEN, Sandbox, SandboxTransport, VirtualClock
+from meta_cloud_async.transports.base import Transport
+
+
+def test_seed_fixes_ids_and_pins() -> None:
+    a, b, c = Sandbox(phone_numbers=20, wabas=3, seed=7), Sandbox(phone_numbers=20, wabas=3, seed=7), Sandbox(
+        phone_numbers=20, wabas=3, seed=8
+    )
+    assert a.phone_number_ids == b.phone_number_ids != c.phone_number_ids
+    assert a.waba_ids == b.waba_ids and len(a.waba_ids) == 3
+    assert [a.state(p).pin for p in a.phone_number_ids] == [b.state(p).pin for p in b.phone_number_ids]
+    assert len(set(a.phone_number_ids)) == 20
+    assert [len(a.phone_number_ids_of(w)) for w in a.waba_ids] == [7, 7, 6]
+    assert [p for w in a.waba_ids for p in a.phone_number_ids_of(w)] == a.phone_number_ids
+
+
+def test_defaults() -> None:
+    sandbox = Sandbox()
+    assert sandbox.access_token == DEFAULT_ACCESS_TOKEN
+    assert len(sandbox.phone_number_ids) == 1
+    state = sandbox.state(sandbox.phone_number_ids[0])
+    assert state.registered and state.pin is not None and len(state.pin) == 6
+    assert state.code_verification_status == "VERIFIED"
+    assert isinstance(sandbox.transport(), SandboxTransport)
+    assert isinstance(sandbox.transport(), Transport)
+
+
+def test_initial_pin_options() -> None:
+    assert Sandbox(initial_pin=None).state(Sandbox().phone_number_ids[0]).pin is None
+    fixed = Sandbox(phone_numbers=3, initial_pin="024680")
+    assert {fixed.state(p).pin for p in fixed.phone_number_ids} == {"024680"}
+    with pytest.raises(ValueError, match="initial_pin"):
+        Sandbox(initial_pin="1234")
+    with pytest.raises(ValueError, match="access_token"):
+        Sandbox(access_token="has space")
+    with pytest.raises(ValueError):
+        Sandbox(wabas=0)
+
+
+def test_state_of_unknown_number() -> None:
+    with pytest.raises(KeyError):
+        Sandbox().state("42")
+
+
+def test_reprs_hide_pins_and_codes() -> None:
+    sandbox = Sandbox(initial_pin="024680")
+    state = sandbox.state(sandbox.phone_number_ids[0])
+    assert "024680" not in repr(state)
+    assert state.to_dict()["pin"] == "024680"
+    assert repr(sandbox) == "Sandbox(phone_numbers=1, wabas=1, seed=0)"
+
+
+def test_advance_needs_a_virtual_clock() -> None:
+    with pytest.raises(TypeError, match="VirtualClock"):
+        Sandbox().advance(1)
+    sandbox = Sandbox(clock=VirtualClock(10))
+    assert sandbox.advance(5) == 15.0
+    assert sandbox.clock() == 15.0
+
+
+async def test_reset_restores_the_initial_world() -> None:
+    sandbox = Sandbox(phone_numbers=2, seed=5, clock=VirtualClock(), faults="transient=0.5")
+    pid = sandbox.phone_number_ids[0]
+    original = sandbox.state(pid)
+    client = WhatsApp(
+        transport=sandbox.transport(), access_token=sandbox.access_token, phone_number_id=pid,
+        retry=None, rate_limit=None,
+    )
+    outcomes = []
+    for _ in range(6):
+        try:
+            await client.two_step_verification.set_pin("428915")
+            outcomes.append("ok")
+        except Exception as exc:
+            outcomes.append(type(exc).__name__)
+    assert sandbox.state(pid).pin == "428915"
+    first_faults = [e.fault for e in sandbox.request_log]
+    sandbox.reset()
+    assert sandbox.state(pid) == original
+    assert sandbox.request_log == []
+    for _ in range(6):
+        try:
+            await client.two_step_verification.set_pin("428915")
+        except Exception:
+            pass
+    assert [e.fault for e in sandbox.request_log] == first_faults  # same fault sequence after reset
+    assert "ok" in outcomes
+
+
+async def test_closed_transport_refuses() -> None:
+    transport = Sandbox().transport()
+    await transport.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        from meta_cloud_async import Request
+
+        await transport.send(Request(method="GET", url="http://x/v23.0/1"))
+
+
+def test_many_numbers_build_quickly() -> None:
+    sandbox = Sandbox(phone_numbers=100_000, wabas=4, seed=1)
+    assert len(sandbox.phone_number_ids) == 100_000
+    assert len(set(sandbox.phone_number_ids)) == 100_000

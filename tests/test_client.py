@@ -1,0 +1,454 @@
+"""The client: headers, lifecycle, with_options, validation before I/O, decoding."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from meta_cloud_async import (
+    ClientOptions,
+    GraphAPIError,
+    MockTransport,
+    PhoneNumber,
+    Request,
+    Response,
+    SuccessResponse,
+    UnexpectedResponseError,
+    VerifyCodeResponse,
+    WhatsApp,
+)
+from meta_cloud_async._client import USER_AGENT
+from meta_cloud_async.errors import PinMismatchError
+
+TOKEN = "EAAtestTOKEN0123456789"
+# The User-Agent pattern Meta's OpenAPI document declares for every operation.
+SPEC_UA = re.compile(
+    r"^[a-zA-Z0-9\-_]+\/[0-9]+\.[0-9]+\.[0-9]+(;[a-zA-Z0-9\-=\.]+)?(\s+[a-zA-Z0-9\-_]+\/[0-9\-\.]+)?$"
+)
+
+
+class Recorder:
+    """A handler that records requests and answers from a queue (default: success)."""
+
+    def __init__(self, *responses: Response) -> None:
+        self.requests: list[Request] = []
+        self._responses = list(responses)
+
+    def __call__(self, request: Request) -> Response:
+        self.requests.append(request)
+        if self._responses:
+            return self._responses.pop(0)
+        return Response(status_code=200, content=b'{"success": true}')
+
+
+class RecordingTransport(MockTransport):
+    def __init__(self, recorder: Recorder) -> None:
+        super().__init__(recorder)
+        self.closed = 0
+
+    async def aclose(self) -> None:
+        self.closed += 1
+
+
+def make(recorder: Recorder, **kwargs: Any) -> WhatsApp:
+    defaults: dict[str, Any] = {
+        "access_token": TOKEN, "phone_number_id": "1234", "business_account_id": "5678",
+        "transport": MockTransport(recorder), "retry": None, "rate_limit": None,
+    }
+    return WhatsApp(**{**defaults, **kwargs})
+
+
+def ok(body: Any, status: int = 200) -> Response:
+    return Response(status_code=status, headers={"content-type": "application/json"},
+                    content=json.dumps(body).encode())
+
+
+# -- headers -----------------------------------------------------------------------
+
+
+async def test_post_headers() -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        await wa.two_step_verification.set_pin("428915")
+    headers = rec.requests[0].headers
+    assert headers["authorization"] == f"Bearer {TOKEN}"
+    assert headers["content-type"] == "application/json"
+    assert headers["accept"] == "application/json"
+    assert SPEC_UA.fullmatch(headers["user-agent"])
+    assert headers["user-agent"].startswith("meta-cloud-async/")
+
+
+async def test_get_and_bodyless_post_send_no_content_type() -> None:
+    rec = Recorder(ok({"id": "1234"}), ok({"success": True}))
+    async with make(rec) as wa:
+        await wa.phone_numbers.get()
+        await wa.registration.deregister()
+    for request in rec.requests:
+        assert "content-type" not in request.headers
+        assert request.content == b""
+        assert request.headers["authorization"] == f"Bearer {TOKEN}"
+
+
+def test_user_agent_matches_spec_pattern() -> None:
+    assert SPEC_UA.fullmatch(USER_AGENT), USER_AGENT
+
+
+async def test_timeout_is_carried_on_each_request() -> None:
+    rec = Recorder()
+    async with make(rec, timeout=3.5) as wa:
+        await wa.two_step_verification.set_pin("428915")
+        await wa.with_options(timeout=None).two_step_verification.set_pin("428915")
+    assert [r.timeout for r in rec.requests] == [3.5, None]
+
+
+async def test_request_meta_names_operation_and_budget() -> None:
+    rec = Recorder(ok({"success": True}), ok({"success": True}), ok({"data": []}))
+    async with make(rec) as wa:
+        await wa.two_step_verification.set_pin("428915")
+        await wa.registration.register("428915")
+        await wa.phone_numbers.list()
+    set_pin, register, listing = (r.meta for r in rec.requests)
+    assert (set_pin.operation, set_pin.idempotent) == ("SetPinRequest", True)
+    assert (register.operation, register.idempotent) == ("RegisterRequest", False)
+    assert set_pin.rate_limit_keys == ("phone:1234", "waba:5678")
+    assert listing.rate_limit_keys == ("waba:5678",)
+    assert listing.idempotent is True
+
+
+async def test_rate_limit_keys_without_waba() -> None:
+    rec = Recorder()
+    async with make(rec, business_account_id=None) as wa:
+        await wa.two_step_verification.set_pin("428915")
+    assert rec.requests[0].meta.rate_limit_keys == ("phone:1234",)
+
+
+# -- with_options and lifecycle ----------------------------------------------------------
+
+
+async def test_with_options_shares_transport_and_middleware() -> None:
+    rec = Recorder()
+    seen: list[str] = []
+
+    async def spy(request: Request, call_next: Any) -> Response:
+        seen.append(request.url)
+        return await call_next(request)
+
+    transport = RecordingTransport(rec)
+    wa = make(rec, transport=transport, middleware=[spy])
+    other = wa.with_options(phone_number_id="9999")
+    assert other._shared is wa._shared
+    assert other.options.phone_number_id == "9999"
+    assert wa.options.phone_number_id == "1234"
+    assert other.options.access_token == TOKEN
+    await other.two_step_verification.set_pin("428915")
+    await wa.two_step_verification.set_pin("428915")
+    assert seen == ["https://graph.facebook.com/v23.0/9999", "https://graph.facebook.com/v23.0/1234"]
+    assert len(rec.requests) == 2
+    await wa.aclose()
+
+
+async def test_with_options_changes_token_and_version() -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        other = wa.with_options(access_token="OTHERtoken", api_version="v24.0", business_account_id=None)
+        await other.two_step_verification.set_pin("428915")
+        assert other.options.business_account_id is None
+    request = rec.requests[0]
+    assert request.url == "https://graph.facebook.com/v24.0/1234"
+    assert request.headers["authorization"] == "Bearer OTHERtoken"
+    assert request.meta.rate_limit_keys == ("phone:1234",)
+
+
+async def test_with_options_validates() -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        with pytest.raises(ValueError, match="phone_number_id"):
+            wa.with_options(phone_number_id="12ab")
+        with pytest.raises(ValueError, match="api_version"):
+            wa.with_options(api_version="23")
+        with pytest.raises(ValueError, match="access token"):
+            wa.with_options(access_token="  ")
+    assert rec.requests == []
+
+
+async def test_copy_never_closes_the_shared_transport(monkeypatch: pytest.MonkeyPatch) -> None:
+    import meta_cloud_async.transports.aiohttp_transport as default_transport
+
+    rec = Recorder()
+    created: list[RecordingTransport] = []
+
+    def make_default() -> RecordingTransport:
+        created.append(RecordingTransport(rec))
+        return created[-1]
+
+    # The client builds (and so owns) its default transport when none is passed.
+    monkeypatch.setattr(default_transport, "AiohttpTransport", make_default)
+    wa = WhatsApp(access_token=TOKEN, phone_number_id="1234")
+    [transport] = created
+    async with wa.with_options(phone_number_id="9999") as other:
+        await other.two_step_verification.set_pin("428915")
+    assert transport.closed == 0
+    await wa.two_step_verification.set_pin("428915")  # the root still works
+    await wa.aclose()
+    assert transport.closed == 1
+    await wa.aclose()  # idempotent
+    assert transport.closed == 1
+
+
+async def test_aclose_leaves_a_transport_passed_in_open() -> None:
+    rec = Recorder()
+    transport = RecordingTransport(rec)
+    async with WhatsApp(access_token=TOKEN, phone_number_id="1234", transport=transport) as wa:
+        await wa.two_step_verification.set_pin("428915")
+    assert transport.closed == 0
+
+
+async def test_default_transport_is_owned_and_closed() -> None:
+    from meta_cloud_async.transports.aiohttp_transport import AiohttpTransport
+
+    wa = WhatsApp(access_token=TOKEN, phone_number_id="1234")
+    assert isinstance(wa._shared.transport, AiohttpTransport)
+    assert wa._shared.owns_transport is True
+    await wa.aclose()
+    assert wa._shared.closed is True
+
+
+async def test_closed_client_refuses_calls_before_io() -> None:
+    rec = Recorder()
+    wa = make(rec)
+    other = wa.with_options(phone_number_id="9999")
+    await wa.aclose()
+    with pytest.raises(RuntimeError, match="closed"):
+        await wa.two_step_verification.set_pin("428915")
+    with pytest.raises(RuntimeError, match="closed"):
+        await other.two_step_verification.set_pin("428915")
+    assert rec.requests == []
+
+
+def test_namespaces_are_cached_per_client() -> None:
+    wa = make(Recorder())
+    assert wa.two_step_verification is wa.two_step_verification
+    assert wa.registration is wa.registration
+    assert wa.phone_numbers is wa.phone_numbers
+    other = wa.with_options(phone_number_id="9999")
+    assert other.phone_numbers is not wa.phone_numbers
+    assert other.phone_numbers._client is other
+
+
+def test_options_property() -> None:
+    wa = make(Recorder())
+    assert isinstance(wa.options, ClientOptions)
+    assert wa.options.api_version == "v23.0"
+    assert wa.options.base_url == "https://graph.facebook.com"
+
+
+# -- bad input fails before any request -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda wa: wa.two_step_verification.set_pin("12345"),
+        lambda wa: wa.two_step_verification.set_pin(428915),
+        lambda wa: wa.two_step_verification.set_pin("١٢٣٤٥٦"),
+        lambda wa: wa.registration.register("1234567"),
+        lambda wa: wa.registration.register("428915", data_localization_region="de"),
+        lambda wa: wa.registration.register("428915", data_localization_region="US"),
+        lambda wa: wa.phone_numbers.request_code(code_method="sms"),
+        lambda wa: wa.phone_numbers.request_code(code_method="EMAIL"),
+        lambda wa: wa.phone_numbers.request_code(language="en-US"),
+        lambda wa: wa.phone_numbers.request_code(language="english"),
+        lambda wa: wa.phone_numbers.verify_code("12345"),
+        lambda wa: wa.phone_numbers.verify_code(123456),
+        lambda wa: wa.phone_numbers.verify_code("12345a"),
+        lambda wa: wa.phone_numbers.list(limit=0),
+        lambda wa: wa.phone_numbers.list(limit=101),
+        lambda wa: wa.phone_numbers.list(limit=True),
+    ],
+)
+async def test_bad_input_raises_before_any_request(call: Any) -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        with pytest.raises(ValueError):
+            await call(wa)
+    assert rec.requests == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda wa: wa.two_step_verification.set_pin("428915"),
+        lambda wa: wa.registration.register("428915"),
+        lambda wa: wa.registration.deregister(),
+        lambda wa: wa.phone_numbers.get(),
+        lambda wa: wa.phone_numbers.request_code(),
+        lambda wa: wa.phone_numbers.verify_code("123456"),
+    ],
+)
+async def test_missing_phone_number_id_is_a_clear_error(call: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WA_PHONE_NUMBER_ID", raising=False)
+    rec = Recorder()
+    async with make(rec, phone_number_id=None) as wa:
+        with pytest.raises(ValueError, match="needs phone_number_id"):
+            await call(wa)
+    assert rec.requests == []
+
+
+async def test_missing_business_account_id_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WA_BUSINESS_ACCOUNT_ID", raising=False)
+    rec = Recorder()
+    async with make(rec, business_account_id=None) as wa:
+        with pytest.raises(ValueError, match="needs business_account_id"):
+            await wa.phone_numbers.list()
+        with pytest.raises(ValueError, match="needs business_account_id"):
+            async for _ in wa.phone_numbers.list():
+                pass
+    assert rec.requests == []
+
+
+@pytest.mark.parametrize("version", ["23.0", "v23", "v23.0.1", "V23.0", "v٢٣.0", "latest", "v23.0/"])
+def test_bad_api_version_at_construction(version: str) -> None:
+    with pytest.raises(ValueError, match="api_version"):
+        WhatsApp(access_token=TOKEN, phone_number_id="1234", api_version=version,
+                 transport=MockTransport(Recorder()))
+
+
+@pytest.mark.parametrize("base_url", ["graph.facebook.com", "ftp://graph.facebook.com", "https://",
+                                      "https://graph.facebook.com?x=1", "https://graph.facebook.com/#frag"])
+def test_bad_base_url_at_construction(base_url: str) -> None:
+    with pytest.raises(ValueError, match="base_url"):
+        WhatsApp(access_token=TOKEN, base_url=base_url, transport=MockTransport(Recorder()))
+
+
+@pytest.mark.parametrize("timeout", [0, -1.0, float("nan"), "20"])
+def test_bad_timeout_at_construction(timeout: Any) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        WhatsApp(access_token=TOKEN, timeout=timeout, transport=MockTransport(Recorder()))
+
+
+@pytest.mark.parametrize("value", ["12ab", "+4912345", "١٢٣", " 1234", 1234])
+def test_bad_ids_at_construction(value: Any) -> None:
+    with pytest.raises(ValueError, match="phone_number_id"):
+        WhatsApp(access_token=TOKEN, phone_number_id=value, transport=MockTransport(Recorder()))
+    with pytest.raises(ValueError, match="business_account_id"):
+        WhatsApp(access_token=TOKEN, business_account_id=value, transport=MockTransport(Recorder()))
+
+
+# -- decoding --------------------------------------------------------------------------------
+
+
+async def test_responses_ignore_unknown_fields() -> None:
+    rec = Recorder(
+        ok({"success": True, "brand_new_field": {"x": 1}}),
+        ok({"id": "1234", "quality_rating": "PURPLE", "new_thing": [1, 2], "is_pin_enabled": True}),
+        ok({"success": True, "id": "1234", "extra": None}),
+    )
+    async with make(rec) as wa:
+        assert await wa.two_step_verification.set_pin("428915") == SuccessResponse(success=True)
+        number = await wa.phone_numbers.get()
+        assert number == PhoneNumber(id="1234", quality_rating="PURPLE", is_pin_enabled=True)
+        assert await wa.phone_numbers.verify_code("123456") == VerifyCodeResponse(success=True, id="1234")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"<html>OK</html>", b"not json", b"{\"success\": tru"],
+)
+async def test_non_json_200_is_unexpected_response(content: bytes) -> None:
+    rec = Recorder(Response(status_code=200, content=content))
+    async with make(rec) as wa:
+        with pytest.raises(UnexpectedResponseError, match="not JSON"):
+            await wa.two_step_verification.set_pin("428915")
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ({}, r"required field missing @ \$\.success"),
+        ({"success": "false"}, r"expected bool @ \$\.success"),
+        ({"success": 1}, r"expected bool @ \$\.success"),
+        ({"success": None}, r"expected bool @ \$\.success"),
+        ([{"success": True}], "expected a JSON object, got list"),
+        ("success", "expected a JSON object, got str"),
+        (None, "expected a JSON object, got NoneType"),
+        (True, "expected a JSON object, got bool"),
+    ],
+)
+async def test_wrong_shapes_are_unexpected_response(body: Any, why: str) -> None:
+    rec = Recorder(ok(body))
+    async with make(rec) as wa:
+        with pytest.raises(UnexpectedResponseError, match=why):
+            await wa.two_step_verification.set_pin("428915")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"display_phone_number": "+1 555"}, {"id": None}, {"id": 1234}, {"id": "1", "is_pin_enabled": "yes"},
+     {"id": "1", "throughput": "high"}],
+)
+async def test_wrong_phone_number_shapes(body: Any) -> None:
+    rec = Recorder(ok(body))
+    async with make(rec) as wa:
+        with pytest.raises(UnexpectedResponseError, match="PhoneNumber"):
+            await wa.phone_numbers.get()
+
+
+async def test_error_envelope_with_200_raises_the_typed_error() -> None:
+    body = {"error": {"message": "(#133005) Two step verification PIN Mismatch", "type": "OAuthException",
+                      "code": 133005, "fbtrace_id": "X"}}
+    rec = Recorder(ok(body, status=200))
+    async with make(rec) as wa:
+        with pytest.raises(PinMismatchError) as info:
+            await wa.registration.register("428915")
+    assert info.value.http_status == 200
+
+
+async def test_error_status_raises_graph_error() -> None:
+    rec = Recorder(ok({"error": {"message": "nope", "type": "X", "code": 999}}, status=400))
+    async with make(rec) as wa:
+        with pytest.raises(GraphAPIError) as info:
+            await wa.two_step_verification.set_pin("428915")
+    assert type(info.value) is GraphAPIError and info.value.code == 999
+
+
+async def test_redirect_status_is_an_error_not_a_success() -> None:
+    rec = Recorder(Response(status_code=302, headers={"location": "https://elsewhere"}, content=b""))
+    async with make(rec) as wa:
+        with pytest.raises(GraphAPIError) as info:
+            await wa.two_step_verification.set_pin("428915")
+    assert info.value.http_status == 302
+
+
+async def test_async_mock_handler_is_supported() -> None:
+    calls: list[str] = []
+
+    async def handler(request: Request) -> Response:
+        calls.append(request.method)
+        return ok({"success": True})
+
+    async with WhatsApp(access_token=TOKEN, phone_number_id="1", transport=MockTransport(handler)) as wa:
+        assert (await wa.two_step_verification.set_pin("428915")).success is True
+    assert calls == ["POST"]
+
+
+async def test_mock_handler_must_return_a_response() -> None:
+    transport = MockTransport(lambda request: {"success": True})  # type: ignore[arg-type,return-value]
+    async with WhatsApp(access_token=TOKEN, phone_number_id="1", transport=transport, retry=None) as wa:
+        with pytest.raises(TypeError, match="must return a Response"):
+            await wa.two_step_verification.set_pin("428915")
+
+
+def test_repr_has_no_secrets() -> None:
+    wa = make(Recorder())
+    text = repr(wa)
+    assert TOKEN not in text
+    assert "phone_number_id='1234'" in text and "business_account_id='5678'" in text
+
+
+@pytest.mark.parametrize("bad", [lambda request: None, object(), "https://graph.facebook.com"])
+def test_transport_must_be_a_transport(bad: Any) -> None:
+    with pytest.raises(TypeError, match="MockTransport"):
+        WhatsApp(access_token=TOKEN, transport=bad)

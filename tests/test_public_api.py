@@ -1,0 +1,81 @@
+"""The public surface: one sorted, complete ``__all__``, and typing shipped."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import importlib.resources
+import inspect
+from pathlib import Path
+
+import meta_cloud_async
+
+INIT = Path(meta_cloud_async.__file__)
+
+
+def test_all_is_sorted() -> None:
+    assert meta_cloud_async.__all__ == sorted(meta_cloud_async.__all__)
+
+
+def test_all_has_no_duplicates() -> None:
+    assert len(set(meta_cloud_async.__all__)) == len(meta_cloud_async.__all__)
+
+
+def test_every_entry_is_importable() -> None:
+    for name in meta_cloud_async.__all__:
+        assert hasattr(meta_cloud_async, name), name
+        exec(f"from meta_cloud_async import {name}", {})
+
+
+def test_all_is_complete() -> None:
+    """Every public name the package module binds (imports included) is exported."""
+    tree = ast.parse(INIT.read_text())
+    bound: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom):
+            bound.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Import):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.Assign):
+            bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    public = {name for name in bound if not name.startswith("_")} | {"__version__"}
+    assert public - set(meta_cloud_async.__all__) == set()
+    assert set(meta_cloud_async.__all__) - public == set()
+
+
+def test_runtime_namespace_has_no_stray_public_names() -> None:
+    stray = {
+        name for name, value in vars(meta_cloud_async).items()
+        if not name.startswith("_") and not inspect.ismodule(value) and name not in meta_cloud_async.__all__
+    }
+    assert stray == set()
+
+
+def test_issue_contract_names() -> None:
+    from meta_cloud_async import GraphAPIError, Request, Response, RetryPolicy, WhatsApp  # noqa: F401
+    from meta_cloud_async.testing import MockTransport, disable_retries  # noqa: F401
+
+    assert meta_cloud_async.MockTransport is MockTransport
+
+
+def test_version_is_semver() -> None:
+    parts = meta_cloud_async.__version__.split(".")
+    assert len(parts) == 3 and all(p.isdigit() for p in parts)
+
+
+def test_py_typed_ships() -> None:
+    assert importlib.resources.files("meta_cloud_async").joinpath("py.typed").is_file()
+    pyproject = (INIT.parent.parent / "pyproject.toml").read_text()
+    assert 'meta_cloud_async = ["py.typed"]' in pyproject
+
+
+def test_submodule_alls_resolve() -> None:
+    for module_name in ("meta_cloud_async.errors", "meta_cloud_async.pins", "meta_cloud_async.testing",
+                        "meta_cloud_async.pagination", "meta_cloud_async.middleware", "meta_cloud_async.resources",
+                        "meta_cloud_async.types.shared", "meta_cloud_async.types.phone_numbers",
+                        "meta_cloud_async.types.registration", "meta_cloud_async.types.two_step_verification"):
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            assert hasattr(module, name), f"{module_name}.{name}"
