@@ -140,8 +140,10 @@ async def _throughput(
                 row.error = f"{type(exc).__name__}: {exc}"
                 continue
             clients.append((row, client))
-        for _ in range(args.repeats):
-            for row, client in clients:
+        for rep in range(args.repeats):
+            # Rotate who goes first each repeat, so no client always follows the same neighbour.
+            shift = rep % max(len(clients), 1)
+            for row, client in clients[shift:] + clients[:shift]:
                 if row.error is not None:
                     continue
                 try:

@@ -304,9 +304,12 @@ async def _open(vault: Vault) -> None:
 @contextlib.asynccontextmanager
 async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsApp]:
     from .._client import WhatsApp
+    from ..middleware.rate_limit import RateLimitPolicy
     from ..rotation.pacing import TotalRateMiddleware
 
     middleware = [TotalRateMiddleware(args.rate, burst=1.0, store=store)] if args.rate else []
+    # With Redis, the client's own buckets and throttle holds are shared by every worker too.
+    rate_limit = RateLimitPolicy(store=store) if store is not None else RateLimitPolicy()
     if args.sandbox:
         from ..sandbox import Sandbox
 
@@ -314,13 +317,13 @@ async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsAp
         args.embedded_sandbox = sandbox
         wa = WhatsApp(
             access_token=sandbox.access_token, base_url="http://sandbox.invalid", transport=sandbox.transport(),
-            middleware=middleware,
+            middleware=middleware, rate_limit=rate_limit,
         )
     else:
         token = os.environ.get(ENV_TOKEN)
         if not token:
             raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
-        wa = WhatsApp(access_token=token, base_url=args.base_url, middleware=middleware)
+        wa = WhatsApp(access_token=token, base_url=args.base_url, middleware=middleware, rate_limit=rate_limit)
     async with wa:
         yield wa
 
@@ -361,7 +364,7 @@ async def _rotate(args: argparse.Namespace) -> int:
     store: Any = None
     try:
         await _open(vault)
-        if args.redis and args.rate:
+        if args.redis:
             from ..rotation.redis_store import RedisBucketStore
 
             store = RedisBucketStore(args.redis, prefix=args.redis_prefix + ":rl")
