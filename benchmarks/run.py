@@ -463,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     targets = _targets(row_dicts, overhead)
     result = {
         "meta": {
-            "command": "python -m benchmarks " + " ".join(sys.argv[1:] if argv is None else argv),
+            "command": " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)]),
             "quick": args.quick,
             "requests": args.requests,
             "repeats": args.repeats,

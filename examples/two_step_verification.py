@@ -1,8 +1,9 @@
 """Set a fresh two-step verification PIN on a WhatsApp business phone number.
 
-Offline by default: requests go to a small in-process emulation of Meta's
-``POST /{version}/{phone-number-id}`` endpoint (see ``EmulatedGraph``), so the
-script runs anywhere without a token. Point it at a real server with
+Offline by default: requests go to the embedded sandbox
+(:class:`meta_cloud_async.sandbox.Sandbox`, a stateful fake of the Graph API)
+through its in-process transport, so the script runs anywhere without a token,
+and the sandbox can confirm the PIN in effect is the one we generated. Point it at a real server with
 ``--base-url`` (or ``WA_BASE_URL``); the token then comes from
 ``CLOUD_API_ACCESS_TOKEN`` and the number from ``--phone-number-id`` or
 ``WA_PHONE_NUMBER_ID``. Against a real server ``--pin-file`` is required:
@@ -18,45 +19,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
-import re
 import sys
 from pathlib import Path
 
-from meta_cloud_async import GraphAPIError, Request, Response, WhatsApp
+from meta_cloud_async import GraphAPIError, WhatsApp
 from meta_cloud_async.pins import generate_pin
-from meta_cloud_async.testing import MockTransport
-
-OFFLINE_TOKEN = "EAAexampleOFFLINEtoken"
-OFFLINE_PHONE_NUMBER_ID = "106540352242922"
-
-
-class EmulatedGraph:
-    """Answers ``POST /vXX.X/<phone-number-id>`` with ``{"pin": "<6 digits>"}`` the way Meta does."""
-
-    _PATH = re.compile(r"^https://graph\.facebook\.com/v\d+\.\d+/(\d+)$")
-
-    def __init__(self) -> None:
-        self.pins: dict[str, str] = {}
-
-    def __call__(self, request: Request) -> Response:
-        if request.headers.get("authorization") != f"Bearer {OFFLINE_TOKEN}":
-            return self._error(401, 190, "Invalid OAuth access token.")
-        match = self._PATH.match(request.url)
-        body = json.loads(request.content or b"{}")
-        if request.method != "POST" or match is None:
-            return self._error(400, 100, "Unsupported request")
-        pin = body.get("pin")
-        if not (isinstance(pin, str) and re.fullmatch(r"[0-9]{6}", pin)):
-            return self._error(400, 100, "(#100) Invalid parameter")
-        self.pins[match.group(1)] = pin
-        return Response(status_code=200, content=b'{"success": true}')
-
-    @staticmethod
-    def _error(status: int, code: int, message: str) -> Response:
-        body = {"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "EMULATED"}}
-        return Response(status_code=status, content=json.dumps(body).encode())
+from meta_cloud_async.sandbox import Sandbox
 
 
 def store_pin(path: Path, pin: str) -> None:
@@ -69,7 +38,7 @@ def store_pin(path: Path, pin: str) -> None:
 async def run(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--base-url", default=os.environ.get("WA_BASE_URL"),
-                        help="a real Graph endpoint (default: offline emulation)")
+                        help="a real Graph endpoint (default: the embedded sandbox)")
     parser.add_argument("--phone-number-id", default=None)
     parser.add_argument("--pin-file", type=Path, default=None, help="where to store the new PIN (mode 0600)")
     args = parser.parse_args(argv)
@@ -84,10 +53,12 @@ async def run(argv: list[str] | None = None) -> int:
         if client.options.phone_number_id is None:
             parser.error("pass --phone-number-id or set WA_PHONE_NUMBER_ID")
         where = args.base_url
+        sandbox = None
     else:
-        client = WhatsApp(access_token=OFFLINE_TOKEN, phone_number_id=args.phone_number_id or OFFLINE_PHONE_NUMBER_ID,
-                          transport=MockTransport(EmulatedGraph()))
-        where = "the offline emulation"
+        sandbox = Sandbox(phone_numbers=1, seed=7)
+        client = WhatsApp(access_token=sandbox.access_token, phone_number_id=sandbox.phone_number_ids[0],
+                          transport=sandbox.transport())
+        where = "the embedded sandbox"
 
     pin = generate_pin()
     if args.pin_file is not None:
@@ -101,6 +72,12 @@ async def run(argv: list[str] | None = None) -> int:
             return 1
     stored = f"; stored in {args.pin_file}" if args.pin_file else " (not stored: offline demo)"
     print(f"two-step verification PIN set on phone number {number} via {where}: success={result.success}{stored}")
+    if sandbox is not None and number is not None:
+        # Only a sandbox can show the PIN in effect; compare without printing either.
+        matches = sandbox.state(number).pin == pin
+        print("the sandbox confirms the PIN in effect is the one generated" if matches
+              else "MISMATCH: the PIN in effect differs from the one generated", file=sys.stdout if matches else sys.stderr)
+        return 0 if result.success and matches else 1
     return 0 if result.success else 1
 
 

@@ -15,6 +15,8 @@ from types import ModuleType
 import pytest
 from aiohttp import web
 
+from meta_cloud_async.sandbox import Sandbox
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPT = EXAMPLES / "two_step_verification.py"
 KNOWN_PIN = "739164"
@@ -42,25 +44,25 @@ def test_runs_offline_as_a_script() -> None:
     done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=60, env=env,
                           check=False)
     assert done.returncode == 0, done.stderr
-    assert "two-step verification PIN set on phone number 106540352242922" in done.stdout
-    assert "success=True" in done.stdout
+    assert "via the embedded sandbox: success=True" in done.stdout
+    assert "the sandbox confirms the PIN in effect is the one generated" in done.stdout
     assert done.stderr == ""
 
 
 async def test_offline_never_prints_the_pin(example: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
-    emulated: list[object] = []
-    original = example.EmulatedGraph
+    sandboxes: list[Sandbox] = []
 
-    def spy() -> object:
-        emulated.append(original())
-        return emulated[-1]
+    def spy(**kwargs: object) -> Sandbox:
+        sandboxes.append(Sandbox(**kwargs))  # type: ignore[arg-type]
+        return sandboxes[-1]
 
-    example.EmulatedGraph = spy
-    assert await example.run(["--phone-number-id", "4242"]) == 0
+    example.Sandbox = spy
+    assert await example.run([]) == 0
     out, err = capsys.readouterr()
-    assert "phone number 4242 via the offline emulation: success=True" in out
+    number = sandboxes[0].phone_number_ids[0]
+    assert f"phone number {number} via the embedded sandbox: success=True" in out
     assert KNOWN_PIN not in out + err
-    assert emulated[0].pins == {"4242": KNOWN_PIN}  # type: ignore[attr-defined]
+    assert sandboxes[0].state(number).pin == KNOWN_PIN
 
 
 async def test_pin_file_is_private(example: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

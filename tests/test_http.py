@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import attrs
 import pytest
 
 from meta_cloud_async import Request, RequestMeta, Response
+from meta_cloud_async._http import dumps_json, loads_json
 
 
 def test_headers_are_lower_cased() -> None:
@@ -75,3 +78,37 @@ def test_response_equality_ignores_the_request() -> None:
     a = Response(status_code=200, content=b"x", request=Request(method="GET", url="https://a"))
     b = Response(status_code=200, content=b"x", request=None)
     assert a == b
+
+
+# -- the fast JSON helpers (added with the benchmarks, issue 5) ---------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"success":true}',
+        b' {"a": 1}',
+        b'{"a": [1, 2.5, null, "\\u00e9"]}\r\n\t ',
+        b"\xef\xbb\xbf{\"a\":1}",
+        '{"a":"\u00e9"}'.encode("utf-16"),
+        '{"a":"\u00e9"}'.encode(),
+        b"[1,2]",
+        b"7",
+    ],
+)
+def test_loads_json_matches_json_loads(body: bytes) -> None:
+    assert loads_json(body) == json.loads(body)
+
+
+@pytest.mark.parametrize("body", [b"", b"{", b'{"a":1} x', b'{"a":1}\xc2\xa0', b"\xff", b"nope"])
+def test_loads_json_fails_like_json_loads(body: bytes) -> None:
+    with pytest.raises(ValueError) as ours:
+        loads_json(body)
+    with pytest.raises(ValueError) as theirs:
+        json.loads(body)
+    assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
+
+
+def test_dumps_json_is_compact_json() -> None:
+    value = {"pin": "012345", "n": [1, None, True], "s": "\u00e9"}
+    assert dumps_json(value) == json.dumps(value, separators=(",", ":")) == '{"pin":"012345","n":[1,null,true],"s":"\\u00e9"}'
