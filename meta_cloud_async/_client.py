@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urlsplit
 import cattrs
 
 from ._converter import converter as _default_converter
-from ._http import Request, RequestMeta, Response, dumps_json, loads_json
+from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
 from ._options import NOT_GIVEN, ClientOptions, NotGiven
 from ._version import __version__
 from .errors import UnexpectedResponseError, error_from_response
@@ -117,8 +117,10 @@ class WhatsApp:
         opts = self._options
         self._prefix = f"{opts.base_url}/{opts.api_version}/"
         auth = f"Bearer {opts.access_token}"
-        self._get_headers = {"authorization": auth, "user-agent": USER_AGENT, "accept": "application/json"}
-        self._post_headers = {**self._get_headers, "content-type": "application/json"}
+        self._get_headers = LowerCaseHeaders(
+            {"authorization": auth, "user-agent": USER_AGENT, "accept": "application/json"}
+        )
+        self._post_headers = LowerCaseHeaders({**self._get_headers, "content-type": "application/json"})
         self._origin = urlsplit(opts.base_url)[:2]
         phone = f"phone:{opts.phone_number_id}" if opts.phone_number_id else None
         waba = f"waba:{opts.business_account_id}" if opts.business_account_id else None

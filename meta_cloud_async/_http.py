@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import attrs
 
-__all__ = ["Headers", "Request", "RequestMeta", "Response", "dumps_json", "loads_json"]
+__all__ = ["Headers", "LowerCaseHeaders", "Request", "RequestMeta", "Response", "dumps_json", "loads_json"]
 
 Headers = Mapping[str, str]
 
@@ -47,7 +47,17 @@ def loads_json(content: bytes) -> Any:
     return data
 
 
-def _lower_keys(headers: Mapping[str, str] | None) -> dict[str, str]:
+class LowerCaseHeaders(dict[str, str]):
+    """A header dict whose names are known to be lower-cased already.
+
+    The client builds one per option set and reuses it for every request, so
+    the converter can take it as is instead of copying it on each call.
+    """
+
+
+def _lower_keys(headers: Mapping[str, str] | None) -> Mapping[str, str]:
+    if type(headers) is LowerCaseHeaders:
+        return headers
     if not headers:
         return {}
     return {k.lower(): v for k, v in headers.items()}

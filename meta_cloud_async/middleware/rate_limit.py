@@ -60,6 +60,7 @@ rate are only known to the process that saw them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
 import time
@@ -272,23 +273,28 @@ def _entry_usage(entry: Any) -> tuple[float, float]:
     return (usage, max(regain, 0.0))
 
 
-def _parse_buc(raw: str) -> dict[str, tuple[float, float]]:
+# Usage headers repeat the same text for many calls in a row (percentages move
+# in whole steps), so parsing is cached by the raw string: a hit costs a dict
+# lookup instead of a JSON decode and a walk per response.
+@functools.lru_cache(maxsize=256)
+def _parse_buc(raw: str) -> tuple[tuple[str, tuple[float, float]], ...]:
     try:
         data: Any = json.loads(raw)
     except ValueError:
-        return {}
+        return ()
     if not isinstance(data, dict):
-        return {}
-    out: dict[str, tuple[float, float]] = {}
+        return ()
+    out: list[tuple[str, tuple[float, float]]] = []
     for object_id, entries in data.items():
         usage = regain = 0.0
         for entry in entries if isinstance(entries, list) else [entries]:
             u, r = _entry_usage(entry)
             usage, regain = max(usage, u), max(regain, r)
-        out[f"waba:{object_id}"] = (usage, regain)
-    return out
+        out.append((f"waba:{object_id}", (usage, regain)))
+    return tuple(out)
 
 
+@functools.lru_cache(maxsize=256)
 def _parse_app(raw: str) -> tuple[float, float] | None:
     try:
         data: Any = json.loads(raw)
@@ -456,7 +462,7 @@ class RateLimitMiddleware:
         now = self._clock()
         buc = headers.get("x-business-use-case-usage")
         if buc:
-            for key, (usage, regain) in _parse_buc(buc).items():
+            for key, (usage, regain) in _parse_buc(buc):
                 await self._apply_usage(key, usage, regain, now)
         app = headers.get("x-app-usage")
         if app:

@@ -18,6 +18,7 @@ secret (see ``_mapping.safe_cause``).
 from __future__ import annotations
 
 import asyncio
+import functools
 
 import aiohttp
 
@@ -35,6 +36,12 @@ _BAD_URL: tuple[type[BaseException], ...] = (
     getattr(aiohttp, "NonHttpUrlClientError", aiohttp.InvalidURL),
 )
 _NO_TIMEOUT = aiohttp.ClientTimeout(total=None)
+
+
+@functools.lru_cache(maxsize=32)
+def _timeout_for(seconds: float | None) -> aiohttp.ClientTimeout:
+    """One ``ClientTimeout`` per distinct value, not one per request."""
+    return _NO_TIMEOUT if seconds is None else aiohttp.ClientTimeout(total=seconds)
 
 
 def _map_error(exc: BaseException, method: str) -> Exception:
@@ -100,17 +107,15 @@ class AiohttpTransport:
                 keepalive_timeout=self._keepalive_timeout,
                 ttl_dns_cache=self._ttl_dns_cache,
             )
-            session = aiohttp.ClientSession(
-                connector=connector,
-                trust_env=self._trust_env,
-                skip_auto_headers=("User-Agent",),
-            )
+            # No skip_auto_headers: the client always sends its own user-agent, and
+            # skipping sends every request down aiohttp's slower header-merging path.
+            session = aiohttp.ClientSession(connector=connector, trust_env=self._trust_env)
             self._session = session
         return session
 
     async def send(self, request: Request) -> Response:
         session = self._get_session()
-        timeout = _NO_TIMEOUT if request.timeout is None else aiohttp.ClientTimeout(total=request.timeout)
+        timeout = _timeout_for(request.timeout)
         try:
             async with session.request(
                 request.method,
