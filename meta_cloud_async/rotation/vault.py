@@ -8,6 +8,7 @@ store; see docs/rotation.md for a secrets-manager example.
 
 from __future__ import annotations
 
+import abc
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Protocol, runtime_checkable
@@ -71,7 +72,7 @@ class Vault(Protocol):
     async def aclose(self) -> None: ...
 
 
-class BaseVault:
+class BaseVault(abc.ABC):
     """Claims kept in this process (right for any store used by one process at a time) and ``get_pin``.
 
     ``clock`` times claim expiry (injected by tests).
@@ -85,14 +86,17 @@ class BaseVault:
     def location(self) -> str:
         return type(self).__name__
 
+    @abc.abstractmethod
     async def load(self, phone_number_id: str) -> PinRecord | None:
-        raise NotImplementedError
+        """The number's record, or None if it never had one."""
 
+    @abc.abstractmethod
     async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
-        raise NotImplementedError
+        """Store ``record`` durably before returning: a PIN is sent only after this."""
 
+    @abc.abstractmethod
     def records(self) -> AsyncIterator[PinRecord]:
-        raise NotImplementedError
+        """Every record, for ``pins status`` and ``pins resume``."""
 
     async def aclose(self) -> None:
         return None
