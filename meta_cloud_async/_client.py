@@ -266,6 +266,8 @@ class WhatsApp:
         if response.status_code >= 300:
             error = error_from_response(response)
             if error is not None:
+                if response.prior_attempt_ambiguous:
+                    error.may_have_applied = True
                 raise error
         try:
             data = loads_json(response.content)

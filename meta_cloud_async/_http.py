@@ -127,6 +127,8 @@ class Response:
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
     content: bytes = b""
     request: Request | None = attrs.field(default=None, eq=False)
+    #: Set by the retry middleware when an earlier attempt of this call may have taken effect.
+    prior_attempt_ambiguous: bool = attrs.field(default=False, eq=False)
 
     @property
     def is_success(self) -> bool:

@@ -56,7 +56,17 @@ __all__ = [
 
 
 class MetaCloudError(Exception):
-    """Base of every error the SDK raises on purpose."""
+    """Base of every error the SDK raises on purpose.
+
+    ``may_have_applied`` answers "did it happen anyway?": True when this
+    attempt, or an earlier attempt of the same call that the retry middleware
+    made, may have reached Meta and taken effect (a timeout, a connection
+    lost after sending, a server error). Meta cannot be asked afterwards, so
+    callers that record state (a PIN, a registration) must treat the call as
+    possibly applied.
+    """
+
+    may_have_applied: bool = False
 
 
 class APIConnectionError(MetaCloudError):
@@ -70,6 +80,7 @@ class APIConnectionError(MetaCloudError):
         super().__init__(message)
         self.message = message
         self.request_sent = request_sent
+        self.may_have_applied = request_sent
 
 
 class ConnectError(APIConnectionError):
@@ -182,7 +193,12 @@ class NotRegisteredError(GraphAPIError):
 
 
 class ServerError(GraphAPIError):
-    """Meta failed on its side; usually transient (1, 2, 131000, 131016, 131057, 133004, 5xx)."""
+    """Meta failed on its side; usually transient (1, 2, 131000, 131016, 131057, 133004, 5xx).
+
+    A server error does not prove the call had no effect, so ``may_have_applied`` is True.
+    """
+
+    may_have_applied = True
 
 
 _BY_CODE: dict[int, type[GraphAPIError]] = {

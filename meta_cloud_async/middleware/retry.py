@@ -167,6 +167,7 @@ class RetryMiddleware:
             return await call_next(request)
         started = self._clock()
         attempt = 0
+        ambiguous = False  # an earlier attempt may have taken effect
         while True:
             response: Response | None = None
             try:
@@ -183,15 +184,16 @@ class RetryMiddleware:
                 cause = error
                 hint = server_wait_hint(response.headers, wall_clock=self._wall_clock)
             if attempt >= policy.max_retries or not self._should_retry(request, cause):
-                return self._give_up(response, cause)
+                return self._give_up(response, cause, ambiguous)
             if hint is not None:
                 if hint > policy.max_retry_after:
-                    return self._give_up(response, cause)
+                    return self._give_up(response, cause, ambiguous)
                 wait = hint
             else:
                 wait = policy.backoff(attempt, self._random())
             if policy.total_timeout is not None and (self._clock() - started) + wait > policy.total_timeout:
-                return self._give_up(response, cause)
+                return self._give_up(response, cause, ambiguous)
+            ambiguous = ambiguous or cause.may_have_applied
             attempt += 1
             if policy.on_retry is not None:
                 result = policy.on_retry(
@@ -202,7 +204,10 @@ class RetryMiddleware:
             await self._sleep(wait)
 
     @staticmethod
-    def _give_up(response: Response | None, cause: MetaCloudError) -> Response:
+    def _give_up(response: Response | None, cause: MetaCloudError, ambiguous: bool) -> Response:
+        """Hand back the last answer (or raise the last error), saying if an earlier try may have applied."""
         if response is not None:
-            return response
+            return attrs.evolve(response, prior_attempt_ambiguous=True) if ambiguous else response
+        if ambiguous:
+            cause.may_have_applied = True
         raise cause

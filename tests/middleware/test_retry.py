@@ -13,6 +13,7 @@ from meta_cloud_async import (
     APIConnectionError,
     APITimeoutError,
     ConnectError,
+    GraphAPIError,
     MockTransport,
     RateLimitError,
     RegistrationLimitError,
@@ -503,3 +504,57 @@ def test_http_date_without_zone_is_utc() -> None:
     naive = email.utils.formatdate(now + 20)  # "... -0000" parses as a naive datetime
     assert naive.endswith("-0000")
     assert server_wait_hint({"retry-after": naive}, wall_clock=lambda: now) == pytest.approx(20.0)
+
+
+# -- "did it happen anyway?": may_have_applied survives the retries ------------------------------
+
+
+async def test_rejection_after_a_timeout_says_the_pin_may_be_in_effect() -> None:
+    clock = FakeClock(START)
+    script = Script(APITimeoutError(), graph_error(100))
+    with pytest.raises(GraphAPIError) as caught:
+        await client(script, clock).two_step_verification.set_pin("428915")
+    assert caught.value.code == 100
+    assert caught.value.may_have_applied is True
+    assert len(script.requests) == 2
+
+
+async def test_throttles_alone_prove_nothing_was_applied() -> None:
+    clock = FakeClock(START)
+    script = Script(graph_error(80007), graph_error(80007), graph_error(80007))
+    with pytest.raises(RateLimitError) as caught:
+        await client(script, clock).two_step_verification.set_pin("428915")
+    assert caught.value.may_have_applied is False
+    assert len(script.requests) == 3
+
+
+async def test_connect_error_after_a_lost_connection_is_still_ambiguous() -> None:
+    clock = FakeClock(START)
+    script = Script(APIConnectionError("reset", request_sent=True), ConnectError(), ConnectError())
+    with pytest.raises(ConnectError) as caught:
+        await client(script, clock).two_step_verification.set_pin("428915")
+    assert caught.value.request_sent is False  # this attempt never left ...
+    assert caught.value.may_have_applied is True  # ... but the first one may have applied
+
+
+async def test_a_lone_connect_error_was_not_applied() -> None:
+    clock = FakeClock(START)
+    script = Script(ConnectError())
+    with pytest.raises(ConnectError) as caught:
+        await client(script, clock, retry=RetryPolicy(max_retries=0)).two_step_verification.set_pin("428915")
+    assert caught.value.may_have_applied is False
+
+
+async def test_server_errors_are_always_possibly_applied() -> None:
+    clock = FakeClock(START)
+    script = Script(HTML_502)
+    with pytest.raises(ServerError) as caught:
+        await client(script, clock, retry=RetryPolicy(max_retries=0)).two_step_verification.set_pin("428915")
+    assert caught.value.may_have_applied is True
+
+
+async def test_success_after_an_ambiguous_attempt_is_plain_success() -> None:
+    clock = FakeClock(START)
+    script = Script(APITimeoutError())
+    result = await client(script, clock).two_step_verification.set_pin("428915")
+    assert result.success is True
