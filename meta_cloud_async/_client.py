@@ -278,6 +278,8 @@ class WhatsApp:
         if isinstance(data, dict) and "error" in data:
             error = error_from_response(response)
             if error is not None:
+                if response.prior_attempt_ambiguous:
+                    error.may_have_applied = True
                 raise error
         name = getattr(cast_to, "__name__", cast_to)
         if not isinstance(data, dict):

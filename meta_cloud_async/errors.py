@@ -12,7 +12,8 @@
         ├── PermissionDeniedError       3, 10, 200-299: the token lacks a permission
         ├── InvalidParameterError       100, 33: a parameter Meta rejected
         ├── RateLimitError              4, 17, 341, 80007, 130429, 131056: throttled, back off
-        │   └── RegistrationLimitError  133016: register/deregister budget (10 per 72 h) spent
+        │   ├── RegistrationLimitError  133016: register/deregister budget (10 per 72 h) spent
+        │   └── LocalThrottleError      our own pacing would wait too long; the request was not sent
         ├── PinMismatchError            133005: the PIN sent is not the number's 2SV PIN
         ├── PinGuessLimitError          133008, 133009: too many or too fast PIN guesses
         ├── NotRegisteredError          133010: the number is not registered
@@ -41,6 +42,7 @@ __all__ = [
     "ConnectError",
     "GraphAPIError",
     "InvalidParameterError",
+    "LocalThrottleError",
     "MetaCloudError",
     "NotRegisteredError",
     "PermissionDeniedError",
@@ -178,6 +180,15 @@ class RateLimitError(GraphAPIError):
 
 class RegistrationLimitError(RateLimitError):
     """Ten register/deregister attempts in 72 hours are spent (133016); never retried."""
+
+
+class LocalThrottleError(RateLimitError):
+    """The client's pacing would hold this call longer than ``RateLimitPolicy.max_wait``.
+
+    Raised before sending (so ``may_have_applied`` is False), after a server
+    hint or usage header put the key on hold: the caller decides whether to
+    wait that long, rather than a coroutine sleeping for hours unseen.
+    """
 
 
 class PinMismatchError(GraphAPIError):

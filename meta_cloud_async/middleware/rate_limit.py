@@ -60,8 +60,10 @@ rate are only known to the process that saw them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import json
+import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -70,8 +72,11 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from .._http import Request, Response
+from ..errors import ConnectError, LocalThrottleError, MetaCloudError
 from .base import Handler
 from .retry import server_wait_hint
+
+logger = logging.getLogger("meta_cloud_async")
 
 __all__ = ["BucketStore", "MemoryBucketStore", "RateLimitMiddleware", "RateLimitPolicy", "usage_factor"]
 
@@ -202,6 +207,10 @@ class RateLimitPolicy:
     - ``pause_seconds``: hold when usage reaches ``pause_at``;
     - ``usage_hold_seconds``/``throughput_hold_seconds``: hold after a
       4/17/341/80007 or a 130429 error that came without a wait hint;
+    - ``max_hold_seconds``: no hint, however large, holds a key longer;
+    - ``max_wait``: a call that would wait longer than this before sending
+      raises :class:`~meta_cloud_async.errors.LocalThrottleError` instead
+      (nothing sent, its tokens given back); None waits as long as it takes;
     - ``store``: where buckets live; None gives each middleware its own
       :class:`MemoryBucketStore` (``with_options`` copies share it).
 
@@ -219,6 +228,8 @@ class RateLimitPolicy:
     pause_seconds: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
     usage_hold_seconds: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
     throughput_hold_seconds: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
+    max_hold_seconds: float = attrs.field(default=3600.0, validator=attrs.validators.gt(0))
+    max_wait: float | None = attrs.field(default=300.0, validator=_positive_or_none)
     store: BucketStore | None = attrs.field(default=None, eq=False)
 
     def limit_for(self, key: str) -> tuple[float, float] | None:
@@ -392,11 +403,18 @@ class RateLimitMiddleware:
                 if memory is not None:
                     w = memory.reserve_now(key, rate, limit[1], now)
                 else:
-                    w = await self.store.reserve(key, rate, limit[1], now)
+                    w = await self._reserve(key, rate, limit[1], now, taken)
                 taken.append((key, rate))
                 if w > wait:
                     wait = w
             if wait > 0.0:
+                max_wait = self.policy.max_wait
+                if max_wait is not None and wait > max_wait:
+                    await self._refund(taken)
+                    raise LocalThrottleError(
+                        f"pacing would hold this call for {wait:.0f} s (max_wait={max_wait:g} s); not sent",
+                        is_transient=True,
+                    )
                 try:
                     await self._sleep(wait)
                 except asyncio.CancelledError:
@@ -408,8 +426,24 @@ class RateLimitMiddleware:
             headers
             and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
         ):
-            await self._observe(request, response)
+            try:
+                await self._observe(request, response)
+            except Exception as exc:  # the call happened: never lose its answer to a store failure
+                logger.warning("rate limiter could not record usage: %s", type(exc).__name__)
         return response
+
+    async def _reserve(
+        self, key: str, rate: float, burst: float, now: float, taken: list[tuple[str, float]]
+    ) -> float:
+        """Reserve from a shared store; its failure means nothing was sent, which retries may repeat."""
+        try:
+            return await self.store.reserve(key, rate, burst, now)
+        except (MetaCloudError, asyncio.CancelledError):
+            raise
+        except Exception as exc:
+            with contextlib.suppress(Exception):
+                await self._refund(taken)
+            raise ConnectError(f"rate-limit store unavailable: {type(exc).__name__}") from exc
 
     async def _refund(self, taken: list[tuple[str, float]]) -> None:
         now = self._clock()
@@ -430,6 +464,7 @@ class RateLimitMiddleware:
         return state
 
     async def _hold(self, key: str, until: float, now: float) -> None:
+        until = min(until, now + self.policy.max_hold_seconds)
         state = self._state(key)
         if until > state.hold_until:
             state.hold_until = until

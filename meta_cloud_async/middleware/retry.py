@@ -24,6 +24,7 @@ import asyncio
 import datetime
 import email.utils
 import json
+import math
 import random as _random
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -91,9 +92,12 @@ class retries_disabled:
 def _parse_retry_after(value: str, now: float) -> float | None:
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        # "inf" and "nan" parse as floats; neither is a wait anyone meant.
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -177,10 +181,10 @@ class RetryMiddleware:
                 hint: float | None = None
             else:
                 if response.status_code < 400:
-                    return response
+                    return self._mark(response, ambiguous)
                 error = error_from_response(response)
                 if error is None:
-                    return response
+                    return self._mark(response, ambiguous)
                 cause = error
                 hint = server_wait_hint(response.headers, wall_clock=self._wall_clock)
             if attempt >= policy.max_retries or not self._should_retry(request, cause):
@@ -204,10 +208,15 @@ class RetryMiddleware:
             await self._sleep(wait)
 
     @staticmethod
-    def _give_up(response: Response | None, cause: MetaCloudError, ambiguous: bool) -> Response:
+    def _mark(response: Response, ambiguous: bool) -> Response:
+        """Say on the answer that an earlier attempt may have taken effect (whatever its status)."""
+        return attrs.evolve(response, prior_attempt_ambiguous=True) if ambiguous else response
+
+    @classmethod
+    def _give_up(cls, response: Response | None, cause: MetaCloudError, ambiguous: bool) -> Response:
         """Hand back the last answer (or raise the last error), saying if an earlier try may have applied."""
         if response is not None:
-            return attrs.evolve(response, prior_attempt_ambiguous=True) if ambiguous else response
+            return cls._mark(response, ambiguous)
         if ambiguous:
             cause.may_have_applied = True
         raise cause

@@ -515,3 +515,69 @@ def test_any_window_holds_at_most_burst_plus_rate_times_its_length(
             assert j - i + 1 <= burst + rate * (sends[j] - sends[i]) + 1e-6
     # A caller arriving at an idle-enough bucket goes at once.
     assert store.reserve_now(PHONE, rate, burst, sends[-1] + burst / rate) <= 1e-9
+
+
+# -- bounded waits and store failures ------------------------------------------------------------
+
+
+async def test_a_day_long_regain_hint_is_capped_and_refused_not_slept() -> None:
+    from meta_cloud_async import LocalThrottleError
+
+    h = Harness(RateLimitPolicy(per_waba_rate=10.0), [Response(status_code=200, headers=buc(10, regain=1440))])
+    await h.call(PHONE, WABA)
+    with pytest.raises(LocalThrottleError) as caught:
+        await h.call(PHONE, WABA)
+    assert caught.value.may_have_applied is False
+    assert h.clock.sleeps == [] and len(h.sent) == 1  # nothing slept, nothing sent
+    # With no limit on waiting, the hold is still capped at max_hold_seconds (1 h), not 24 h.
+    h2 = Harness(RateLimitPolicy(per_waba_rate=10.0, max_wait=None),
+                 [Response(status_code=200, headers=buc(10, regain=1440))])
+    await h2.call(PHONE, WABA)
+    await h2.call(PHONE, WABA)
+    assert h2.clock.sleeps == [3600.0]
+
+
+async def test_a_refused_call_gives_its_tokens_back() -> None:
+    from meta_cloud_async import LocalThrottleError
+
+    h = Harness(RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0, max_wait=0.5))
+    await h.call(PHONE)
+    with pytest.raises(LocalThrottleError):
+        await h.call(PHONE)  # would wait 1.0 s > 0.5 s
+    h.clock.advance(1.0)
+    await h.call(PHONE)  # the refused call did not keep its reservation
+    assert h.clock.sleeps == [] and h.sent == [0.0, 1.0]
+
+
+class BrokenStore(MemoryBucketStore):
+    def __init__(self, *, reserve_fails: bool = False, hold_fails: bool = False) -> None:
+        super().__init__()
+        self.reserve_fails = reserve_fails
+        self.hold_fails = hold_fails
+
+    async def reserve(self, key: str, rate: float, burst: float, now: float) -> float:
+        if self.reserve_fails:
+            raise ConnectionError("store down")
+        return await super().reserve(key, rate, burst, now)
+
+    async def block_until(self, key: str, until: float, now: float) -> None:
+        if self.hold_fails:
+            raise ConnectionError("store down")
+        await super().block_until(key, until, now)
+
+
+async def test_a_store_failure_after_the_answer_keeps_the_answer() -> None:
+    h = Harness(RateLimitPolicy(per_waba_rate=10.0, store=BrokenStore(hold_fails=True)),
+                [Response(status_code=200, headers=buc(99, regain=5))])
+    response = await h.call(PHONE, WABA)
+    assert response.status_code == 200 and len(h.sent) == 1
+
+
+async def test_a_store_failure_before_sending_is_a_not_sent_connect_error() -> None:
+    from meta_cloud_async import ConnectError
+
+    h = Harness(RateLimitPolicy(store=BrokenStore(reserve_fails=True)))
+    with pytest.raises(ConnectError) as caught:
+        await h.call(PHONE)
+    assert caught.value.request_sent is False and caught.value.may_have_applied is False
+    assert h.sent == []

@@ -558,3 +558,21 @@ async def test_success_after_an_ambiguous_attempt_is_plain_success() -> None:
     script = Script(APITimeoutError())
     result = await client(script, clock).two_step_verification.set_pin("428915")
     assert result.success is True
+
+
+async def test_infinite_retry_after_is_ignored() -> None:
+    assert server_wait_hint({"retry-after": "inf"}) is None
+    assert server_wait_hint({"retry-after": "nan"}) is None
+    assert server_wait_hint({"retry-after": "2.5"}) == 2.5
+
+
+@pytest.mark.parametrize("final", [
+    Response(status_code=200, content=b'{"error": {"message": "(#100) bad", "code": 100}}'),
+    Response(status_code=302, headers={"location": "https://elsewhere.test/"}),
+])
+async def test_flag_survives_a_final_answer_below_400(final: Response) -> None:
+    clock = FakeClock(START)
+    script = Script(APITimeoutError(), final)
+    with pytest.raises(GraphAPIError) as caught:
+        await client(script, clock).two_step_verification.set_pin("428915")
+    assert caught.value.may_have_applied is True
