@@ -7,7 +7,10 @@ and the sandbox can confirm the PIN in effect is the one we generated. Point it 
 ``--base-url`` (or ``WA_BASE_URL``); the token then comes from
 ``CLOUD_API_ACCESS_TOKEN`` and the number from ``--phone-number-id`` or
 ``WA_PHONE_NUMBER_ID``. Against a real server ``--pin-file`` is required:
-Meta cannot show a PIN again, so it must be stored before it is set.
+Meta cannot show a PIN again, so the new PIN is written to ``FILE.pending``
+(mode 0600, fsynced) before it is sent, and replaces ``FILE`` only once Meta
+confirms; if the call fails in a way that may still have applied it, both
+files are kept and the script says so.
 
     python examples/two_step_verification.py
     python examples/two_step_verification.py --base-url http://127.0.0.1:8080 --pin-file pin.txt
@@ -23,16 +26,22 @@ import os
 import sys
 from pathlib import Path
 
-from meta_cloud_async import GraphAPIError, WhatsApp
+from meta_cloud_async import MetaCloudError, WhatsApp
 from meta_cloud_async.pins import generate_pin
 from meta_cloud_async.sandbox import Sandbox
 
 
-def store_pin(path: Path, pin: str) -> None:
-    """Write the PIN readable by the owner only, before Meta ever sees it."""
+def write_private(path: Path, pin: str) -> None:
+    """Write ``pin`` readable by the owner only, and make it durable before anything else happens."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(pin + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def pending_path(pin_file: Path) -> Path:
+    return pin_file.with_name(pin_file.name + ".pending")
 
 
 async def run(argv: list[str] | None = None) -> int:
@@ -61,15 +70,26 @@ async def run(argv: list[str] | None = None) -> int:
         where = "the embedded sandbox"
 
     pin = generate_pin()
-    if args.pin_file is not None:
-        store_pin(args.pin_file, pin)
+    # The new PIN goes to a side file first; the old one in --pin-file stays
+    # untouched until Meta has confirmed the change.
+    pending = pending_path(args.pin_file) if args.pin_file is not None else None
+    if pending is not None:
+        write_private(pending, pin)
     async with client as wa:
         number = wa.options.phone_number_id
         try:
             result = await wa.two_step_verification.set_pin(pin)
-        except GraphAPIError as exc:
+        except MetaCloudError as exc:
             print(f"setting the PIN on {number} via {where} failed: {exc}", file=sys.stderr)
+            if pending is not None:
+                if exc.may_have_applied:
+                    print(f"the new PIN may be in effect: keep both {args.pin_file} and {pending}",
+                          file=sys.stderr)
+                else:
+                    pending.unlink()  # surely not applied: the old PIN is still the one in effect
             return 1
+    if pending is not None and result.success:
+        os.replace(pending, args.pin_file)
     stored = f"; stored in {args.pin_file}" if args.pin_file else " (not stored: offline demo)"
     print(f"two-step verification PIN set on phone number {number} via {where}: success={result.success}{stored}")
     if sandbox is not None and number is not None:

@@ -16,6 +16,7 @@ import pytest
 from aiohttp import web
 
 from meta_cloud_async.sandbox import Sandbox
+from meta_cloud_async.testing import disable_retries
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SCRIPT = EXAMPLES / "two_step_verification.py"
@@ -123,6 +124,52 @@ async def test_errors_are_reported_without_the_pin(example: ModuleType, local_gr
     out, err = capsys.readouterr()
     assert code == 1
     assert "failed: (#133005) PIN mismatch" in err
+    assert KNOWN_PIN not in out + err
+
+
+async def test_a_surely_failed_call_keeps_the_old_pin_file(example: ModuleType, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CLOUD_API_ACCESS_TOKEN", "EAAlocalTOKEN")
+    pin_file = tmp_path / "pin.txt"
+    pin_file.write_text("111111\n")
+    # Nothing listens on port 9: the connection never opens, so the new PIN surely did not apply.
+    with disable_retries():  # no real backoff sleeps in the test
+        code = await example.run(["--base-url", "http://127.0.0.1:9", "--phone-number-id", "5550001",
+                                  "--pin-file", str(pin_file)])
+    out, err = capsys.readouterr()
+    assert code == 1 and "failed" in err
+    assert pin_file.read_text() == "111111\n"
+    assert not (tmp_path / "pin.txt.pending").exists()
+    assert KNOWN_PIN not in out + err
+
+
+async def test_a_maybe_applied_failure_keeps_both_files(example: ModuleType, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    async def always_500(request: web.Request) -> web.Response:
+        return web.Response(status=500, text="<html>oops</html>", content_type="text/html")
+
+    app = web.Application()
+    app.router.add_post("/v23.0/{phone}", always_500)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    monkeypatch.setenv("CLOUD_API_ACCESS_TOKEN", "EAAlocalTOKEN")
+    pin_file = tmp_path / "pin.txt"
+    pin_file.write_text("111111\n")
+    try:
+        with disable_retries():
+            code = await example.run(["--base-url", f"http://127.0.0.1:{port}", "--phone-number-id", "5550001",
+                                      "--pin-file", str(pin_file)])
+    finally:
+        await runner.cleanup()
+    out, err = capsys.readouterr()
+    assert code == 1 and "may be in effect" in err
+    assert pin_file.read_text() == "111111\n"
+    assert (tmp_path / "pin.txt.pending").read_text() == KNOWN_PIN + "\n"
     assert KNOWN_PIN not in out + err
 
 
