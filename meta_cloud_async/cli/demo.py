@@ -6,14 +6,18 @@ asks the sandbox for each number's PIN in effect and compares it with the
 vault. ``--faults`` adds connection resets and 5xx answers (some after the
 PIN was applied) to show that the vault still ends up the truth: numbers
 left pending are settled by a resume pass, exactly like ``pins resume``.
-No environment variables are needed: the vault key is generated for the run.
+No environment variables are needed: the vault key is generated for the run
+(``--vault PATH`` on an existing vault needs its key in ``META_PIN_KEY``).
+SIGTERM stops it cleanly (temporary files removed, exit 143).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -22,6 +26,8 @@ from typing import Any
 
 __all__ = ["register", "run"]
 
+_EXIT_SIGTERM = 128 + signal.SIGTERM
+_VAULT_EXTRA = "pip install 'meta-cloud-async[vault]' (or '.[all]' from a checkout)"
 _DEFAULT_FAULTS = "set_pin.reset_after=0.02,set_pin.reset_before=0.02,set_pin.transient=0.02"
 
 
@@ -49,11 +55,55 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         sys.stderr.write("meta-cloud-async demo: --concurrency must be at least 1\n")
         return 2
+    if args.vault and Path(args.vault).exists() and not os.environ.get("META_PIN_KEY"):
+        sys.stderr.write(
+            f"meta-cloud-async demo: --vault {args.vault} already exists; set META_PIN_KEY to its key, "
+            "or pick a new path\n"
+        )
+        return 2
+    from ..rotation import VaultError, WrongKeyError
+
     try:
-        return asyncio.run(_demo(args))
-    except ValueError as exc:
+        return asyncio.run(_until_sigterm(args))
+    except WrongKeyError:
+        sys.stderr.write(f"meta-cloud-async demo: META_PIN_KEY is not the key of the vault at {args.vault}\n")
+        return 2
+    except (ValueError, VaultError, OSError) as exc:
         sys.stderr.write(f"meta-cloud-async demo: {exc}\n")
         return 2
+    except RuntimeError as exc:
+        # The vault raises this when the optional `cryptography` package is missing.
+        if "cryptography" not in str(exc):
+            raise
+        sys.stderr.write(f"meta-cloud-async demo: the encrypted PIN vault needs the vault extra: {_VAULT_EXTRA}\n")
+        return 2
+
+
+async def _until_sigterm(args: argparse.Namespace) -> int:
+    """Run the demo as a task SIGTERM cancels, so its ``finally`` blocks (temp dir, server) still run."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.ensure_future(_demo(args))
+    terminated = False
+
+    def on_sigterm() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+    except NotImplementedError:  # pragma: no cover - Windows' default loop
+        return await task
+    try:
+        return await task
+    except asyncio.CancelledError:
+        if not terminated:
+            raise
+        sys.stderr.write("meta-cloud-async demo: stopped by SIGTERM\n")
+        return _EXIT_SIGTERM
+    finally:
+        with contextlib.suppress(Exception):
+            loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def _demo(args: argparse.Namespace) -> int:
@@ -69,12 +119,15 @@ async def _demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="mca-demo-") as tmp:
         vault_path = Path(args.vault) if args.vault else Path(tmp) / "pins.db"
         key = os.environ.get("META_PIN_KEY") if args.vault else None
-        key = key or generate_key()
+        key_note = "key from META_PIN_KEY"
+        if not key:
+            key = generate_key()
+            key_note = "key generated for this run"
         vault = SqliteVault(vault_path, key=key)
         await vault.open()
         try:
             async with _door(sandbox, args.in_process) as (wa_kwargs, where):
-                out.write(f"sandbox: {len(ids)} numbers {where}; vault: {vault_path} (key generated for this run)\n")
+                out.write(f"sandbox: {len(ids)} numbers {where}; vault: {vault_path} ({key_note})\n")
                 out.flush()
                 async with WhatsApp(access_token=sandbox.access_token, **wa_kwargs) as wa:
                     started = time.perf_counter()

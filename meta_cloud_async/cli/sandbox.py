@@ -141,6 +141,11 @@ def run(args: argparse.Namespace) -> int:
             "initial_pin": initial_pin,
             **_parse_budgets(args.budget),
         }
+        # Checked here: the pre-check below builds a 0-number sandbox, which hides a negative count.
+        if args.numbers < 0:
+            raise ValueError(f"--numbers must be >= 0, got {args.numbers}")
+        if args.wabas < 1:
+            raise ValueError(f"--wabas must be >= 1, got {args.wabas}")
         if not 0 <= args.port <= 65535:
             raise ValueError("--port must be within 0..65535")
         # Build once here so bad arguments fail before anything binds.

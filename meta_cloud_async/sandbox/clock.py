@@ -8,12 +8,19 @@ jump days ahead with :meth:`VirtualClock.advance` and never sleep.
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Awaitable, Callable
 
 __all__ = ["Clock", "Sleep", "VirtualClock"]
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[object]]
+
+
+def _check_seconds(seconds: float) -> None:
+    # NaN compares false with everything, so a plain ``< 0`` check would let it poison the clock.
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"a virtual clock cannot go backwards or jump by {seconds!r}: need finite seconds >= 0")
 
 
 class VirtualClock:
@@ -33,15 +40,14 @@ class VirtualClock:
 
     def advance(self, seconds: float) -> float:
         """Move time forward (never back) and return the new time."""
-        if seconds < 0:
-            raise ValueError("a virtual clock cannot go backwards")
+        _check_seconds(seconds)
         self._now += seconds
         return self._now
 
     async def sleep(self, seconds: float) -> None:
         """Advance by ``seconds`` and yield once, so injected latency costs no wall time."""
-        if seconds > 0:
-            self._now += seconds
+        _check_seconds(seconds)
+        self._now += seconds
         await asyncio.sleep(0)
 
     def __repr__(self) -> str:

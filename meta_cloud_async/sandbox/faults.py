@@ -6,8 +6,8 @@ same faults. Kinds:
 
 - ``latency`` + ``jitter``: a delay of ``latency + uniform(0, jitter)`` seconds
   before the request is handled (taken with the door's injectable ``sleep``);
-- ``transient``: a 5xx Graph error with ``is_transient: true`` (codes 1, 2,
-  131000), nothing applied;
+- ``transient``: a Graph error with ``is_transient: true`` (code 1 as HTTP 400,
+  code 2 as 503, code 131000 as 500, per platform.md §2.2), nothing applied;
 - ``reset_before``: the connection drops before the change is applied;
 - ``reset_after``: the change IS applied, then the connection drops with no answer;
 - ``slow_body``: the answer is written in ``slow_chunks`` pieces with
@@ -53,7 +53,7 @@ _DURATION_KEYS = ("latency", "jitter", "slow_chunk_delay")
 
 # (code, HTTP status, title) of the transient failures Meta sends.
 _TRANSIENT = (
-    (1, 500, "An unknown error occurred"),
+    (1, 400, "An unknown error occurred"),
     (2, 503, "Service temporarily unavailable"),
     (131000, 500, "Something went wrong"),
 )

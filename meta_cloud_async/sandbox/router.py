@@ -12,6 +12,8 @@ object lookup -> WABA budget -> body parsing -> the state machine.
 from __future__ import annotations
 
 import json
+import logging
+import math
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -26,6 +28,8 @@ from .faults import Decision, FaultInjector, FaultKind
 from .state import SUCCESS, Business, _Phone
 
 __all__ = ["RequestLogEntry", "Result", "Router"]
+
+_log = logging.getLogger(__name__)
 
 _SUCCESS_BODY = b'{"success":true}'
 _JSON = "application/json; charset=UTF-8"
@@ -68,27 +72,54 @@ class Result:
         self.slow_chunk_delay = 0.0
 
 
+def _is_secret(key: str) -> bool:
+    # Case-insensitive: a ``Pin`` Graph ignores still must not put a PIN in the log.
+    return key.lower() in _SECRET_KEYS
+
+
+def _redact_value(key: str | None, value: Any) -> Any:
+    if key is not None and _is_secret(key):
+        return _REDACTED
+    if isinstance(value, Mapping):
+        return _redact(value)
+    if isinstance(value, (list, tuple)):
+        # A list under a secret key is already caught above; items inherit no key.
+        return [_redact_value(None, item) for item in value]
+    return value
+
+
 def _redact(params: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if key in _SECRET_KEYS:
-            out[key] = _REDACTED
-        elif isinstance(value, dict):
-            out[key] = _redact(value)
-        else:
-            out[key] = value
-    return out
+    return {key: _redact_value(key if isinstance(key, str) else None, value) for key, value in params.items()}
 
 
 def _redact_query(query: str) -> str:
-    if "access_token" not in query:
+    """Decode keys (``access%5Ftoken`` is ``access_token``) before matching, so no encoding slips a secret by."""
+    if not query:
         return query
-    return urlencode([(k, _REDACTED if k == "access_token" else v) for k, v in parse_qsl(query)])
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, _REDACTED if _is_secret(k) else v) for k, v in pairs])
+
+
+def _bad_input(exc: Exception) -> GraphError:
+    """Malformed input the checks did not anticipate: a Graph ``(#100)``, never a crash of the door."""
+    return GraphError.invalid_parameter(f"The request could not be parsed ({type(exc).__name__}).")
+
+
+def _unexpected(exc: BaseException, where: str) -> GraphError:
+    # Only the exception type is logged: its message could carry request data.
+    _log.error("sandbox: unexpected %s while answering %s", type(exc).__name__, where)
+    return GraphError(500, 1, "(#1) An unknown error occurred", is_transient=False,
+                      details="The sandbox failed unexpectedly on this call.")
+
+
+def _is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts superscripts like ``²`` that ``int`` rejects."""
+    return text.isascii() and text.isdigit()
 
 
 def _is_version(segment: str) -> bool:
     major, dot, minor = segment[1:].partition(".")
-    return segment[:1] == "v" and bool(dot) and major.isdigit() and minor.isdigit()
+    return segment[:1] == "v" and bool(dot) and _is_digits(major) and _is_digits(minor)
 
 
 class Router:
@@ -247,9 +278,13 @@ class Router:
             payload = self._dispatch(route, method, path, phone, waba_id, params, origin, now)
             content = _SUCCESS_BODY if payload is SUCCESS else json.dumps(payload, separators=(",", ":")).encode()
         except GraphError as err:
-            status = err.status
-            error_code = err.code
-            content = render_error(err, trace)
+            status, error_code, content = err.status, err.code, render_error(err, trace)
+        except (TypeError, ValueError, KeyError, AttributeError, UnicodeError) as exc:
+            bad = _bad_input(exc)
+            status, error_code, content = bad.status, bad.code, render_error(bad, trace)
+        except Exception as exc:  # the door must always get an answer
+            bug = _unexpected(exc, route)
+            status, error_code, content = bug.status, bug.code, render_error(bug, trace)
         headers_out = self._headers(version, trace, waba_id, now)
         self.log.append(
             RequestLogEntry(
@@ -268,7 +303,7 @@ class Router:
         if auth == self._bearer:
             return
         if auth is None:
-            token = dict(parse_qsl(query)).get("access_token") if "access_token" in query else None
+            token = dict(parse_qsl(query)).get("access_token") if query else None
             if token is None:
                 raise GraphError.bad_token(missing=True)
             if token == self._token:
@@ -378,6 +413,12 @@ class Router:
             status, content = 200, json.dumps(payload, separators=(",", ":")).encode()
         except GraphError as err:
             status, content = err.status, render_error(err, "ASbxAdmin")
+        except (TypeError, ValueError, KeyError, AttributeError, UnicodeError) as exc:
+            bad = _bad_input(exc)
+            status, content = bad.status, render_error(bad, "ASbxAdmin")
+        except Exception as exc:  # the door must always get an answer
+            bug = _unexpected(exc, "admin")
+            status, content = bug.status, render_error(bug, "ASbxAdmin")
         return Result(status, {"content-type": _JSON}, content)
 
     def _admin(self, method: str, parts: list[str], query: str, body: bytes) -> Any:
@@ -398,7 +439,7 @@ class Router:
         if what == "requests" and method == "GET" and len(parts) == 1:
             raw_limit = dict(parse_qsl(query)).get("limit", "")
             entries = list(self.log)
-            if raw_limit.isdigit():
+            if _is_digits(raw_limit):
                 entries = entries[-int(raw_limit):] if int(raw_limit) else []
             return {"data": [e.to_dict() for e in entries]}
         if what == "clock" and len(parts) == 1:
@@ -409,6 +450,8 @@ class Router:
                     seconds = float(json.loads(body or b"{}").get("advance", 0))
                 except (ValueError, AttributeError, TypeError):
                     raise GraphError.invalid_parameter('send {"advance": seconds}') from None
+                if not (math.isfinite(seconds) and seconds >= 0):
+                    raise GraphError.invalid_parameter("advance must be a finite number of seconds >= 0")
                 return {"now": self._advance(seconds)}
             return {"now": now}
         raise GraphError(404, 100, f"(#100) Unknown sandbox admin path /_sandbox/{'/'.join(parts)}")

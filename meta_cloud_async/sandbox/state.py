@@ -358,7 +358,7 @@ class Business:
         """One page: (items, before cursor, after cursor, has previous, has next)."""
         names = self._fields(query.get("fields"), DEFAULT_LIST_FIELDS, PHONE_FIELDS, "WhatsAppBusinessPhoneNumber")
         raw_limit = query.get("limit", "25")
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+        if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= 100:
             raise GraphError.invalid_parameter("limit must be an integer from 1 to 100")
         limit = int(raw_limit)
         members = self.waba_phones[waba_id]
@@ -415,7 +415,7 @@ class Business:
         if not _is_six_digits(pin):
             raise GraphError.invalid_parameter("pin must be a string of exactly 6 digits (0-9)")
         region = params.get("data_localization_region")
-        if region is not None and region not in DATA_LOCALIZATION_REGIONS:
+        if region is not None and (not isinstance(region, str) or region not in DATA_LOCALIZATION_REGIONS):
             raise GraphError.invalid_parameter(
                 f"data_localization_region must be one of {', '.join(sorted(DATA_LOCALIZATION_REGIONS))}"
             )

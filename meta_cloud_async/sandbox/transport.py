@@ -7,11 +7,13 @@ copies of the body.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from .._http import Request, Response
-from ..errors import APIConnectionError
+from ..errors import APIConnectionError, APITimeoutError
 from .clock import Sleep
+from .router import Result
 
 if TYPE_CHECKING:
     from .core import Sandbox
@@ -26,6 +28,12 @@ class SandboxTransport:
     sandbox applied the change (``reset_after``) or not (``reset_before``): a
     client cannot tell the two apart, which is the point. Latency and slow
     bodies wait with ``sleep`` (the sandbox's, instant on a virtual clock).
+
+    ``Request.timeout`` bounds the whole faulted call (latency, answer, slow
+    body) like a real client's total timeout: past it the call is cancelled and
+    ``APITimeoutError`` raised. A call cancelled while still waiting out its
+    latency never reaches the state machine, as with the HTTP server's
+    handler cancellation. Unfaulted calls answer synchronously, so cannot time out.
     """
 
     def __init__(self, sandbox: Sandbox, *, sleep: Sleep | None = None) -> None:
@@ -53,14 +61,27 @@ class SandboxTransport:
                     request.method, path, query, request.headers, request.content, origin, route
                 )
         else:
-            result = await router.process(
-                request.method, path, query, request.headers, request.content, origin, self._sleep
-            )
-            if result.reset:
-                raise APIConnectionError("sandbox: connection reset by fault injection", request_sent=True)
-            for _ in range(result.slow_chunks):
-                await self._sleep(result.slow_chunk_delay)
+            faulted = self._faulted(request, path, query, origin)
+            if request.timeout is None:
+                result = await faulted
+            else:
+                try:
+                    result = await asyncio.wait_for(faulted, request.timeout)
+                except asyncio.TimeoutError:
+                    raise APITimeoutError(
+                        f"sandbox: no answer within {request.timeout:g} s (request timeout)"
+                    ) from None
         return Response(status_code=result.status, headers=result.headers, content=result.body, request=request)
+
+    async def _faulted(self, request: Request, path: str, query: str, origin: str) -> Result:
+        result = await self._sandbox.router.process(
+            request.method, path, query, request.headers, request.content, origin, self._sleep
+        )
+        if result.reset:
+            raise APIConnectionError("sandbox: connection reset by fault injection", request_sent=True)
+        for _ in range(result.slow_chunks):
+            await self._sleep(result.slow_chunk_delay)
+        return result
 
     async def aclose(self) -> None:
         self.closed = True

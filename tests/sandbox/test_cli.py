@@ -77,6 +77,8 @@ async def test_cli_with_many_numbers_prints_a_count_and_the_admin_url() -> None:
         ["sandbox", "--budget", "app=lots"],
         ["sandbox", "--initial-pin", "12"],
         ["sandbox", "--port", "70000"],
+        ["sandbox", "--numbers", "-1"],
+        ["sandbox", "--wabas", "0"],
     ],
 )
 def test_bad_arguments_exit_2_before_binding(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:

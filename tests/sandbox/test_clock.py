@@ -20,3 +20,13 @@ async def test_virtual_sleep_advances_instantly() -> None:
     await clock.sleep(3600)
     await clock.sleep(0)
     assert clock() == 3600.0
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf"), -0.5])
+async def test_virtual_clock_refuses_nan_infinite_and_negative(bad: float) -> None:
+    clock = VirtualClock(10.0)
+    with pytest.raises(ValueError, match="finite seconds >= 0"):
+        clock.advance(bad)
+    with pytest.raises(ValueError, match="finite seconds >= 0"):
+        await clock.sleep(bad)
+    assert clock() == 10.0  # untouched: NaN would otherwise poison every later comparison

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import logging
+
+import aiohttp
 import pytest
 
 from meta_cloud_async import Request, Response
-from meta_cloud_async.sandbox import Sandbox
+from meta_cloud_async.sandbox import Sandbox, VirtualClock
 
 
 async def _call(sandbox: Sandbox, method: str, path: str, body: bytes = b"") -> Response:
@@ -83,3 +87,154 @@ async def test_authorization_header_forms(authorization: str, status: int) -> No
     assert response.status_code == status
     if status == 401:
         assert response.json()["error"]["code"] == 190
+
+
+# -- regressions: secrets in the request log, odd input, the admin clock ----------------
+
+_PIN, _CODE = "424242", "123456"
+
+
+async def _both_doors(sandbox: Sandbox, method: str, target: str, body: bytes = b"",
+                      headers: dict[str, str] | None = None) -> list[tuple[int, dict[str, object]]]:
+    """The same call through the in-process door and over HTTP: (status, JSON body) from each."""
+    sent = {"authorization": f"Bearer {sandbox.access_token}"} if headers is None else headers
+    inproc = await sandbox.transport().send(Request(method=method, url=f"http://h{target}", headers=sent, content=body))
+    async with (
+        sandbox.serve() as base_url,
+        aiohttp.ClientSession() as http,
+        http.request(method, f"{base_url}{target}", headers=sent, data=body) as r,
+    ):
+        over_http = (r.status, await r.json(content_type=None))
+    return [(inproc.status_code, inproc.json()), over_http]
+
+
+def _logged_text(sandbox: Sandbox) -> str:
+    return json.dumps([entry.to_dict() for entry in sandbox.router.log])
+
+
+async def test_secrets_in_the_query_never_reach_the_request_log() -> None:
+    sandbox = Sandbox(phone_numbers=1, clock=VirtualClock(0.0))
+    pid = sandbox.phone_number_ids[0]
+    token = sandbox.access_token
+    await _call(sandbox, "POST", f"/v23.0/{pid}?pin={_PIN}")
+    await _call(sandbox, "POST", f"/v23.0/{pid}/verify_code?code={_CODE}")
+    await _call(sandbox, "POST", f"/v23.0/{pid}/register?messaging_product=whatsapp&Pin={_PIN}&pin={_PIN}")
+    # Percent-encoded key names are the same keys once decoded, and no header at all: the query token is used.
+    for query in (f"access%5Ftoken={token}", f"%61ccess_token={token}", f"access_token={token}&pin={_PIN}"):
+        response = await sandbox.transport().send(Request(method="GET", url=f"http://h/v23.0/{pid}?{query}"))
+        assert response.status_code == 200
+    logged = _logged_text(sandbox)
+    assert len(sandbox.router.log) == 6
+    for secret in (_PIN, _CODE, token):
+        assert secret not in logged
+    assert "<redacted>" in logged
+    admin = await _call(sandbox, "GET", "/_sandbox/requests")
+    assert admin.status_code == 200
+    admin_text = admin.content.decode()
+    for secret in (_PIN, _CODE, token):
+        assert secret not in admin_text
+    # The same over HTTP.
+    sandbox.router.log.clear()
+    async with sandbox.serve() as base_url, aiohttp.ClientSession() as http:
+        async with http.post(f"{base_url}/v23.0/{pid}?pin={_PIN}", headers={"Authorization": f"Bearer {token}"}):
+            pass
+        async with http.get(f"{base_url}/v23.0/{pid}?access%5Ftoken={token}") as r:
+            assert r.status == 200
+        async with http.get(f"{base_url}/_sandbox/requests", headers={"Authorization": f"Bearer {token}"}) as r:
+            admin_text = await r.text()
+    assert len(json.loads(admin_text)["data"]) == 2
+    for secret in (_PIN, token):
+        assert secret not in admin_text
+
+
+async def test_secrets_inside_lists_in_a_json_body_are_redacted() -> None:
+    sandbox = Sandbox(phone_numbers=1)
+    pid = sandbox.phone_number_ids[0]
+    body = json.dumps({"pin": _PIN, "extra": [{"pin": _PIN}, {"nested": [{"code": _CODE}]}, "plain"]}).encode()
+    await sandbox.transport().send(
+        Request(method="POST", url=f"http://h/v23.0/{pid}", content=body,
+                headers={"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json"})
+    )
+    params = sandbox.router.log[-1].params
+    assert params is not None
+    assert params["extra"] == [{"pin": "<redacted>"}, {"nested": [{"code": "<redacted>"}]}, "plain"]
+    assert _PIN not in _logged_text(sandbox) and _CODE not in _logged_text(sandbox)
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [
+        ("POST", "{p}/register", b'{"messaging_product":"whatsapp","pin":"424242","data_localization_region":["DE"]}'),
+        ("POST", "{p}/register", b'{"messaging_product":"whatsapp","pin":"424242","data_localization_region":{}}'),
+        ("GET", "{w}/phone_numbers?limit=%C2%B2", b""),  # "²": str.isdigit() says yes, int() says no
+        ("GET", "{p}?fields=id&fields=%C2%B2", b""),
+        ("POST", "{p}", b'{"pin":["424242"]}'),
+        ("GET", "{p}", b""),  # path with a superscript version below
+    ],
+)
+async def test_odd_input_is_a_graph_error_and_both_doors_agree(method: str, suffix: str, body: bytes) -> None:
+    sandbox = Sandbox(phone_numbers=1, clock=VirtualClock(0.0))
+    target = "/v23.0/" + suffix.format(p=sandbox.phone_number_ids[0], w=sandbox.waba_ids[0])
+    if suffix == "{p}" and not body:
+        target = f"/v2\u00b3.0/{sandbox.phone_number_ids[0]}"
+    results = await _both_doors(sandbox, method, target, body, {
+        "authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json",
+    })
+    (status_in, body_in), (status_http, body_http) = results
+    assert status_in == status_http
+    assert status_in < 500
+    error_in, error_http = body_in["error"], body_http["error"]
+    assert isinstance(error_in, dict) and isinstance(error_http, dict)
+    assert error_in["code"] == error_http["code"]
+    assert error_in["code"] in (100, 2500)
+
+
+async def test_admin_requests_limit_with_a_superscript_digit() -> None:
+    sandbox = Sandbox(phone_numbers=1)
+    await _call(sandbox, "GET", f"/v23.0/{sandbox.phone_number_ids[0]}")
+    (status_in, body_in), (status_http, body_http) = await _both_doors(sandbox, "GET", "/_sandbox/requests?limit=%C2%B2")
+    assert status_in == status_http == 200
+    assert len(body_in["data"]) == 1  # type: ignore[arg-type]
+    assert body_http["data"] == body_in["data"]
+
+
+async def test_an_unexpected_exception_is_a_graph_500_without_secrets(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    sandbox = Sandbox(phone_numbers=1)
+    pid = sandbox.phone_number_ids[0]
+
+    class Boom(Exception):
+        pass
+
+    def explode(*_: object) -> None:
+        raise Boom(f"secret pin {_PIN}")
+
+    monkeypatch.setattr(sandbox.router.business, "set_pin", explode)
+    monkeypatch.setattr(sandbox.router, "_on_reset", explode)
+    caplog.set_level(logging.ERROR, logger="meta_cloud_async.sandbox.router")
+    results = await _both_doors(sandbox, "POST", f"/v23.0/{pid}", json.dumps({"pin": _PIN}).encode(),
+                                {"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json"})
+    admin = await _both_doors(sandbox, "POST", "/_sandbox/reset")
+    for status, body in (*results, *admin):
+        assert status == 500
+        error = body["error"]
+        assert isinstance(error, dict)
+        assert error["code"] == 1
+    assert len(sandbox.router.log) == 2 and sandbox.router.log[-1].status == 500
+    assert caplog.records and all(_PIN not in r.getMessage() for r in caplog.records)
+    assert "Boom" in caplog.text
+
+
+@pytest.mark.parametrize("advance", ["NaN", "Infinity", "-Infinity", "-1", '"nan"', '"-5"'])
+async def test_admin_clock_refuses_nan_infinite_and_negative(advance: str) -> None:
+    clock = VirtualClock(100.0)
+    sandbox = Sandbox(phone_numbers=1, clock=clock)
+    body = f'{{"advance": {advance}}}'.encode()
+    for status, answer in await _both_doors(sandbox, "POST", "/_sandbox/clock", body):
+        assert status == 400
+        error = answer["error"]
+        assert isinstance(error, dict) and error["code"] == 100
+    assert clock() == 100.0
+    ok = await _call(sandbox, "POST", "/_sandbox/clock", b'{"advance": 2.5}')
+    assert ok.json() == {"now": 102.5}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
 
+import attrs
 import pytest
 
 from meta_cloud_async import (
     APIConnectionError,
+    APITimeoutError,
     AuthenticationError,
     GraphAPIError,
     InvalidParameterError,
@@ -585,7 +588,7 @@ async def test_reset_before_drops_without_applying(clock: VirtualClock) -> None:
     assert (entry.fault, entry.status, entry.params) == ("reset_before", None, None)
 
 
-async def test_transient_faults_are_5xx_with_is_transient(clock: VirtualClock) -> None:
+async def test_transient_faults_use_the_platform_statuses(clock: VirtualClock) -> None:
     sandbox, client = _faulty(clock, "transient=1,seed=5")
     seen = set()
     for _ in range(30):
@@ -593,7 +596,7 @@ async def test_transient_faults_are_5xx_with_is_transient(clock: VirtualClock) -
             await client.two_step_verification.set_pin("135790")
         assert info.value.is_transient is True
         seen.add((info.value.code, info.value.http_status))
-    assert seen == {(1, 500), (2, 503), (131000, 500)}
+    assert seen == {(1, 400), (2, 503), (131000, 500)}
     assert sandbox.state(sandbox.phone_number_ids[0]).pin != "135790"
 
 
@@ -675,3 +678,45 @@ async def test_log_is_bounded(clock: VirtualClock) -> None:
     for _ in range(8):
         await client.phone_numbers.get()
     assert [e.seq for e in sandbox.request_log] == [4, 5, 6, 7, 8]
+
+
+# -- Request.timeout on the in-process door ----------------------------------------------
+
+
+async def test_request_timeout_cancels_a_call_stuck_in_latency_without_applying_it(clock: VirtualClock) -> None:
+    sandbox = Sandbox(phone_numbers=1, clock=clock, faults="latency=1h")
+    pid = sandbox.phone_number_ids[0]
+    before = sandbox.state(pid).pin
+    never = asyncio.Event()
+    slept: list[float] = []
+
+    async def stuck_sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await never.wait()  # never set: only the request timeout can end this call
+
+    transport = sandbox.transport(sleep=stuck_sleep)
+    request = _raw(sandbox, "POST", f"/v23.0/{pid}", b'{"pin":"135790"}', token=sandbox.access_token)
+    request = attrs.evolve(request, timeout=0.05)
+    with pytest.raises(APITimeoutError) as info:
+        await transport.send(request)
+    assert info.value.request_sent is True
+    assert slept == [3600.0]
+    assert sandbox.state(pid).pin == before  # cancelled before the state machine ran, as over HTTP
+    assert len(sandbox.request_log) == 0
+
+    client = WhatsApp(transport=transport, access_token=sandbox.access_token, phone_number_id=pid,
+                      retry=None, rate_limit=None, timeout=0.05)
+    with pytest.raises(APITimeoutError):
+        await client.two_step_verification.set_pin("135790")
+    assert sandbox.state(pid).pin == before
+    await client.aclose()
+
+
+async def test_request_timeout_does_not_fire_when_the_answer_comes_in_time(clock: VirtualClock) -> None:
+    sandbox = Sandbox(phone_numbers=1, clock=clock, faults="latency=2s,slow_body=1,slow_chunks=2,slow_chunk_delay=1s")
+    pid = sandbox.phone_number_ids[0]
+    request = _raw(sandbox, "POST", f"/v23.0/{pid}", b'{"pin":"135790"}', token=sandbox.access_token)
+    response = await sandbox.transport().send(attrs.evolve(request, timeout=30.0))
+    assert response.status_code == 200
+    assert sandbox.state(pid).pin == "135790"
+    assert clock() == 1_000_004.0  # latency and chunks waited on the virtual clock, not the timeout's
