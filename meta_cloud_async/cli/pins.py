@@ -66,7 +66,8 @@ def read_numbers(path: str) -> int:
                     continue
                 if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
                     if len(bad) < 5:
-                        bad.append(f"line {lineno}: {pid[:40]!r}")
+                        # Never echo the line: "id,pin" would print a PIN.
+                        bad.append(f"line {lineno}: not a phone number id ({len(pid)} chars)")
                     else:
                         bad.append("")
                     continue

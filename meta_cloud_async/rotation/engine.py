@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as _dt
+import logging
 import random as _random
 import time
 import uuid
@@ -38,7 +39,7 @@ from ..errors import (
     UnexpectedResponseError,
 )
 from ..middleware.retry import server_wait_hint
-from ..pins import generate_pin
+from ..pins import generate_pin, validate_pin
 from ..types.shared import SuccessResponse
 from ..types.two_step_verification import SetPinRequest
 from .records import PinRecord, PinState
@@ -50,8 +51,12 @@ if TYPE_CHECKING:
 
 __all__ = ["RotationSetPinRequest", "classify_error", "rotate_pins"]
 
+logger = logging.getLogger("meta_cloud_async")
+
 ErrorKind = Literal["not_sent", "throttle", "ambiguous", "rejected"]
 OnProgress = Callable[[Progress], Union[Awaitable[None], None]]
+
+_MAY_BE_APPLIED = "may or may not be applied: still pending, run `pins resume`"
 
 
 @attrs.frozen(kw_only=True)
@@ -195,6 +200,8 @@ class _Rotation:
         self.held: set[str] = set()
         self.deferred: list[str] = []
         self.seen: set[str] = set()
+        # The last record this run saved per number in hand, for outcomes when the vault cannot be read.
+        self.saved: dict[str, PinRecord] = {}
         self.started = clock()
         self.started_wall = wall_clock()
         self.report = RotationReport(
@@ -243,21 +250,24 @@ class _Rotation:
                 await self.sleep(min(1.0, max(self.claim_ttl / 10, 0.05)))
         finally:
             renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await renewer
+            # Whatever the renewer ended with, it must not replace the run's result or error.
+            await asyncio.gather(renewer, return_exceptions=True)
         self.report.finished_at = self.wall()
         self.report.duration = self.clock() - self.started
         self.report.throttled_for = self.gate.total
         return self.report
 
     async def _validated(self, ids: Iterable[str] | AsyncIterable[str]) -> Any:
+        position = 0
         async for raw in _aiter(ids):
+            position += 1
             pid = _valid_id(raw)
             if pid is None:
-                shown = repr(raw)[:40]
+                # Never echo the line: an "id,pin" line would put the PIN in the report.
+                size = f"{len(raw)} chars" if isinstance(raw, str) else type(raw).__name__
                 await self._record(NumberOutcome(
-                    phone_number_id=str(raw)[:40], outcome=Outcome.FAILED, error_type="ValueError",
-                    error=f"malformed phone number id {shown}: expected digits only",
+                    phone_number_id=f"<malformed input #{position}, {size}>", outcome=Outcome.FAILED,
+                    error_type="ValueError", error="malformed phone number id: expected digits only",
                 ))
                 continue
             if pid in self.seen:
@@ -273,12 +283,12 @@ class _Rotation:
         workers_n = self.concurrency * 2
 
         async def produce() -> None:
-            try:
-                async for pid in source:
-                    await queue.put(pid)
-            finally:
-                for _ in range(workers_n):
-                    await queue.put(None)
+            # Sentinels only after the input ended normally: when the pool is being torn down
+            # (a worker raised, or we were cancelled) nobody consumes, and a blocking put would hang.
+            async for pid in source:
+                await queue.put(pid)
+            for _ in range(workers_n):
+                await queue.put(None)
 
         async def work() -> None:
             while True:
@@ -297,12 +307,24 @@ class _Rotation:
             raise
 
     async def _renew_claims(self) -> None:
+        """Keep our claims alive; a failed renewal is retried next time, never fatal.
+
+        Losing a claim is safe (saves are fenced and raise :class:`ClaimLostError`),
+        so an error here is logged (its type only: no ids' PINs, no URLs) and the
+        loop goes on.
+        """
         interval = max(self.claim_ttl / 3, 0.01)
         while True:
             await asyncio.sleep(interval)
-            if self.held:
-                with contextlib.suppress(VaultError):
-                    await self.vault.renew(sorted(self.held), self.owner, self.claim_ttl)
+            if not self.held:
+                continue
+            try:
+                await self.vault.renew(sorted(self.held), self.owner, self.claim_ttl)
+            except Exception as exc:  # any failure: keep renewing
+                logger.warning(
+                    "renewing %d claims in %s failed (%s); retrying in %.1f s",
+                    len(self.held), self.vault.location, type(exc).__name__, interval,
+                )
 
     # -- one number -----------------------------------------------------------------------
 
@@ -321,19 +343,47 @@ class _Rotation:
         except VaultError:
             raise
         except Exception as exc:  # a bug or an unexpected failure must not stop the batch
-            outcome = NumberOutcome(
-                phone_number_id=pid, outcome=Outcome.FAILED, error_type=type(exc).__name__,
-                error=_scrub(str(exc), ()), exception=exc,
-            )
+            outcome = await self._unexpected(pid, exc)
         finally:
             self.held.discard(pid)
+            self.saved.pop(pid, None)
             with contextlib.suppress(VaultError):
                 await self.vault.release(pid, self.owner)
         await self._record(attrs.evolve(outcome, duration=self.clock() - started))
 
+    async def _unexpected(self, pid: str, exc: Exception) -> NumberOutcome:
+        """An outcome for a failure outside the state machine that still tells the truth about the vault.
+
+        The vault, not the code path, says whether a PIN is pending: reload the
+        record (falling back to the last one this run saved) so a pending number
+        is reported as such and lands in ``report.pending``.
+        """
+        record = self.saved.get(pid)
+        try:
+            record = await self.vault.load(pid)
+        except Exception:  # the vault may be what failed; keep what we know
+            pass
+        secrets = () if record is None else tuple(
+            p for p in (record.pending, record.current, record.previous) if p
+        )
+        pending = record is not None and record.state is PinState.PENDING
+        return NumberOutcome(
+            phone_number_id=pid, outcome=Outcome.FAILED,
+            detail=_MAY_BE_APPLIED if pending else "",
+            state=None if record is None else record.state.value, error_type=type(exc).__name__,
+            error=_scrub(str(exc), secrets)[:500], flagged=record is not None and record.flagged,
+            exception=exc,
+        )
+
+    async def _save(self, record: PinRecord) -> None:
+        await self.vault.save(record, owner=self.owner)
+        self.saved[record.phone_number_id] = record
+
     async def _rotate(self, pid: str, *, second_look: bool) -> NumberOutcome:
         record = await self.vault.load(pid)
         if record is not None and record.state is PinState.PENDING:
+            if record.pending is not None and not _is_pin(record.pending):
+                return await self._roll_back_malformed(record)
             if self.dry_run:
                 return _skip(pid, record, "dry run: would re-apply the pending PIN")
             return await self._apply(record, fresh=False)
@@ -342,6 +392,9 @@ class _Rotation:
         now = self.wall()
         if second_look and record is not None and record.updated_at >= self.started_wall:
             return _skip(pid, record, "handled by another worker during this run")
+        if record is not None and record.rotated_at is not None and record.rotated_at > self.started_wall:
+            # Another worker walking the same list got here first: one run never rotates a number twice.
+            return _skip(pid, record, "rotated by another worker during this run")
         if self.min_age is not None and record is not None and record.rotated_at is not None:
             age = now - record.rotated_at
             if age < self.min_age:
@@ -350,15 +403,29 @@ class _Rotation:
             return _skip(pid, record, "dry run: would rotate")
         record = record or PinRecord.new(pid)
         record = record.begin(self._new_pin(record), now)
-        await self.vault.save(record, owner=self.owner)
+        await self._save(record)
         return await self._apply(record, fresh=True)
 
     def _new_pin(self, record: PinRecord) -> str:
+        """A fresh PIN, checked before it is saved: a malformed pending PIN could never be applied."""
         for _ in range(100):
-            pin = self.pin_factory()
+            pin = validate_pin(self.pin_factory(), name="pin_factory() result")
             if pin not in (record.current, record.previous):
                 return pin
         raise RuntimeError("pin_factory keeps returning the current or previous PIN")
+
+    async def _roll_back_malformed(self, record: PinRecord) -> NumberOutcome:
+        """A pending PIN that is not six digits was never sent (requests validate it first): drop it."""
+        pid = record.phone_number_id
+        error = "the pending PIN in the vault is malformed (not 6 digits); it cannot have been sent"
+        if self.dry_run:
+            return _skip(pid, record, f"dry run: {error}; would roll it back to the current PIN")
+        record = record.rejected(error, self.wall(), sent=0)
+        await self._save(record)
+        return NumberOutcome(
+            phone_number_id=pid, outcome=Outcome.FAILED, state=record.state.value, error_type="ValueError",
+            error=error, detail="malformed pending PIN dropped; the previous PIN is still in effect",
+        )
 
     async def _apply(self, record: PinRecord, *, fresh: bool) -> NumberOutcome:
         pid = record.phone_number_id
@@ -373,15 +440,26 @@ class _Rotation:
             async with self.in_flight:
                 sent_at = self.clock()
                 error: MetaCloudError | None
+                unexpected: Exception | None = None
                 try:
                     answer = await client._send(RotationSetPinRequest(pin=pin), SuccessResponse)
                     error = None if answer.success else UnexpectedResponseError("set_pin answered success=false")
                 except MetaCloudError as exc:
                     error = exc
+                except Exception as exc:
+                    error, unexpected = None, exc
+            if unexpected is not None:
+                # Not the API's answer (a bug, a middleware's store failing after the response): the PIN
+                # may have reached Meta and nothing tells us more, so stop here and leave it pending.
+                attempts += 1
+                return await self._give_up(
+                    record, unexpected, ambiguous=True, rejected=False, attempts=attempts,
+                    sent=attempts + throttles,
+                )
             if error is None:
                 self.gate.succeeded()
                 record = record.applied(self.wall(), sent=attempts + throttles + 1)
-                await self.vault.save(record, owner=self.owner)
+                await self._save(record)
                 detail = "new PIN in effect" if fresh else "pending PIN re-applied and confirmed"
                 return NumberOutcome(
                     phone_number_id=pid, outcome=Outcome.ROTATED, detail=detail, state=record.state.value,
@@ -411,7 +489,7 @@ class _Rotation:
             await self.sleep(min(0.5 * 2 ** (attempts - 1), 8.0) * (1.0 - 0.25 * self.random()))
 
     async def _give_up(
-        self, record: PinRecord, error: MetaCloudError, *, ambiguous: bool, rejected: bool, attempts: int,
+        self, record: PinRecord, error: Exception, *, ambiguous: bool, rejected: bool, attempts: int,
         sent: int,
     ) -> NumberOutcome:
         secrets = tuple(p for p in (record.pending, record.current, record.previous) if p)
@@ -426,9 +504,9 @@ class _Rotation:
             detail = (
                 "rejected after an ambiguous attempt: FLAGGED, check this number by hand"
                 if rejected
-                else "may or may not be applied: still pending, run `pins resume`"
+                else _MAY_BE_APPLIED
             )
-        await self.vault.save(record, owner=self.owner)
+        await self._save(record)
         return NumberOutcome(
             phone_number_id=record.phone_number_id, outcome=Outcome.FAILED, detail=detail,
             state=record.state.value, error_type=type(error).__name__, error=_scrub(str(error), secrets)[:500],
@@ -441,6 +519,14 @@ def _skip(pid: str, record: PinRecord | None, detail: str) -> NumberOutcome:
         phone_number_id=pid,
         outcome=Outcome.SKIPPED, detail=detail, state=record.state.value if record is not None else None,
     )
+
+
+def _is_pin(pin: str) -> bool:
+    try:
+        validate_pin(pin)
+    except ValueError:
+        return False
+    return True
 
 
 def _scrub(text: str, secrets: tuple[str, ...]) -> str:

@@ -144,6 +144,10 @@ class RedisVault:
             return await coro_factory()
         except (rexc.ConnectionError, rexc.TimeoutError, OSError) as exc:
             raise VaultError(f"lost Redis at {self.location}: {type(exc).__name__}") from None
+        except rexc.RedisError as exc:
+            # READONLY replica, WRONGTYPE, a script error, OOM...: still "the vault cannot be used".
+            # Server error texts name the command, never its values (and values are ciphertext anyway).
+            raise VaultError(f"Redis at {self.location} refused: {type(exc).__name__}: {str(exc)[:200]}") from None
 
     # -- records ------------------------------------------------------------------------
 

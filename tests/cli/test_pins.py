@@ -156,6 +156,20 @@ def test_bad_numbers_file(
     assert not vault.exists()
 
 
+def test_malformed_line_is_described_not_echoed(
+    tmp_path: Path, key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Regression: the offending line was printed as is, and an "id,pin" line holds a PIN.
+    numbers = tmp_path / "n.txt"
+    numbers.write_text("106540352242921\n106540352242922,428915\n")
+    vault = tmp_path / "v.db"
+    assert main(["pins", "rotate", "--numbers", str(numbers), "--vault", str(vault)]) == 2
+    err = capsys.readouterr().err
+    assert "line 2: not a phone number id (22 chars)" in err
+    assert "428915" not in err and "106540352242922" not in err
+    assert not vault.exists()
+
+
 def test_unreadable_numbers_file(tmp_path: Path, key: str, capsys: pytest.CaptureFixture[str]) -> None:
     vault = tmp_path / "v.db"
     assert main(["pins", "rotate", "--numbers", str(tmp_path / "missing.txt"), "--vault", str(vault)]) == 2

@@ -247,8 +247,8 @@ async def test_bad_and_duplicate_ids_do_not_stop_the_batch(wa: WhatsApp, meta: A
     vault = MemoryVault()
     report = await rotate_pins(wa, ["1", "abc", "1", " 2 ", "١٢"], vault=vault, **kwargs(clock))
     by = [(o.phone_number_id, o.outcome.value) for o in report.outcomes]
-    assert sorted(by) == sorted([("1", "rotated"), ("2", "rotated"), ("abc", "failed"), ("1", "skipped"),
-                                 ("١٢", "failed")])
+    assert sorted(by) == sorted([("1", "rotated"), ("2", "rotated"), ("<malformed input #2, 3 chars>", "failed"),
+                                 ("1", "skipped"), ("<malformed input #5, 2 chars>", "failed")])
     assert set(meta.calls) == {"1", "2"}
 
 
@@ -340,3 +340,235 @@ async def test_many_numbers_share_one_client_without_blocking(wa: WhatsApp, meta
         rotate_pins(wa, (str(i) for i in range(1, 2001)), vault=vault, concurrency=16, **kwargs(clock)), 30
     )
     assert report.rotated == 2000 and meta.max_in_flight <= 16
+
+
+# -- regressions ------------------------------------------------------------------------------
+
+
+class SaveFailsAfter(MemoryVault):
+    """A vault whose disk fills up: every save after the first ``limit`` raises ``VaultError``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
+        from meta_cloud_async.rotation import VaultError
+
+        if self.saves >= self.limit:
+            raise VaultError("disk full")
+        await super().save(record, owner=owner)
+
+
+async def test_vault_error_mid_run_aborts_promptly_with_a_full_queue(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    # Regression: the producer, blocked on a full queue, used to await one sentinel put per worker
+    # after the pool was cancelled, with nobody left to consume: rotate_pins never returned.
+    from meta_cloud_async.rotation import VaultError
+
+    produced = 0
+
+    def numbers() -> Any:
+        nonlocal produced
+        for i in range(200):  # far more than 2 * concurrency, so the queue is full when the vault fails
+            produced += 1
+            yield str(7000 + i)
+
+    vault = SaveFailsAfter(5)
+    with pytest.raises(VaultError, match="disk full"):
+        # wait_for only guards the test against the old hang; the run ends in a few loop iterations.
+        await asyncio.wait_for(rotate_pins(wa, numbers(), vault=vault, concurrency=2, **kwargs(clock)), 10)
+    assert produced < 200  # the input was abandoned, not drained
+    # nothing was sent without its pending row saved first
+    assert meta.calls and set(meta.calls) <= set(vault.rows)
+
+
+async def test_cancelling_a_run_with_a_full_queue_returns_promptly(clock: FakeClock) -> None:
+    from meta_cloud_async import MockTransport, Response
+
+    stuck = asyncio.Event()
+    sent = 0
+
+    async def never_answers(request: Any) -> Response:
+        nonlocal sent
+        sent += 1
+        if sent == 2:
+            stuck.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+    client = WhatsApp(access_token="t", transport=MockTransport(never_answers), rate_limit=None)
+    task = asyncio.ensure_future(
+        rotate_pins(client, (str(i) for i in range(1, 100)), vault=MemoryVault(), concurrency=2, **kwargs(clock))
+    )
+    await asyncio.wait_for(stuck.wait(), 10)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 10)
+    assert sent == 2  # concurrency bounded the requests in flight
+
+
+async def test_unexpected_error_after_sending_is_reported_pending(meta: Any, clock: FakeClock) -> None:
+    # Regression: a non-MetaCloudError from the send (here a middleware's store failing after Meta
+    # applied the PIN) was reported as failed with no state, and report.pending hid the number.
+    from meta_cloud_async import MockTransport
+
+    async def store_blip(request: Any, call_next: Any) -> Any:
+        await call_next(request)
+        raise ConnectionError("redis blip")
+
+    client = WhatsApp(
+        access_token="t", transport=MockTransport(meta), rate_limit=None, middleware=[store_blip],
+        clock=clock.time, sleep=clock.sleep, random=lambda: 0.0,
+    )
+    vault = MemoryVault()
+    vault.rows["1"] = PinRecord(phone_number_id="1", current="482913")
+    report = await rotate_pins(client, ["1"], vault=vault, **kwargs(clock))
+    outcome = report.outcomes[0]
+    assert outcome.outcome is Outcome.FAILED and outcome.state == "pending"
+    assert outcome.error_type == "ConnectionError" and isinstance(outcome.exception, ConnectionError)
+    assert "may or may not be applied" in outcome.detail
+    assert report.pending == ["1"] and "1 still pending" in report.summary()
+    record = vault.rows["1"]
+    assert record.state is PinState.PENDING and record.pending == meta.pins["1"] and record.current == "482913"
+    assert record.attempts == 1 and record.last_error is not None and "ConnectionError" in record.last_error
+    assert meta.calls["1"] == 1  # not retried blindly
+    # the next run settles it with the same PIN
+    again = await rotate_pins(wa_for(meta, clock), ["1"], vault=vault, resume_only=True, **kwargs(clock))
+    assert again.rotated == 1 and vault.rows["1"].current == meta.pins["1"] == record.pending
+
+
+def wa_for(meta: Any, clock: FakeClock) -> WhatsApp:
+    from meta_cloud_async import MockTransport
+
+    return WhatsApp(
+        access_token="t", transport=MockTransport(meta), rate_limit=None,
+        clock=clock.time, sleep=clock.sleep, random=lambda: 0.0,
+    )
+
+
+async def test_unexpected_error_elsewhere_reports_the_vault_state(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    # The generic handler reads the vault: a bug after the pending row was written still says "pending".
+    class SecondSaveBreaks(MemoryVault):
+        async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
+            if record.state is PinState.CURRENT:
+                raise RuntimeError("bug in a custom vault")
+            await super().save(record, owner=owner)
+
+    vault = SecondSaveBreaks()
+    report = await rotate_pins(wa, ["1", "2"], vault=vault, **kwargs(clock))
+    assert {o.state for o in report.outcomes} == {"pending"}
+    assert sorted(report.pending) == ["1", "2"]
+    assert all("may or may not be applied" in o.detail and o.error_type == "RuntimeError" for o in report.outcomes)
+    assert vault.rows["1"].pending == meta.pins["1"]
+
+
+async def test_malformed_pin_from_factory_is_refused_before_saving(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
+    # Regression: the factory's "12345" was saved as pending and then wedged the number for good.
+    vault = MemoryVault()
+    vault.rows["2"] = PinRecord(phone_number_id="2", current="482913", rotated_at=1.0)
+    report = await rotate_pins(wa, ["1", "2"], vault=vault, pin_factory=lambda: "12345", **kwargs(clock))
+    assert report.failed == 2 and {o.error_type for o in report.outcomes} == {"ValueError"}
+    assert all("pin_factory" in (o.error or "") for o in report.outcomes)
+    assert "12345" not in report.to_json()
+    assert vault.saves == 0 and "1" not in vault.rows
+    assert vault.rows["2"].state is PinState.CURRENT and vault.rows["2"].pending is None
+    assert not meta.calls
+    again = await rotate_pins(wa, ["1", "2"], vault=vault, **kwargs(clock))
+    assert again.rotated == 2
+
+
+async def test_malformed_pending_pin_in_vault_is_rolled_back(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+    # A pending PIN that is not six digits can never have been sent (requests validate it first).
+    vault = MemoryVault()
+    vault.rows["1"] = PinRecord(phone_number_id="1", current="482913", rotated_at=1.0).begin("12345", 2.0)
+    dry = await rotate_pins(wa, ["1"], vault=vault, dry_run=True, **kwargs(clock))
+    assert dry.skipped == 1 and "malformed" in dry.outcomes[0].detail and vault.saves == 0
+    report = await rotate_pins(wa, ["1"], vault=vault, **kwargs(clock))
+    outcome = report.outcomes[0]
+    assert outcome.outcome is Outcome.FAILED and outcome.error_type == "ValueError"
+    assert outcome.state == "current" and report.pending == []
+    assert "malformed" in (outcome.error or "") and "12345" not in report.to_json()
+    record = vault.rows["1"]
+    assert record.state is PinState.CURRENT and record.current == "482913" and record.pending is None
+    assert record.last_error is not None and "malformed" in record.last_error
+    assert not meta.calls
+    again = await rotate_pins(wa, ["1"], vault=vault, **kwargs(clock))
+    assert again.rotated == 1 and vault.rows["1"].previous == "482913"
+
+
+async def test_failing_claim_renewal_is_logged_and_the_report_kept(
+    meta: Any, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Regression: a non-VaultError from renew() killed the renewer silently, and at the end of the
+    # run it surfaced from the cleanup and replaced the report.
+    from meta_cloud_async import MockTransport
+
+    renewed_twice = asyncio.Event()
+
+    class ReadOnlyReplica(MemoryVault):
+        renews = 0
+
+        async def renew(self, phone_number_ids: Any, owner: str, ttl: float) -> None:
+            self.renews += 1
+            if self.renews >= 2:
+                renewed_twice.set()
+            raise RuntimeError("READONLY You can't write against a read only replica.")
+
+    async def slow_meta(request: Any) -> Any:
+        await renewed_twice.wait()  # answer once the renewer has failed and kept going
+        return await meta(request)
+
+    client = WhatsApp(access_token="t", transport=MockTransport(slow_meta), rate_limit=None)
+    vault = ReadOnlyReplica()
+    with caplog.at_level("WARNING", logger="meta_cloud_async"):
+        report = await asyncio.wait_for(
+            rotate_pins(client, ["1", "2"], vault=vault, claim_ttl=0.03, **kwargs(clock)), 10
+        )
+    assert report.rotated == 2
+    assert vault.renews >= 2
+    messages = [r.getMessage() for r in caplog.records if "renewing" in r.getMessage()]
+    assert messages and all("RuntimeError" in m for m in messages)
+    logged = caplog.text
+    assert not any(shows_pin(pin, logged) for pin in all_pins(vault))
+
+
+async def test_two_workers_on_one_list_rotate_each_number_once(meta: Any, clock: FakeClock) -> None:
+    # Regression: with min_age=None (the library default) the second worker re-rotated every number
+    # the first had just done. Wall time ticks on every reading, as real time does.
+    import itertools
+
+    ticks = itertools.count(1_000_000)
+    client = wa_for(meta, clock)
+    vault = MemoryVault(clock=clock.time)
+    ids = [str(1000 + i) for i in range(60)]
+    options: dict[str, Any] = {"clock": clock.time, "wall_clock": lambda: float(next(ticks)), "sleep": clock.sleep,
+               "random": lambda: 0.0, "concurrency": 4}
+    first, second = await asyncio.gather(
+        rotate_pins(client, ids, vault=vault, **options),
+        rotate_pins(client, list(reversed(ids)), vault=vault, **options),
+    )
+    assert first.rotated + second.rotated == 60
+    assert set(meta.calls) == set(ids) and set(meta.calls.values()) == {1}
+    details = {o.detail for o in first.outcomes + second.outcomes if o.outcome is Outcome.SKIPPED}
+    assert details and details <= {
+        "rotated by another worker during this run", "handled by another worker during this run"
+    }
+    # a later run rotates them again: the guard is per run, not a min_age
+    later = await rotate_pins(client, ids, vault=vault, **options)
+    assert later.rotated == 60 and set(meta.calls.values()) == {2}
+
+
+async def test_malformed_input_is_not_copied_into_the_report(wa: WhatsApp, clock: FakeClock) -> None:
+    # Regression: an "id,pin" line was echoed into the report (and so into report.json).
+    report = await rotate_pins(wa, ["106540352242922,428915", 7], vault=MemoryVault(), **kwargs(clock))  # type: ignore[list-item]
+    assert [o.phone_number_id for o in report.outcomes] == [
+        "<malformed input #1, 22 chars>", "<malformed input #2, int>"
+    ]
+    text = report.to_json() + report.to_csv() + repr(report)
+    assert "428915" not in text and "106540352242922" not in text

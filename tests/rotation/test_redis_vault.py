@@ -81,6 +81,28 @@ async def test_claims_are_exclusive_expire_and_fence_writes(redis_url: str, pin_
     await raw.aclose()
 
 
+async def test_server_errors_are_vault_errors(redis_url: str, pin_key: str) -> None:
+    # Regression: only connection errors were converted; a ResponseError (READONLY replica, WRONGTYPE,
+    # a failing script) escaped as a redis exception and, from renew(), killed the claim renewer.
+    import redis.asyncio as aioredis
+
+    raw = aioredis.Redis.from_url(redis_url)
+    try:
+        await raw.rpush("t:rec:1", "not a record")
+        await raw.rpush("t:claim:1", "not a claim")
+        async with RedisVault(redis_url, key=pin_key, prefix="t") as vault:
+            with pytest.raises(VaultError, match="refused: ResponseError"):
+                await vault.load("1")
+            with pytest.raises(VaultError, match="refused: ResponseError"):
+                await vault.renew(["1"], "a", ttl=10)
+            with pytest.raises(VaultError, match="refused: ResponseError"):
+                await vault.save(rec("1"), owner="a")
+            with pytest.raises(VaultError):
+                await vault.claim("1", "a", ttl=10)
+    finally:
+        await raw.aclose()
+
+
 def test_redact_url() -> None:
     assert redact_url("redis://:s3cret@host:6379/0") == "redis://:***@host:6379/0"
     assert redact_url("redis://user:s3cret@host/0") == "redis://user:***@host/0"
