@@ -344,6 +344,8 @@ def _check_run_args(args: argparse.Namespace) -> None:
         raise InputError(f"cannot write the report: no directory {Path(args.report).resolve().parent}")
     if args.base_url and args.sandbox:
         raise InputError("use either --sandbox or --base-url, not both")
+    if getattr(args, "sandbox_numbers", None) is not None and args.sandbox_numbers < 0:
+        raise InputError("--sandbox-numbers must be >= 0")
     if args.base_url and not re.match(r"^https?://", args.base_url):
         raise InputError("--base-url must start with http:// or https://")
 

@@ -247,6 +247,7 @@ def test_missing_token_and_bad_options(
         (["--min-age", "soon"], "not a duration"),
         (["--report", str(tmp_path / "r.txt")], ".json or .csv"),
         (["--rate", "0"], "--rate"),
+        (["--sandbox-numbers", "-1"], "--sandbox-numbers must be >= 0"),
     ]:
         assert main(["pins", "rotate", "--sandbox", "--numbers", str(numbers), "--vault", str(vault), *extra]) == 2
         assert message in capsys.readouterr().err
