@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -76,7 +77,7 @@ async def test_pin_file_is_private(example: ModuleType, tmp_path: Path, capsys: 
 
 
 @pytest.fixture
-async def local_graph() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
+async def local_graph(serve_app: Any) -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
     seen: list[dict[str, object]] = []
 
     async def set_pin(request: web.Request) -> web.Response:
@@ -89,15 +90,8 @@ async def local_graph() -> AsyncIterator[tuple[str, list[dict[str, object]]]]:
 
     app = web.Application()
     app.router.add_post("/v23.0/{phone}", set_pin)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}", seen
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as base_url:
+        yield base_url, seen
 
 
 async def test_against_a_real_endpoint(example: ModuleType, local_graph: tuple[str, list[dict[str, object]]],
@@ -146,26 +140,19 @@ async def test_a_surely_failed_call_keeps_the_old_pin_file(example: ModuleType, 
 
 async def test_a_maybe_applied_failure_keeps_both_files(example: ModuleType, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+                                                        capsys: pytest.CaptureFixture[str], serve_app: Any) -> None:
     async def always_500(request: web.Request) -> web.Response:
         return web.Response(status=500, text="<html>oops</html>", content_type="text/html")
 
     app = web.Application()
     app.router.add_post("/v23.0/{phone}", always_500)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     monkeypatch.setenv("CLOUD_API_ACCESS_TOKEN", "EAAlocalTOKEN")
     pin_file = tmp_path / "pin.txt"
     pin_file.write_text("111111\n")
-    try:
+    async with serve_app(app) as base_url:
         with disable_retries():
-            code = await example.run(["--base-url", f"http://127.0.0.1:{port}", "--phone-number-id", "5550001",
+            code = await example.run(["--base-url", base_url, "--phone-number-id", "5550001",
                                       "--pin-file", str(pin_file)])
-    finally:
-        await runner.cleanup()
     out, err = capsys.readouterr()
     assert code == 1 and "may be in effect" in err
     assert pin_file.read_text() == "111111\n"

@@ -167,7 +167,7 @@ def test_validation_errors_on_near_miss_secrets() -> None:
             assert PIN[:5] not in text and CODE[:5] not in text
 
 
-async def test_nothing_secret_logged_over_real_http(caplog_debug: pytest.LogCaptureFixture) -> None:
+async def test_nothing_secret_logged_over_real_http(caplog_debug: pytest.LogCaptureFixture, serve_app: Any) -> None:
     """The default aiohttp transport against a local server of ours, every logger at DEBUG."""
     from aiohttp import web
 
@@ -182,20 +182,13 @@ async def test_nothing_secret_logged_over_real_http(caplog_debug: pytest.LogCapt
 
     app = web.Application()
     app.router.add_post("/v23.0/{tail:.*}", endpoint)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        async with WhatsApp(access_token=TOKEN, phone_number_id="1234", base_url=f"http://127.0.0.1:{port}",
-                            rate_limit=None) as wa:
-            await wa.two_step_verification.set_pin(PIN)
-            await wa.registration.register(PIN)
-            with pytest.raises(GraphAPIError) as info:
-                await wa.phone_numbers.verify_code(CODE)
-    finally:
-        await runner.cleanup()
+    async with serve_app(app) as base_url, WhatsApp(
+        access_token=TOKEN, phone_number_id="1234", base_url=base_url, rate_limit=None
+    ) as wa:
+        await wa.two_step_verification.set_pin(PIN)
+        await wa.registration.register(PIN)
+        with pytest.raises(GraphAPIError) as info:
+            await wa.phone_numbers.verify_code(CODE)
     assert len(received) == 3 and PIN.encode() in received[0] and CODE.encode() in received[2]
     texts = record_texts(caplog_debug) + texts_of(info.value)
     assert any("/v23.0/1234/register" in t for t in texts)

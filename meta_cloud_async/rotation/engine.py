@@ -38,7 +38,7 @@ from ..errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from ..middleware.retry import server_wait_hint
+from ..middleware.retry import RetryPolicy, server_wait_hint
 from ..pins import generate_pin, validate_pin
 from ..types.shared import SuccessResponse
 from ..types.two_step_verification import SetPinRequest
@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 __all__ = ["RotationSetPinRequest", "classify_error", "rotate_pins"]
 
 logger = logging.getLogger("meta_cloud_async")
+
+# Between the engine's own attempts at one number (the client's retries are off for it).
+_SEND_BACKOFF = RetryPolicy(initial_delay=0.5, max_delay=8.0, jitter=0.25)
 
 ErrorKind = Literal["not_sent", "throttle", "ambiguous", "rejected"]
 OnProgress = Callable[[Progress], Union[Awaitable[None], None]]
@@ -105,7 +108,7 @@ class _ThrottleGate:
         self._clock = clock
         self._sleep = sleep
         self._random = random
-        self._initial = initial
+        self._backoff = RetryPolicy(initial_delay=initial, max_delay=maximum, jitter=0.25).backoff
         self._maximum = maximum
         self.until = float("-inf")
         self.started = float("-inf")
@@ -124,7 +127,7 @@ class _ThrottleGate:
             return
         now = self._clock()
         if hint is None:
-            hint = min(self._initial * 2**self.streak, self._maximum) * (1.0 - 0.25 * self._random())
+            hint = self._backoff(self.streak, self._random())
         self.streak += 1
         self.started = now
         until = now + min(hint, self._maximum * 5)
@@ -486,7 +489,7 @@ class _Rotation:
                 return await self._give_up(
                     record, error, ambiguous=ambiguous, rejected=False, attempts=attempts, sent=attempts + throttles
                 )
-            await self.sleep(min(0.5 * 2 ** (attempts - 1), 8.0) * (1.0 - 0.25 * self.random()))
+            await self.sleep(_SEND_BACKOFF.backoff(attempts - 1, self.random()))
 
     async def _give_up(
         self, record: PinRecord, error: Exception, *, ambiguous: bool, rejected: bool, attempts: int,

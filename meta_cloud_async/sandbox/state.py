@@ -194,18 +194,8 @@ class _Phone:
         self.verify_blocked_until = 0.0
 
     def field(self, name: str) -> Any:
-        if name == "id":
-            return self.id
-        if name == "display_phone_number":
-            return self.display_phone_number
-        if name == "verified_name":
-            return self.verified_name
-        if name == "quality_rating":
-            return self.quality_rating
-        if name == "code_verification_status":
-            return self.code_verification_status
-        if name == "name_status":
-            return self.name_status
+        if name in _STORED_FIELDS:
+            return getattr(self, name)
         if name == "status":
             return "LINKED" if self.registered else "UNLINKED"
         if name in ("platform_type", "host_platform"):
@@ -216,6 +206,11 @@ class _Phone:
             return self.pin is not None
         return _CONSTANT_FIELDS[name]
 
+
+# Graph fields answered straight from the number's own attributes of the same name.
+_STORED_FIELDS = frozenset(
+    {"id", "display_phone_number", "verified_name", "quality_rating", "code_verification_status", "name_status"}
+)
 
 _CONSTANT_FIELDS: dict[str, Any] = {
     "country_code": "US",

@@ -10,9 +10,7 @@ a declared status, so 503 bodies are checked against ``GraphAPIError`` directly.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,12 +19,8 @@ from meta_cloud_async import Request, Response
 from meta_cloud_async.sandbox import Budget, Sandbox, VirtualClock
 from meta_cloud_async.sandbox.state import PHONE_FIELDS
 
-yaml = pytest.importorskip("yaml")
 jsonschema = pytest.importorskip("jsonschema")
 
-_SPEC_NAME = "business-messaging-api_v23.0.yaml"
-_ROOT = Path(__file__).resolve().parents[2]
-SPEC_PATH = Path(os.environ.get("META_OPENAPI_SPEC") or _ROOT.parent / "shared" / "openapi" / _SPEC_NAME)
 
 # Sandbox route -> (spec operationId, path template, method).
 OPERATIONS = {
@@ -43,23 +37,17 @@ Validate = Callable[[str, int, Any], None]
 
 
 @pytest.fixture(scope="module")
-def spec() -> dict[str, Any]:
-    if not SPEC_PATH.is_file():
-        pytest.skip(f"OpenAPI spec not found at {SPEC_PATH} (set META_OPENAPI_SPEC)")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with SPEC_PATH.open("rb") as fh:
-        data: dict[str, Any] = yaml.load(fh, Loader=loader)
-    return data
+def validate(spec: Any) -> Validate:
+    """``validate(route, status, body)``: raise ``ValidationError`` unless the body fits the declared schema.
 
-
-@pytest.fixture(scope="module")
-def validate(spec: dict[str, Any]) -> Validate:
-    """``validate(route, status, body)``: raise ``ValidationError`` unless the body fits the declared schema."""
-    components = spec["components"]
+    ``spec`` is the session fixture in tests/conftest.py (skips when the document is absent).
+    """
+    document: dict[str, Any] = spec.document
+    components = document["components"]
 
     def schema_for(route: str, status: int) -> dict[str, Any]:
         operation_id, path, method = OPERATIONS[route]
-        operation = spec["paths"][path][method]
+        operation = document["paths"][path][method]
         assert operation["operationId"] == operation_id
         declared = operation["responses"].get(str(status))
         if declared is None:

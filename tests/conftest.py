@@ -1,19 +1,23 @@
-"""Load Meta's OpenAPI document (never stored in this repository) for conformance tests.
+"""Meta's OpenAPI document (never stored in this repository), parsed once per test session.
 
 It is read from ``$META_OPENAPI_SPEC`` or ``<repo>/../shared/openapi/``; when
-neither exists the conformance tests are skipped with the reason.
+neither exists, every test that asks for the ``spec`` fixture (request
+conformance, sandbox response contract) is skipped with the reason.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 
 SPEC_NAME = "business-messaging-api_v23.0.yaml"
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 
 
 def spec_path() -> Path:
@@ -78,3 +82,26 @@ def spec() -> Spec:
         document = yaml.load(handle, Loader=loader)
     assert str(document.get("openapi", "")).startswith("3.1"), "these checks assume OpenAPI 3.1"
     return Spec(document)
+
+
+ServeApp = Callable[[web.Application], contextlib.AbstractAsyncContextManager[str]]
+
+
+@contextlib.asynccontextmanager
+async def _serve_app(app: web.Application) -> AsyncIterator[str]:
+    """Run ``app`` on a free port of 127.0.0.1 and yield its base URL."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+def serve_app() -> ServeApp:
+    """``async with serve_app(app) as base_url:`` a local server of ours for one test."""
+    return _serve_app
