@@ -146,7 +146,9 @@ class RawHttpx:
         self._client = httpx.AsyncClient(limits=httpx.Limits(max_connections=pool))
 
     async def call(self) -> None:
-        resp = await self._client.post(self._url, content=json.dumps(self._body).encode(), headers=self._headers)
+        resp = await self._client.post(
+            self._url, content=json.dumps(self._body).encode(), headers=self._headers
+        )
         _check(json.loads(resp.content))
 
     async def aclose(self) -> None:
@@ -257,7 +259,9 @@ class Pywa:
             raise ValueError("pywa is benchmarked on register only (it has no 2SV call)")
         self._session = httpx.AsyncClient(limits=httpx.Limits(max_connections=pool))
         self._wa = PywaWhatsApp(
-            phone_id=target.phone_number_id, token=target.token, session=self._session,
+            phone_id=target.phone_number_id,
+            token=target.token,
+            session=self._session,
             api_version=API_VERSION[1:],
         )
         self._session.base_url = httpx.URL(f"{target.base_url}/{API_VERSION}")

@@ -41,7 +41,9 @@ async def _handle(request: web.BaseRequest) -> web.Response:
     parts = request.path.strip("/").split("/")
     ok = (len(parts) == 2 or (len(parts) == 3 and parts[2] == "register")) and _is_graph_id(parts[1])
     if not ok:
-        return web.Response(status=404, body=b'{"error":{"message":"unknown path","code":100}}', content_type=_JSON)
+        return web.Response(
+            status=404, body=b'{"error":{"message":"unknown path","code":100}}', content_type=_JSON
+        )
     return web.Response(body=_BODY, content_type=_JSON)
 
 
@@ -64,6 +66,7 @@ async def _serve(host: str, port: int) -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+
     # Stop when the parent goes away: its end of our stdin closes.
     def watch_stdin() -> None:
         sys.stdin.buffer.read()

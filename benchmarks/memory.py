@@ -103,8 +103,11 @@ async def _run(mode: str, calls: int, url: str | None, pool: int) -> dict[str, A
                 return response
 
             wa = WhatsApp(
-                access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID, api_version=API_VERSION,
-                base_url="http://127.0.0.1:1", transport=MockTransport(handler),
+                access_token=TOKEN,
+                phone_number_id=PHONE_NUMBER_ID,
+                api_version=API_VERSION,
+                base_url="http://127.0.0.1:1",
+                transport=MockTransport(handler),
                 rate_limit=unthrottled_rate_limit(),
             )
             closers.append(wa.aclose)
@@ -118,8 +121,12 @@ async def _run(mode: str, calls: int, url: str | None, pool: int) -> dict[str, A
         def make(release: asyncio.Event) -> Callable[[], Awaitable[Any]]:
             transport = AiohttpTransport(limit=pool)
             wa = WhatsApp(
-                access_token=TOKEN, phone_number_id=PHONE_NUMBER_ID, api_version=API_VERSION,
-                base_url=url, transport=transport, rate_limit=unthrottled_rate_limit(),
+                access_token=TOKEN,
+                phone_number_id=PHONE_NUMBER_ID,
+                api_version=API_VERSION,
+                base_url=url,
+                transport=transport,
+                rate_limit=unthrottled_rate_limit(),
             )
             closers.extend([wa.aclose, transport.aclose])
             set_pin = wa.two_step_verification.set_pin

@@ -32,8 +32,8 @@ if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from meta_cloud_async import WhatsApp
+from meta_cloud_async.middleware.total_rate import TotalRateMiddleware
 from meta_cloud_async.rotation import SqliteVault, generate_key, rotate_pins
-from meta_cloud_async.rotation.pacing import TotalRateMiddleware
 from meta_cloud_async.sandbox import Budget, Sandbox
 
 
@@ -52,8 +52,11 @@ async def _lag_probe(stop: asyncio.Event, worst: list[float]) -> None:
 
 async def bench(numbers: int, rate: float, burst: float, concurrency: int, workdir: Path) -> dict[str, Any]:
     sandbox = Sandbox(
-        phone_numbers=numbers, wabas=max(1, numbers // 10_000), seed=11,
-        app_budget=Budget(max(1, int(rate)), 1.0), waba_budget=Budget(10 * numbers, 3600.0),
+        phone_numbers=numbers,
+        wabas=max(1, numbers // 10_000),
+        seed=11,
+        app_budget=Budget(max(1, int(rate)), 1.0),
+        waba_budget=Budget(10 * numbers, 3600.0),
     )
     rss_sandbox = peak_rss_mb()
     # The sandbox's 100,000 long-lived numbers would otherwise be rescanned by every full GC
@@ -63,7 +66,9 @@ async def bench(numbers: int, rate: float, burst: float, concurrency: int, workd
     ids_file = workdir / "numbers.txt"
     ids_file.write_text("\n".join(sandbox.phone_number_ids) + "\n")
     wa = WhatsApp(
-        access_token=sandbox.access_token, base_url="http://sandbox.invalid", transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        base_url="http://sandbox.invalid",
+        transport=sandbox.transport(),
         middleware=[TotalRateMiddleware(rate, burst=burst)],
     )
     stop = asyncio.Event()
@@ -72,7 +77,9 @@ async def bench(numbers: int, rate: float, burst: float, concurrency: int, workd
         probe = asyncio.ensure_future(_lag_probe(stop, worst_lag))
         with ids_file.open() as handle:
             started = time.perf_counter()
-            report = await rotate_pins(wa, (line.strip() for line in handle), vault=vault, concurrency=concurrency)
+            report = await rotate_pins(
+                wa, (line.strip() for line in handle), vault=vault, concurrency=concurrency
+            )
             wall = time.perf_counter() - started
         stop.set()
         await probe
@@ -103,11 +110,17 @@ async def bench(numbers: int, rate: float, burst: float, concurrency: int, workd
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--numbers", type=int, default=100_000)
     parser.add_argument("--rate", type=float, default=2000.0, help="allowed and paced calls per second")
-    parser.add_argument("--burst", type=float, default=None,
-                        help="client bucket size (default rate/20: 50 ms of catch-up after a stall)")
+    parser.add_argument(
+        "--burst",
+        type=float,
+        default=None,
+        help="client bucket size (default rate/20: 50 ms of catch-up after a stall)",
+    )
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--quick", action="store_true", help="10,000 numbers (a few seconds)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON only")
@@ -127,7 +140,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['worst_loop_lag_ms']} ms; throttled {result['throttled_s']} s; failed {result['failed']}; "
             f"vault/sandbox mismatches {result['mismatches']}"
         )
-    ok = result["ratio"] <= 1.1 and result["peak_rss_mb"] < 200 and not result["mismatches"] and not result["failed"]
+    ok = (
+        result["ratio"] <= 1.1
+        and result["peak_rss_mb"] < 200
+        and not result["mismatches"]
+        and not result["failed"]
+    )
     return 0 if ok else 1
 
 

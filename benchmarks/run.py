@@ -153,7 +153,7 @@ async def _throughput(
         for _, client in clients:
             with contextlib.suppress(Exception):
                 await client.aclose()
-        for row in rows[-len(specs):]:
+        for row in rows[-len(specs) :]:
             if row.error is None:
                 print(
                     f"  {target:7} {row.spec.workload:8} {row.spec.label:15} c={concurrency:<3} "
@@ -200,7 +200,9 @@ def _server(argv: list[str], ready: str, timeout: float = 20.0) -> Iterator[list
                 if line is None:
                     proc.wait(timeout=5)
                     err.seek(0)
-                    raise RuntimeError(f"server exited early ({proc.returncode}): {err.read().strip()[-500:]}")
+                    raise RuntimeError(
+                        f"server exited early ({proc.returncode}): {err.read().strip()[-500:]}"
+                    )
                 seen.append(line)
                 if line.startswith(ready):
                     break
@@ -322,8 +324,18 @@ def render_table(rows: list[dict[str, Any]]) -> str:
     "floor" is the raw client of the row's own HTTP library (raw aiohttp or raw httpx).
     """
     cols = (
-        "server", "workload", "client", "conc.", "req/s", "CPU us/req", "req/s vs floor", "CPU vs floor",
-        "req/s vs raw aiohttp", "CPU vs raw aiohttp", "req/s vs pywa", "CPU vs pywa",
+        "server",
+        "workload",
+        "client",
+        "conc.",
+        "req/s",
+        "CPU us/req",
+        "req/s vs floor",
+        "CPU vs floor",
+        "req/s vs raw aiohttp",
+        "CPU vs raw aiohttp",
+        "req/s vs pywa",
+        "CPU vs pywa",
     )
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for d in rows:
@@ -338,8 +350,12 @@ def render_table(rows: list[dict[str, Any]]) -> str:
                 *(
                     _fmt_ratio(d, k)
                     for k in (
-                        "rps_vs_floor", "cpu_vs_floor", "rps_vs_raw_aiohttp", "cpu_vs_raw_aiohttp",
-                        "rps_vs_pywa", "cpu_vs_pywa",
+                        "rps_vs_floor",
+                        "cpu_vs_floor",
+                        "rps_vs_raw_aiohttp",
+                        "cpu_vs_raw_aiohttp",
+                        "rps_vs_pywa",
+                        "cpu_vs_pywa",
                     )
                 ),
             ]
@@ -379,19 +395,28 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts, one repeat (CI smoke run)")
     parser.add_argument("--requests", type=int, help="requests per measured run (default 3000; quick 100)")
-    parser.add_argument("--repeats", type=int, help="runs per row; the median is reported (default 5; quick 1)")
-    parser.add_argument("--warmup", type=int, help="untimed requests before a row's runs (default 300; quick 20)")
     parser.add_argument(
-        "--concurrency", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 64],
+        "--repeats", type=int, help="runs per row; the median is reported (default 5; quick 1)"
+    )
+    parser.add_argument(
+        "--warmup", type=int, help="untimed requests before a row's runs (default 300; quick 20)"
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=lambda s: [int(x) for x in s.split(",")],
+        default=[1, 8, 64],
         help="comma-separated concurrency levels (default 1,8,64)",
     )
     parser.add_argument(
-        "--max-seconds", type=float,
+        "--max-seconds",
+        type=float,
         help="stop a measured run after this long even if --requests are not done (default 2; quick 1)",
     )
     parser.add_argument("--clients", help="comma-separated client names to run (default: all)")
     parser.add_argument("--overhead-iterations", type=int, help="calls per overhead timing (default 50000)")
-    parser.add_argument("--memory-calls", type=int, help="in-flight calls for the memory check (default 10000)")
+    parser.add_argument(
+        "--memory-calls", type=int, help="in-flight calls for the memory check (default 10000)"
+    )
     parser.add_argument("--no-sandbox", action="store_true", help="skip the sandbox server even if present")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory check")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON output (default {DEFAULT_OUT})")
@@ -437,7 +462,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sandbox: dict[str, Any] = {"ran": False}
     sandbox_cmd = None if args.no_sandbox else _sandbox_argv(TOKEN)
     if sandbox_cmd is None:
-        sandbox["reason"] = "disabled (--no-sandbox)" if args.no_sandbox else "meta_cloud_async.sandbox is missing"
+        sandbox["reason"] = (
+            "disabled (--no-sandbox)" if args.no_sandbox else "meta_cloud_async.sandbox is missing"
+        )
     else:
         try:
             with _server(sandbox_cmd, ready="ready") as lines:

@@ -47,8 +47,20 @@ def _cpu_seconds(pid: int) -> float | None:
 
 def _start_server(numbers: int, loop: str) -> tuple[subprocess.Popen[str], dict[str, str]]:
     cmd = [
-        sys.executable, "-m", "meta_cloud_async", "sandbox", "--port", "0", "--numbers", str(numbers),
-        "--seed", "1", "--budget", _HUGE_BUDGET, "--loop", loop,
+        sys.executable,
+        "-m",
+        "meta_cloud_async",
+        "sandbox",
+        "--port",
+        "0",
+        "--numbers",
+        str(numbers),
+        "--seed",
+        "1",
+        "--budget",
+        _HUGE_BUDGET,
+        "--loop",
+        loop,
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     info: dict[str, str] = {}
@@ -137,8 +149,11 @@ async def _in_process(numbers: int, calls: int) -> dict[str, Any]:
     )
     ids = sandbox.phone_number_ids
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, business_account_id=sandbox.waba_ids[0],
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        business_account_id=sandbox.waba_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     clients = [client.with_options(phone_number_id=pid) for pid in ids]
     started = time.perf_counter()
@@ -153,11 +168,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load (default 5)")
     parser.add_argument("--concurrency", type=int, default=128, help="requests in flight (default 128)")
-    parser.add_argument("--numbers", type=int, default=1000, help="phone numbers in the sandbox (default 1000)")
-    parser.add_argument("--in-process-calls", type=int, default=50_000, help="calls for the in-process figure")
+    parser.add_argument(
+        "--numbers", type=int, default=1000, help="phone numbers in the sandbox (default 1000)"
+    )
+    parser.add_argument(
+        "--in-process-calls", type=int, default=50_000, help="calls for the in-process figure"
+    )
     parser.add_argument("--quick", action="store_true", help="small counts for CI (about 2 s in all)")
     parser.add_argument(
-        "--loop", choices=("auto", "asyncio", "uvloop"), default="auto",
+        "--loop",
+        choices=("auto", "asyncio", "uvloop"),
+        default="auto",
         help="event loop for the server and this client (auto: uvloop when installed)",
     )
     args = parser.parse_args(argv)
@@ -189,9 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         server_cpu = f"{used / http['elapsed'] * 100:.0f}% of a CPU, {used / n * 1e6:.0f} us/request"
     else:
         server_cpu = "n/a"
-    client_cpu = (
-        f"{http['client_cpu'] / http['elapsed'] * 100:.0f}% of a CPU, {http['client_cpu'] / n * 1e6:.0f} us/request"
-    )
+    client_cpu = f"{http['client_cpu'] / http['elapsed'] * 100:.0f}% of a CPU, {http['client_cpu'] / n * 1e6:.0f} us/request"
     rows = [
         ("door", "requests", "seconds", "req/s", "p50 ms", "p99 ms", "notes"),
         (

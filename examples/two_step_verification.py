@@ -46,8 +46,11 @@ def pending_path(pin_file: Path) -> Path:
 
 async def run(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--base-url", default=os.environ.get("WA_BASE_URL"),
-                        help="a real Graph endpoint (default: the embedded sandbox)")
+    parser.add_argument(
+        "--base-url",
+        default=os.environ.get("WA_BASE_URL"),
+        help="a real Graph endpoint (default: the embedded sandbox)",
+    )
     parser.add_argument("--phone-number-id", default=None)
     parser.add_argument("--pin-file", type=Path, default=None, help="where to store the new PIN (mode 0600)")
     args = parser.parse_args(argv)
@@ -65,8 +68,11 @@ async def run(argv: list[str] | None = None) -> int:
         sandbox = None
     else:
         sandbox = Sandbox(phone_numbers=1, seed=7)
-        client = WhatsApp(access_token=sandbox.access_token, phone_number_id=sandbox.phone_number_ids[0],
-                          transport=sandbox.transport())
+        client = WhatsApp(
+            access_token=sandbox.access_token,
+            phone_number_id=sandbox.phone_number_ids[0],
+            transport=sandbox.transport(),
+        )
         where = "the embedded sandbox"
 
     pin = generate_pin()
@@ -83,20 +89,28 @@ async def run(argv: list[str] | None = None) -> int:
             print(f"setting the PIN on {number} via {where} failed: {exc}", file=sys.stderr)
             if pending is not None:
                 if exc.may_have_applied:
-                    print(f"the new PIN may be in effect: keep both {args.pin_file} and {pending}",
-                          file=sys.stderr)
+                    print(
+                        f"the new PIN may be in effect: keep both {args.pin_file} and {pending}",
+                        file=sys.stderr,
+                    )
                 else:
                     pending.unlink()  # surely not applied: the old PIN is still the one in effect
             return 1
     if pending is not None and result.success:
         os.replace(pending, args.pin_file)
     stored = f"; stored in {args.pin_file}" if args.pin_file else " (not stored: offline demo)"
-    print(f"two-step verification PIN set on phone number {number} via {where}: success={result.success}{stored}")
+    print(
+        f"two-step verification PIN set on phone number {number} via {where}: success={result.success}{stored}"
+    )
     if sandbox is not None and number is not None:
         # Only a sandbox can show the PIN in effect; compare without printing either.
         matches = sandbox.state(number).pin == pin
-        print("the sandbox confirms the PIN in effect is the one generated" if matches
-              else "MISMATCH: the PIN in effect differs from the one generated", file=sys.stdout if matches else sys.stderr)
+        print(
+            "the sandbox confirms the PIN in effect is the one generated"
+            if matches
+            else "MISMATCH: the PIN in effect differs from the one generated",
+            file=sys.stdout if matches else sys.stderr,
+        )
         return 0 if result.success and matches else 1
     return 0 if result.success else 1
 

@@ -219,7 +219,9 @@ class WhatsApp:
         path = cls.path
         if "{" in path:
             if "{phone_number_id}" in path and not opts.phone_number_id:
-                raise ValueError(f"{cls.__name__} needs phone_number_id: pass it to WhatsApp() or with_options()")
+                raise ValueError(
+                    f"{cls.__name__} needs phone_number_id: pass it to WhatsApp() or with_options()"
+                )
             if "{business_account_id}" in path and not opts.business_account_id:
                 raise ValueError(
                     f"{cls.__name__} needs business_account_id: pass it to WhatsApp() or with_options()"
@@ -254,9 +256,14 @@ class WhatsApp:
     async def _follow(self, url: str, template: ApiRequest, cast_to: type[T]) -> T:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""
         if urlsplit(url)[:2] != self._origin:
-            raise UnexpectedResponseError("paging.next points to another host; refusing to send the token there")
+            raise UnexpectedResponseError(
+                "paging.next points to another host; refusing to send the token there"
+            )
         request = Request(
-            method="GET", url=url, headers=self._get_headers, timeout=self._options.timeout,
+            method="GET",
+            url=url,
+            headers=self._get_headers,
+            timeout=self._options.timeout,
             meta=self._meta(type(template)),
         )
         response = await self._shared.handler(request)
@@ -307,5 +314,3 @@ def _options_dict(options: ClientOptions) -> dict[str, Any]:
         "base_url": options.base_url,
         "timeout": options.timeout,
     }
-
-

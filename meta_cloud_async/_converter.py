@@ -26,11 +26,7 @@ __all__ = ["configure_converter", "converter", "make_converter"]
 
 def _request_unstructure_factory(conv: cattrs.Converter) -> Callable[[type[Any]], Any]:
     def factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-        overrides = {
-            f.name: override(omit_if_default=True)
-            for f in attrs.fields(cls)
-            if f.default is None
-        }
+        overrides = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if f.default is None}
         return make_dict_unstructure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
 
     return factory

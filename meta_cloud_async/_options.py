@@ -57,9 +57,7 @@ def _check_id(_: object, attribute: attrs.Attribute[str | None], value: str | No
 
 def _check_token(_: object, __: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(
-            f"an access token is required: pass access_token=... or set {ENV_ACCESS_TOKEN}"
-        )
+        raise ValueError(f"an access token is required: pass access_token=... or set {ENV_ACCESS_TOKEN}")
 
 
 def _strip_slash(url: str) -> str:
@@ -74,7 +72,9 @@ def _check_base_url(_: object, __: object, value: str) -> None:
 
 
 def _check_timeout(_: object, __: object, value: float | None) -> None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0):
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+    ):
         raise ValueError(f"timeout must be a positive number of seconds or None, got {value!r}")
 
 
@@ -111,9 +111,7 @@ class ClientOptions:
 
         token = pick(access_token, ENV_ACCESS_TOKEN)
         if token is None:
-            raise ValueError(
-                f"an access token is required: pass access_token=... or set {ENV_ACCESS_TOKEN}"
-            )
+            raise ValueError(f"an access token is required: pass access_token=... or set {ENV_ACCESS_TOKEN}")
         return cls(
             access_token=token,
             phone_number_id=pick(phone_number_id, ENV_PHONE_NUMBER_ID),

@@ -159,7 +159,9 @@ class GraphAPIError(MetaCloudError):
         return " ".join(parts)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(code={self.code!r}, subcode={self.subcode!r}, message={self.message!r})"
+        return (
+            f"{type(self).__name__}(code={self.code!r}, subcode={self.subcode!r}, message={self.message!r})"
+        )
 
 
 class AuthenticationError(GraphAPIError):
@@ -240,9 +242,7 @@ _BY_CODE: dict[int, type[GraphAPIError]] = {
 
 # Codes worth retrying after a pause. 133016, 368, 131048 and 131049 are
 # deliberately absent: a retry cannot succeed for hours or days.
-_TRANSIENT_CODES = frozenset(
-    {1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131056, 131057, 133004}
-)
+_TRANSIENT_CODES = frozenset({1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131056, 131057, 133004})
 
 # Codes that prove the call was refused before it had any effect.
 THROTTLE_CODES = frozenset({4, 17, 341, 80007, 130429, 131056})

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator, Callable
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,13 +62,21 @@ class Spec:
     def schema_errors(self, instance: Any, schema: dict[str, Any]) -> list[str]:
         """Messages for ``instance`` against a schema from the document (its ``$ref``s resolved there)."""
         validator = self._validator_cls(self._rebase(schema), registry=self._registry)
-        return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-                for e in validator.iter_errors(instance)]
+        return [
+            f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+            for e in validator.iter_errors(instance)
+        ]
 
     def _rebase(self, node: Any) -> Any:
         if isinstance(node, dict):
-            return {k: (self.URI + v if k == "$ref" and isinstance(v, str) and v.startswith("#") else self._rebase(v))
-                    for k, v in node.items()}
+            return {
+                k: (
+                    self.URI + v
+                    if k == "$ref" and isinstance(v, str) and v.startswith("#")
+                    else self._rebase(v)
+                )
+                for k, v in node.items()
+            }
         if isinstance(node, list):
             return [self._rebase(v) for v in node]
         return node
@@ -105,3 +117,73 @@ async def _serve_app(app: web.Application) -> AsyncIterator[str]:
 def serve_app() -> ServeApp:
     """``async with serve_app(app) as base_url:`` a local server of ours for one test."""
     return _serve_app
+
+
+# -- a throwaway redis-server ------------------------------------------------------------
+# Without the binary the Redis tests skip, except under CI (env ``CI`` set), where a missing
+# redis-server is a failure: CI installs it, so its absence means the Redis paths went untested.
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a fresh redis-server (no persistence) for this test session."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed but CI is set: the Redis tests must run in CI")
+        pytest.skip("redis-server not installed (apt-get install redis-server); Redis tests skipped")
+    workdir: Path = tmp_path_factory.mktemp("redis")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+            "--protected-mode",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> Iterator[str]:
+    """The session server, flushed before each test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server)
+    client.flushall()
+    client.close()
+    yield redis_server

@@ -55,15 +55,20 @@ class RecordingTransport(MockTransport):
 
 def make(recorder: Recorder, **kwargs: Any) -> WhatsApp:
     defaults: dict[str, Any] = {
-        "access_token": TOKEN, "phone_number_id": "1234", "business_account_id": "5678",
-        "transport": MockTransport(recorder), "retry": None, "rate_limit": None,
+        "access_token": TOKEN,
+        "phone_number_id": "1234",
+        "business_account_id": "5678",
+        "transport": MockTransport(recorder),
+        "retry": None,
+        "rate_limit": None,
     }
     return WhatsApp(**{**defaults, **kwargs})
 
 
 def ok(body: Any, status: int = 200) -> Response:
-    return Response(status_code=status, headers={"content-type": "application/json"},
-                    content=json.dumps(body).encode())
+    return Response(
+        status_code=status, headers={"content-type": "application/json"}, content=json.dumps(body).encode()
+    )
 
 
 # -- headers -----------------------------------------------------------------------
@@ -312,12 +317,24 @@ async def test_missing_business_account_id_is_a_clear_error(monkeypatch: pytest.
 @pytest.mark.parametrize("version", ["23.0", "v23", "v23.0.1", "V23.0", "v٢٣.0", "latest", "v23.0/"])
 def test_bad_api_version_at_construction(version: str) -> None:
     with pytest.raises(ValueError, match="api_version"):
-        WhatsApp(access_token=TOKEN, phone_number_id="1234", api_version=version,
-                 transport=MockTransport(Recorder()))
+        WhatsApp(
+            access_token=TOKEN,
+            phone_number_id="1234",
+            api_version=version,
+            transport=MockTransport(Recorder()),
+        )
 
 
-@pytest.mark.parametrize("base_url", ["graph.facebook.com", "ftp://graph.facebook.com", "https://",
-                                      "https://graph.facebook.com?x=1", "https://graph.facebook.com/#frag"])
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "graph.facebook.com",
+        "ftp://graph.facebook.com",
+        "https://",
+        "https://graph.facebook.com?x=1",
+        "https://graph.facebook.com/#frag",
+    ],
+)
 def test_bad_base_url_at_construction(base_url: str) -> None:
     with pytest.raises(ValueError, match="base_url"):
         WhatsApp(access_token=TOKEN, base_url=base_url, transport=MockTransport(Recorder()))
@@ -355,7 +372,7 @@ async def test_responses_ignore_unknown_fields() -> None:
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"<html>OK</html>", b"not json", b"{\"success\": tru"],
+    [b"", b"<html>OK</html>", b"not json", b'{"success": tru'],
 )
 async def test_non_json_200_is_unexpected_response(content: bytes) -> None:
     rec = Recorder(Response(status_code=200, content=content))
@@ -386,8 +403,13 @@ async def test_wrong_shapes_are_unexpected_response(body: Any, why: str) -> None
 
 @pytest.mark.parametrize(
     "body",
-    [{"display_phone_number": "+1 555"}, {"id": None}, {"id": 1234}, {"id": "1", "is_pin_enabled": "yes"},
-     {"id": "1", "throughput": "high"}],
+    [
+        {"display_phone_number": "+1 555"},
+        {"id": None},
+        {"id": 1234},
+        {"id": "1", "is_pin_enabled": "yes"},
+        {"id": "1", "throughput": "high"},
+    ],
 )
 async def test_wrong_phone_number_shapes(body: Any) -> None:
     rec = Recorder(ok(body))
@@ -397,8 +419,14 @@ async def test_wrong_phone_number_shapes(body: Any) -> None:
 
 
 async def test_error_envelope_with_200_raises_the_typed_error() -> None:
-    body = {"error": {"message": "(#133005) Two step verification PIN Mismatch", "type": "OAuthException",
-                      "code": 133005, "fbtrace_id": "X"}}
+    body = {
+        "error": {
+            "message": "(#133005) Two step verification PIN Mismatch",
+            "type": "OAuthException",
+            "code": 133005,
+            "fbtrace_id": "X",
+        }
+    }
     rec = Recorder(ok(body, status=200))
     async with make(rec) as wa:
         with pytest.raises(PinMismatchError) as info:

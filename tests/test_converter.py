@@ -28,15 +28,26 @@ pins = st.text(alphabet=string.digits, min_size=6, max_size=6)
 
 def test_requests_unstructure_to_the_documented_bodies() -> None:
     assert converter.unstructure(SetPinRequest(pin="428915")) == {"pin": "428915"}
-    assert converter.unstructure(RegisterRequest(pin="428915")) == {"messaging_product": "whatsapp", "pin": "428915"}
+    assert converter.unstructure(RegisterRequest(pin="428915")) == {
+        "messaging_product": "whatsapp",
+        "pin": "428915",
+    }
     assert converter.unstructure(RegisterRequest(pin="428915", data_localization_region="IN")) == {
-        "messaging_product": "whatsapp", "pin": "428915", "data_localization_region": "IN"}
+        "messaging_product": "whatsapp",
+        "pin": "428915",
+        "data_localization_region": "IN",
+    }
     assert converter.unstructure(DeregisterRequest()) == {}
     assert converter.unstructure(RequestCodeRequest(code_method="VOICE", language="de_DE")) == {
-        "code_method": "VOICE", "language": "de_DE"}
+        "code_method": "VOICE",
+        "language": "de_DE",
+    }
     assert converter.unstructure(VerifyCodeRequest(code="123456")) == {"code": "123456"}
     assert converter.unstructure(GetPhoneNumberRequest()) == {}
-    assert converter.unstructure(ListPhoneNumbersRequest(limit=10, before="B")) == {"limit": 10, "before": "B"}
+    assert converter.unstructure(ListPhoneNumbersRequest(limit=10, before="B")) == {
+        "limit": 10,
+        "before": "B",
+    }
 
 
 @settings(deadline=None)  # a loaded CI machine must not turn slowness into failure
@@ -50,7 +61,8 @@ def test_register_body_property(pin: str, region: str | None) -> None:
 
 @settings(deadline=None)
 @given(
-    fields=st.none() | st.lists(st.sampled_from(["id", "status", "quality_rating", "name_status"]), min_size=1),
+    fields=st.none()
+    | st.lists(st.sampled_from(["id", "status", "quality_rating", "name_status"]), min_size=1),
     limit=st.none() | st.integers(1, 100),
     after=st.none() | st.text(alphabet=string.ascii_letters, min_size=1),
 )
@@ -96,9 +108,16 @@ def test_unknown_keys_are_ignored() -> None:
 
 @pytest.mark.parametrize(
     ("data", "cls"),
-    [({"success": "true"}, SuccessResponse), ({"success": 1}, SuccessResponse), ({"success": None}, SuccessResponse),
-     ({"id": None}, PhoneNumber), ({"id": 42}, PhoneNumber), ({"id": "1", "is_pin_enabled": "false"}, PhoneNumber),
-     ({"success": True, "id": 7}, VerifyCodeResponse), ({"data": [{"id": "1"}], "paging": {"next": 5}}, Page[PhoneNumber])],
+    [
+        ({"success": "true"}, SuccessResponse),
+        ({"success": 1}, SuccessResponse),
+        ({"success": None}, SuccessResponse),
+        ({"id": None}, PhoneNumber),
+        ({"id": 42}, PhoneNumber),
+        ({"id": "1", "is_pin_enabled": "false"}, PhoneNumber),
+        ({"success": True, "id": 7}, VerifyCodeResponse),
+        ({"data": [{"id": "1"}], "paging": {"next": 5}}, Page[PhoneNumber]),
+    ],
 )
 def test_primitives_are_not_coerced(data: Any, cls: Any) -> None:
     with pytest.raises(cattrs.BaseValidationError):
@@ -107,7 +126,9 @@ def test_primitives_are_not_coerced(data: Any, cls: Any) -> None:
 
 def test_numbers() -> None:
     conv = make_converter()
-    assert conv.structure(3, int) == 3 and conv.structure(3, float) == 3.0 and conv.structure(2.5, float) == 2.5
+    assert (
+        conv.structure(3, int) == 3 and conv.structure(3, float) == 3.0 and conv.structure(2.5, float) == 2.5
+    )
     for bad, kind in ((True, int), ("3", int), (3.0, int), (False, float), ("1.5", float)):
         with pytest.raises(TypeError):
             conv.structure(bad, kind)

@@ -30,7 +30,9 @@ from meta_cloud_async.errors import error_from_response, is_transient_code
 
 def graph_error(code: Any, status: int = 400, **extra: Any) -> Response:
     body = {"error": {"message": f"(#{code}) something", "type": "OAuthException", "code": code, **extra}}
-    return Response(status_code=status, headers={"Content-Type": "application/json"}, content=json.dumps(body).encode())
+    return Response(
+        status_code=status, headers={"Content-Type": "application/json"}, content=json.dumps(body).encode()
+    )
 
 
 EXPECTED: list[tuple[int, type[GraphAPIError]]] = [
@@ -78,8 +80,14 @@ def test_unknown_codes_are_plain_graph_errors(code: int) -> None:
 def test_tree_shape() -> None:
     assert issubclass(RegistrationLimitError, RateLimitError)
     for cls in (
-        AuthenticationError, PermissionDeniedError, InvalidParameterError, RateLimitError,
-        PinMismatchError, PinGuessLimitError, NotRegisteredError, ServerError,
+        AuthenticationError,
+        PermissionDeniedError,
+        InvalidParameterError,
+        RateLimitError,
+        PinMismatchError,
+        PinGuessLimitError,
+        NotRegisteredError,
+        ServerError,
     ):
         assert issubclass(cls, GraphAPIError)
     assert issubclass(GraphAPIError, MetaCloudError)
@@ -126,14 +134,20 @@ def test_all_attributes_parsed() -> None:
     assert "details: 10 attempts in 72 hours" in text
     assert "code=133016" in text and "subcode=2446079" in text
     assert "http_status=400" in text and "fbtrace_id=AbCdEf123" in text
-    assert repr(error) == "RegistrationLimitError(code=133016, subcode=2446079, message='(#133016) something')"
+    assert (
+        repr(error) == "RegistrationLimitError(code=133016, subcode=2446079, message='(#133016) something')"
+    )
 
 
 def test_missing_optional_fields_are_none() -> None:
     error = error_from_response(graph_error(100))
     assert error is not None
     assert (error.subcode, error.user_title, error.user_message, error.fbtrace_id, error.details) == (
-        None, None, None, None, None,
+        None,
+        None,
+        None,
+        None,
+        None,
     )
     assert error.is_transient is False
 
@@ -147,9 +161,22 @@ def test_string_codes_are_accepted_and_junk_codes_ignored() -> None:
     assert error_from_response(graph_error(None, status=500)).code is None  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("code", "transient"), [(1, True), (2, True), (4, True), (80007, True),
-                                                 (130429, True), (131000, True), (133004, True),
-                                                 (133016, False), (100, False), (190, False), (368, False)])
+@pytest.mark.parametrize(
+    ("code", "transient"),
+    [
+        (1, True),
+        (2, True),
+        (4, True),
+        (80007, True),
+        (130429, True),
+        (131000, True),
+        (133004, True),
+        (133016, False),
+        (100, False),
+        (190, False),
+        (368, False),
+    ],
+)
 def test_transient_judgement_when_meta_is_silent(code: int, transient: bool) -> None:
     assert is_transient_code(code) is transient
     assert error_from_response(graph_error(code)).is_transient is transient  # type: ignore[union-attr]
@@ -174,8 +201,14 @@ def test_html_502_is_a_typed_server_error() -> None:
 
 @pytest.mark.parametrize(
     ("status", "cls", "transient"),
-    [(401, AuthenticationError, False), (403, PermissionDeniedError, False), (429, RateLimitError, True),
-     (404, GraphAPIError, False), (500, ServerError, True), (503, ServerError, True)],
+    [
+        (401, AuthenticationError, False),
+        (403, PermissionDeniedError, False),
+        (429, RateLimitError, True),
+        (404, GraphAPIError, False),
+        (500, ServerError, True),
+        (503, ServerError, True),
+    ],
 )
 def test_bodies_without_graph_envelope_fall_back_to_status(
     status: int, cls: type[GraphAPIError], transient: bool
@@ -218,14 +251,17 @@ def test_connection_errors_say_whether_the_request_was_sent() -> None:
     assert str(ConnectError("no route")) == "no route"
 
 
-@pytest.mark.parametrize(("code", "status", "cls", "transient"), [
-    (999_999, 503, ServerError, True),
-    (999_999, 500, ServerError, True),
-    (999_999, 429, RateLimitError, True),
-    (999_999, 401, AuthenticationError, False),
-    (133016, 429, RegistrationLimitError, False),
-    (3, 500, PermissionDeniedError, False),  # code 3 arrives as HTTP 500 but is permanent
-])
+@pytest.mark.parametrize(
+    ("code", "status", "cls", "transient"),
+    [
+        (999_999, 503, ServerError, True),
+        (999_999, 500, ServerError, True),
+        (999_999, 429, RateLimitError, True),
+        (999_999, 401, AuthenticationError, False),
+        (133016, 429, RegistrationLimitError, False),
+        (3, 500, PermissionDeniedError, False),  # code 3 arrives as HTTP 500 but is permanent
+    ],
+)
 def test_status_fallback_for_unknown_codes_and_transience(
     code: int, status: int, cls: type[GraphAPIError], transient: bool
 ) -> None:

@@ -41,10 +41,14 @@ def example(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
 
 
 def test_runs_offline_as_a_script() -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"WA_BASE_URL", "CLOUD_API_ACCESS_TOKEN", "WA_PHONE_NUMBER_ID"}}
-    done = subprocess.run([sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=60, env=env,
-                          check=False)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"WA_BASE_URL", "CLOUD_API_ACCESS_TOKEN", "WA_PHONE_NUMBER_ID"}
+    }
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT)], capture_output=True, text=True, timeout=60, env=env, check=False
+    )
     assert done.returncode == 0, done.stderr
     assert "via the embedded sandbox: success=True" in done.stdout
     assert "the sandbox confirms the PIN in effect is the one generated" in done.stdout
@@ -67,7 +71,9 @@ async def test_offline_never_prints_the_pin(example: ModuleType, capsys: pytest.
     assert sandboxes[0].state(number).pin == KNOWN_PIN
 
 
-async def test_pin_file_is_private(example: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_pin_file_is_private(
+    example: ModuleType, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     pin_file = tmp_path / "pin.txt"
     assert await example.run(["--pin-file", str(pin_file)]) == 0
     assert pin_file.read_text() == KNOWN_PIN + "\n"
@@ -81,11 +87,14 @@ async def local_graph(serve_app: Any) -> AsyncIterator[tuple[str, list[dict[str,
     seen: list[dict[str, object]] = []
 
     async def set_pin(request: web.Request) -> web.Response:
-        seen.append({"path": request.path, "auth": request.headers.get("Authorization"),
-                     "body": await request.json()})
+        seen.append(
+            {"path": request.path, "auth": request.headers.get("Authorization"), "body": await request.json()}
+        )
         if request.match_info["phone"] == "1":
-            return web.json_response({"error": {"message": "(#133005) PIN mismatch", "type": "OAuthException",
-                                                "code": 133005}}, status=400)
+            return web.json_response(
+                {"error": {"message": "(#133005) PIN mismatch", "type": "OAuthException", "code": 133005}},
+                status=400,
+            )
         return web.json_response({"success": True})
 
     app = web.Application()
@@ -94,13 +103,19 @@ async def local_graph(serve_app: Any) -> AsyncIterator[tuple[str, list[dict[str,
         yield base_url, seen
 
 
-async def test_against_a_real_endpoint(example: ModuleType, local_graph: tuple[str, list[dict[str, object]]],
-                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+async def test_against_a_real_endpoint(
+    example: ModuleType,
+    local_graph: tuple[str, list[dict[str, object]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     base_url, seen = local_graph
     monkeypatch.setenv("CLOUD_API_ACCESS_TOKEN", "EAAlocalTOKEN")
     pin_file = tmp_path / "pin.txt"
-    code = await example.run(["--base-url", base_url, "--phone-number-id", "5550001", "--pin-file", str(pin_file)])
+    code = await example.run(
+        ["--base-url", base_url, "--phone-number-id", "5550001", "--pin-file", str(pin_file)]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert seen == [{"path": "/v23.0/5550001", "auth": "Bearer EAAlocalTOKEN", "body": {"pin": KNOWN_PIN}}]
@@ -109,28 +124,35 @@ async def test_against_a_real_endpoint(example: ModuleType, local_graph: tuple[s
     assert json.dumps(KNOWN_PIN) not in out
 
 
-async def test_errors_are_reported_without_the_pin(example: ModuleType, local_graph: tuple[str, list[dict[str, object]]],
-                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+async def test_errors_are_reported_without_the_pin(
+    example: ModuleType,
+    local_graph: tuple[str, list[dict[str, object]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     base_url, _ = local_graph
     monkeypatch.setenv("CLOUD_API_ACCESS_TOKEN", "EAAlocalTOKEN")
-    code = await example.run(["--base-url", base_url, "--phone-number-id", "1", "--pin-file", str(tmp_path / "p")])
+    code = await example.run(
+        ["--base-url", base_url, "--phone-number-id", "1", "--pin-file", str(tmp_path / "p")]
+    )
     out, err = capsys.readouterr()
     assert code == 1
     assert "failed: (#133005) PIN mismatch" in err
     assert KNOWN_PIN not in out + err
 
 
-async def test_a_surely_failed_call_keeps_the_old_pin_file(example: ModuleType, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+async def test_a_surely_failed_call_keeps_the_old_pin_file(
+    example: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CLOUD_API_ACCESS_TOKEN", "EAAlocalTOKEN")
     pin_file = tmp_path / "pin.txt"
     pin_file.write_text("111111\n")
     # Nothing listens on port 9: the connection never opens, so the new PIN surely did not apply.
     with disable_retries():  # no real backoff sleeps in the test
-        code = await example.run(["--base-url", "http://127.0.0.1:9", "--phone-number-id", "5550001",
-                                  "--pin-file", str(pin_file)])
+        code = await example.run(
+            ["--base-url", "http://127.0.0.1:9", "--phone-number-id", "5550001", "--pin-file", str(pin_file)]
+        )
     out, err = capsys.readouterr()
     assert code == 1 and "failed" in err
     assert pin_file.read_text() == "111111\n"
@@ -138,9 +160,13 @@ async def test_a_surely_failed_call_keeps_the_old_pin_file(example: ModuleType, 
     assert KNOWN_PIN not in out + err
 
 
-async def test_a_maybe_applied_failure_keeps_both_files(example: ModuleType, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str], serve_app: Any) -> None:
+async def test_a_maybe_applied_failure_keeps_both_files(
+    example: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    serve_app: Any,
+) -> None:
     async def always_500(request: web.Request) -> web.Response:
         return web.Response(status=500, text="<html>oops</html>", content_type="text/html")
 
@@ -151,8 +177,9 @@ async def test_a_maybe_applied_failure_keeps_both_files(example: ModuleType, tmp
     pin_file.write_text("111111\n")
     async with serve_app(app) as base_url:
         with disable_retries():
-            code = await example.run(["--base-url", base_url, "--phone-number-id", "5550001",
-                                      "--pin-file", str(pin_file)])
+            code = await example.run(
+                ["--base-url", base_url, "--phone-number-id", "5550001", "--pin-file", str(pin_file)]
+            )
     out, err = capsys.readouterr()
     assert code == 1 and "may be in effect" in err
     assert pin_file.read_text() == "111111\n"
@@ -160,7 +187,9 @@ async def test_a_maybe_applied_failure_keeps_both_files(example: ModuleType, tmp
     assert KNOWN_PIN not in out + err
 
 
-async def test_real_endpoint_requires_a_pin_file(example: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
+async def test_real_endpoint_requires_a_pin_file(
+    example: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as info:
         await example.run(["--base-url", "http://127.0.0.1:9", "--phone-number-id", "1"])
     assert info.value.code == 2

@@ -34,9 +34,12 @@ def test_values_are_frozen() -> None:
 
 
 def test_request_repr_hides_body_and_auth() -> None:
-    request = Request(method="POST", url="https://graph.facebook.com/v23.0/1",
-                      headers={"Authorization": "Bearer SECRET", "Cookie": "c=SECRET2", "Accept": "json"},
-                      content=b'{"pin":"428915"}')
+    request = Request(
+        method="POST",
+        url="https://graph.facebook.com/v23.0/1",
+        headers={"Authorization": "Bearer SECRET", "Cookie": "c=SECRET2", "Accept": "json"},
+        content=b'{"pin":"428915"}',
+    )
     text = repr(request)
     assert "SECRET" not in text and "428915" not in text
     assert "<redacted>" in text and "<16 bytes>" in text and "'accept': 'json'" in text
@@ -46,8 +49,10 @@ def test_request_repr_hides_body_and_auth() -> None:
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("https://g/v23.0/1/phone_numbers?access_token=EAAsecret&after=X",
-         "https://g/v23.0/1/phone_numbers?access_token=<redacted>&after=X"),
+        (
+            "https://g/v23.0/1/phone_numbers?access_token=EAAsecret&after=X",
+            "https://g/v23.0/1/phone_numbers?access_token=<redacted>&after=X",
+        ),
         ("https://g/x?limit=2&ACCESS_TOKEN=EAAsecret", "https://g/x?limit=2&ACCESS_TOKEN=<redacted>"),
         ("https://g/x?access%5Ftoken=EAAsecret", "https://g/x?access%5Ftoken=<redacted>"),
         ("https://g/x?appsecret_proof=abcdef&a=1#frag", "https://g/x?appsecret_proof=<redacted>&a=1#frag"),
@@ -68,8 +73,10 @@ def test_response_repr_and_json() -> None:
         Response(status_code=200, content=b"<html>").json()
 
 
-@pytest.mark.parametrize(("status", "success"), [(199, False), (200, True), (204, True), (299, True), (300, False),
-                                                 (404, False), (500, False)])
+@pytest.mark.parametrize(
+    ("status", "success"),
+    [(199, False), (200, True), (204, True), (299, True), (300, False), (404, False), (500, False)],
+)
 def test_is_success(status: int, success: bool) -> None:
     assert Response(status_code=status).is_success is success
 
@@ -89,7 +96,7 @@ def test_response_equality_ignores_the_request() -> None:
         b'{"success":true}',
         b' {"a": 1}',
         b'{"a": [1, 2.5, null, "\\u00e9"]}\r\n\t ',
-        b"\xef\xbb\xbf{\"a\":1}",
+        b'\xef\xbb\xbf{"a":1}',
         '{"a":"\u00e9"}'.encode("utf-16"),
         '{"a":"\u00e9"}'.encode(),
         b"[1,2]",
@@ -111,4 +118,8 @@ def test_loads_json_fails_like_json_loads(body: bytes) -> None:
 
 def test_dumps_json_is_compact_json() -> None:
     value = {"pin": "012345", "n": [1, None, True], "s": "\u00e9"}
-    assert dumps_json(value) == json.dumps(value, separators=(",", ":")) == '{"pin":"012345","n":[1,null,true],"s":"\\u00e9"}'
+    assert (
+        dumps_json(value)
+        == json.dumps(value, separators=(",", ":"))
+        == '{"pin":"012345","n":[1,null,true],"s":"\\u00e9"}'
+    )

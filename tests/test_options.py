@@ -51,10 +51,19 @@ async def test_no_arguments_reads_the_environment(env: pytest.MonkeyPatch) -> No
 
 
 def test_explicit_arguments_win(env: pytest.MonkeyPatch) -> None:
-    wa = WhatsApp(access_token="ARGtoken", phone_number_id="3333", business_account_id="4444",
-                  api_version="v23.0", transport=transport())
-    assert (wa.options.access_token, wa.options.phone_number_id, wa.options.business_account_id,
-            wa.options.api_version) == ("ARGtoken", "3333", "4444", "v23.0")
+    wa = WhatsApp(
+        access_token="ARGtoken",
+        phone_number_id="3333",
+        business_account_id="4444",
+        api_version="v23.0",
+        transport=transport(),
+    )
+    assert (
+        wa.options.access_token,
+        wa.options.phone_number_id,
+        wa.options.business_account_id,
+        wa.options.api_version,
+    ) == ("ARGtoken", "3333", "4444", "v23.0")
 
 
 def test_none_falls_back_to_the_environment(env: pytest.MonkeyPatch) -> None:

@@ -41,8 +41,14 @@ class Pages:
 
 
 def client(handler: Any) -> WhatsApp:
-    return WhatsApp(access_token=TOKEN, phone_number_id="1234", business_account_id="5678",
-                    transport=MockTransport(handler), retry=None, rate_limit=None)
+    return WhatsApp(
+        access_token=TOKEN,
+        phone_number_id="1234",
+        business_account_id="5678",
+        transport=MockTransport(handler),
+        retry=None,
+        rate_limit=None,
+    )
 
 
 async def test_await_gives_the_first_page_only() -> None:
@@ -121,8 +127,14 @@ async def test_refuses_a_next_url_on_another_host(evil: str) -> None:
 async def test_follows_next_on_a_custom_base_url() -> None:
     local = "http://127.0.0.1:8080/graph/v23.0/5678/phone_numbers"
     pages = Pages(["1"], ["2"], next_urls=[f"{local}?after=C1", None])
-    async with WhatsApp(access_token=TOKEN, business_account_id="5678", base_url="http://127.0.0.1:8080/graph",
-                        transport=MockTransport(pages), retry=None, rate_limit=None) as wa:
+    async with WhatsApp(
+        access_token=TOKEN,
+        business_account_id="5678",
+        base_url="http://127.0.0.1:8080/graph",
+        transport=MockTransport(pages),
+        retry=None,
+        rate_limit=None,
+    ) as wa:
         assert [n.id async for n in wa.phone_numbers.list()] == ["1", "2"]
     assert pages.requests[1].url == f"{local}?after=C1"
 
@@ -133,8 +145,10 @@ async def test_errors_on_a_later_page_propagate() -> None:
     def handler(request: Request) -> Response:
         calls.append(1)
         if len(calls) == 1:
-            return Response(status_code=200, content=json.dumps(
-                {"data": [{"id": "1"}], "paging": {"next": f"{EDGE}?after=C1"}}).encode())
+            return Response(
+                status_code=200,
+                content=json.dumps({"data": [{"id": "1"}], "paging": {"next": f"{EDGE}?after=C1"}}).encode(),
+            )
         return Response(status_code=200, content=b"<html>")
 
     async with client(handler) as wa:
@@ -145,8 +159,11 @@ async def test_errors_on_a_later_page_propagate() -> None:
 
 
 async def test_paginator_in_isolation() -> None:
-    pages = [Page(data=[1, 2], paging=Paging(next="n1")), Page(data=[], paging=Paging(next="n2")),
-             Page(data=[3], paging=None)]
+    pages = [
+        Page(data=[1, 2], paging=Paging(next="n1")),
+        Page(data=[], paging=Paging(next="n2")),
+        Page(data=[3], paging=None),
+    ]
     followed: list[str] = []
 
     async def first() -> Page[int]:

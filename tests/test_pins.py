@@ -20,8 +20,25 @@ SIX_ASCII_DIGITS = re.compile(r"[0-9]{6}")
 
 @pytest.mark.parametrize(
     "bad",
-    ["12345", "1234567", "12a456", 123456, "١٢٣٤٥٦", " 12345", "12345 ", None, "", "123 456", "12345\n",
-     b"123456", 12345.6, ["1", "2", "3", "4", "5", "6"], "\uff11\uff12\uff13\uff14\uff15\uff16", "-12345", "+12345"],
+    [
+        "12345",
+        "1234567",
+        "12a456",
+        123456,
+        "١٢٣٤٥٦",
+        " 12345",
+        "12345 ",
+        None,
+        "",
+        "123 456",
+        "12345\n",
+        b"123456",
+        12345.6,
+        ["1", "2", "3", "4", "5", "6"],
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "-12345",
+        "+12345",
+    ],
 )
 def test_validate_pin_rejects(bad: Any) -> None:
     with pytest.raises(ValueError) as info:
@@ -88,12 +105,27 @@ def test_non_strings_are_rejected(value: Any) -> None:
 @pytest.mark.parametrize(
     "pin",
     [
-        "000000", "111111", "999999",  # repeats
-        "112211", "121212", "100100",  # two distinct digits
-        "123456", "234567", "987654", "654321", "012345",  # runs
-        "123123", "719719", "474747",  # repeated halves and pairs
-        "123321", "417714", "905509",  # palindromes
-        "250699", "122599", "991225", "311285",  # DDMMYY, MMDDYY, YYMMDD dates
+        "000000",
+        "111111",
+        "999999",  # repeats
+        "112211",
+        "121212",
+        "100100",  # two distinct digits
+        "123456",
+        "234567",
+        "987654",
+        "654321",
+        "012345",  # runs
+        "123123",
+        "719719",
+        "474747",  # repeated halves and pairs
+        "123321",
+        "417714",
+        "905509",  # palindromes
+        "250699",
+        "122599",
+        "991225",
+        "311285",  # DDMMYY, MMDDYY, YYMMDD dates
     ],
 )
 def test_weak_pins(pin: str) -> None:

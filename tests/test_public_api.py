@@ -47,7 +47,8 @@ def test_all_is_complete() -> None:
 
 def test_runtime_namespace_has_no_stray_public_names() -> None:
     stray = {
-        name for name, value in vars(meta_cloud_async).items()
+        name
+        for name, value in vars(meta_cloud_async).items()
         if not name.startswith("_") and not inspect.ismodule(value) and name not in meta_cloud_async.__all__
     }
     assert stray == set()
@@ -72,10 +73,18 @@ def test_py_typed_ships() -> None:
 
 
 def test_submodule_alls_resolve() -> None:
-    for module_name in ("meta_cloud_async.errors", "meta_cloud_async.pins", "meta_cloud_async.testing",
-                        "meta_cloud_async.pagination", "meta_cloud_async.middleware", "meta_cloud_async.resources",
-                        "meta_cloud_async.types.shared", "meta_cloud_async.types.phone_numbers",
-                        "meta_cloud_async.types.registration", "meta_cloud_async.types.two_step_verification"):
+    for module_name in (
+        "meta_cloud_async.errors",
+        "meta_cloud_async.pins",
+        "meta_cloud_async.testing",
+        "meta_cloud_async.pagination",
+        "meta_cloud_async.middleware",
+        "meta_cloud_async.resources",
+        "meta_cloud_async.types.shared",
+        "meta_cloud_async.types.phone_numbers",
+        "meta_cloud_async.types.registration",
+        "meta_cloud_async.types.two_step_verification",
+    ):
         module = importlib.import_module(module_name)
         for name in module.__all__:
             assert hasattr(module, name), f"{module_name}.{name}"

@@ -66,13 +66,34 @@ class Server:
                 raise APITimeoutError("timed out")
             return Response(status_code=503, content=b"<html>busy</html>")
         if path.endswith("/verify_code"):
-            return Response(status_code=400, content=json.dumps({"error": {
-                "message": "(#136025) Verify code error", "type": "OAuthException", "code": 136025,
-                "error_data": {"details": "The code you entered is wrong"}, "fbtrace_id": "F1"}}).encode())
+            return Response(
+                status_code=400,
+                content=json.dumps(
+                    {
+                        "error": {
+                            "message": "(#136025) Verify code error",
+                            "type": "OAuthException",
+                            "code": 136025,
+                            "error_data": {"details": "The code you entered is wrong"},
+                            "fbtrace_id": "F1",
+                        }
+                    }
+                ).encode(),
+            )
         if path.endswith("/phone_numbers"):
-            return Response(status_code=200, content=json.dumps({"data": [{"id": "1"}], "paging": {
-                "next": f"https://graph.facebook.com/v23.0/5678/phone_numbers?access_token={TOKEN}&after=X"
-                if "after" not in request.url else None}}).encode())
+            return Response(
+                status_code=200,
+                content=json.dumps(
+                    {
+                        "data": [{"id": "1"}],
+                        "paging": {
+                            "next": f"https://graph.facebook.com/v23.0/5678/phone_numbers?access_token={TOKEN}&after=X"
+                            if "after" not in request.url
+                            else None
+                        },
+                    }
+                ).encode(),
+            )
         return Response(status_code=200, content=b'{"success": true}')
 
 
@@ -88,9 +109,16 @@ async def test_nothing_secret_in_logs_reprs_or_errors(caplog_debug: pytest.LogCa
     attempts: list[RetryAttempt] = []
     server = Server()
     errors: list[BaseException] = []
-    wa = WhatsApp(access_token=TOKEN, phone_number_id="1234", business_account_id="5678",
-                  transport=MockTransport(server), retry=RetryPolicy(on_retry=attempts.append),
-                  rate_limit=None, clock=clock.time, sleep=clock.sleep)
+    wa = WhatsApp(
+        access_token=TOKEN,
+        phone_number_id="1234",
+        business_account_id="5678",
+        transport=MockTransport(server),
+        retry=RetryPolicy(on_retry=attempts.append),
+        rate_limit=None,
+        clock=clock.time,
+        sleep=clock.sleep,
+    )
     async with wa:
         await wa.two_step_verification.set_pin(PIN)  # timeout, retried
         try:
@@ -136,15 +164,23 @@ async def test_nothing_secret_in_logs_reprs_or_errors(caplog_debug: pytest.LogCa
 
 
 def test_request_objects_never_show_secrets() -> None:
-    for obj in (SetPinRequest(pin=PIN), RegisterRequest(pin=PIN, data_localization_region="DE"),
-                VerifyCodeRequest(code=CODE), ClientOptions(access_token=TOKEN, phone_number_id="1")):
+    for obj in (
+        SetPinRequest(pin=PIN),
+        RegisterRequest(pin=PIN, data_localization_region="DE"),
+        VerifyCodeRequest(code=CODE),
+        ClientOptions(access_token=TOKEN, phone_number_id="1"),
+    ):
         assert_clean(repr(obj))
         assert_clean(str(obj))
 
 
 def test_request_and_response_reprs() -> None:
-    request = Request(method="POST", url=f"https://graph.facebook.com/v23.0/1?access_token={TOKEN}",
-                      headers={"Authorization": f"Bearer {TOKEN}"}, content=json.dumps({"pin": PIN}).encode())
+    request = Request(
+        method="POST",
+        url=f"https://graph.facebook.com/v23.0/1?access_token={TOKEN}",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        content=json.dumps({"pin": PIN}).encode(),
+    )
     response = Response(status_code=200, content=json.dumps({"echo": PIN}).encode(), request=request)
     assert_clean(repr(request))
     assert_clean(repr(response))
@@ -159,15 +195,21 @@ def test_token_errors_do_not_echo(bad: Any, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_validation_errors_on_near_miss_secrets() -> None:
-    for call in (lambda: SetPinRequest(pin=PIN + "0"), lambda: RegisterRequest(pin=PIN[:5]),
-                 lambda: VerifyCodeRequest(code=CODE + "1"), lambda: SetPinRequest(pin=int(PIN))):  # type: ignore[arg-type]
+    for call in (
+        lambda: SetPinRequest(pin=PIN + "0"),
+        lambda: RegisterRequest(pin=PIN[:5]),
+        lambda: VerifyCodeRequest(code=CODE + "1"),
+        lambda: SetPinRequest(pin=int(PIN)),
+    ):  # type: ignore[arg-type]
         with pytest.raises(ValueError) as info:
             call()
         for text in texts_of(info.value):
             assert PIN[:5] not in text and CODE[:5] not in text
 
 
-async def test_nothing_secret_logged_over_real_http(caplog_debug: pytest.LogCaptureFixture, serve_app: Any) -> None:
+async def test_nothing_secret_logged_over_real_http(
+    caplog_debug: pytest.LogCaptureFixture, serve_app: Any
+) -> None:
     """The default aiohttp transport against a local server of ours, every logger at DEBUG."""
     from aiohttp import web
 
@@ -176,15 +218,24 @@ async def test_nothing_secret_logged_over_real_http(caplog_debug: pytest.LogCapt
     async def endpoint(request: web.Request) -> web.Response:
         received.append(await request.read())
         if request.path.endswith("/verify_code"):
-            return web.json_response({"error": {"message": "(#136025) Verify code error", "type": "OAuthException",
-                                                "code": 136025}}, status=400)
+            return web.json_response(
+                {
+                    "error": {
+                        "message": "(#136025) Verify code error",
+                        "type": "OAuthException",
+                        "code": 136025,
+                    }
+                },
+                status=400,
+            )
         return web.json_response({"success": True})
 
     app = web.Application()
     app.router.add_post("/v23.0/{tail:.*}", endpoint)
-    async with serve_app(app) as base_url, WhatsApp(
-        access_token=TOKEN, phone_number_id="1234", base_url=base_url, rate_limit=None
-    ) as wa:
+    async with (
+        serve_app(app) as base_url,
+        WhatsApp(access_token=TOKEN, phone_number_id="1234", base_url=base_url, rate_limit=None) as wa,
+    ):
         await wa.two_step_verification.set_pin(PIN)
         await wa.registration.register(PIN)
         with pytest.raises(GraphAPIError) as info:

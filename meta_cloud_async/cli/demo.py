@@ -33,14 +33,22 @@ _DEFAULT_FAULTS = "set_pin.reset_after=0.02,set_pin.reset_before=0.02,set_pin.tr
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "demo", help="rotate 1,000 PINs against a local sandbox and check every one",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "demo",
+        help="rotate 1,000 PINs against a local sandbox and check every one",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--numbers", type=int, default=1000, help="phone numbers in the sandbox (default 1000)")
     p.add_argument("--concurrency", type=int, default=32, help="requests in flight (default 32)")
-    p.add_argument("--in-process", action="store_true", help="skip HTTP: use the in-process sandbox transport")
     p.add_argument(
-        "--faults", nargs="?", const=_DEFAULT_FAULTS, default=None, metavar="SPEC",
+        "--in-process", action="store_true", help="skip HTTP: use the in-process sandbox transport"
+    )
+    p.add_argument(
+        "--faults",
+        nargs="?",
+        const=_DEFAULT_FAULTS,
+        default=None,
+        metavar="SPEC",
         help=f"inject sandbox faults (bare --faults: {_DEFAULT_FAULTS})",
     )
     p.add_argument("--vault", default=None, help="keep the vault here (default: a temporary directory)")
@@ -75,7 +83,9 @@ def run(args: argparse.Namespace) -> int:
         # The vault raises this when the optional `cryptography` package is missing.
         if "cryptography" not in str(exc):
             raise
-        sys.stderr.write(f"meta-cloud-async demo: the encrypted PIN vault needs the vault extra: {_VAULT_EXTRA}\n")
+        sys.stderr.write(
+            f"meta-cloud-async demo: the encrypted PIN vault needs the vault extra: {_VAULT_EXTRA}\n"
+        )
         return 2
 
 
@@ -113,8 +123,9 @@ async def _demo(args: argparse.Namespace) -> int:
     from .pins import ProgressDisplay
 
     out = sys.stdout
-    sandbox = Sandbox(phone_numbers=args.numbers, wabas=max(1, args.numbers // 500), seed=args.seed,
-                      faults=args.faults)
+    sandbox = Sandbox(
+        phone_numbers=args.numbers, wabas=max(1, args.numbers // 500), seed=args.seed, faults=args.faults
+    )
     ids = sandbox.phone_number_ids
     with tempfile.TemporaryDirectory(prefix="mca-demo-") as tmp:
         vault_path = Path(args.vault) if args.vault else Path(tmp) / "pins.db"
@@ -133,7 +144,11 @@ async def _demo(args: argparse.Namespace) -> int:
                     started = time.perf_counter()
                     with ProgressDisplay(len(ids), stream=out, label="rotating") as display:
                         report = await rotate_pins(
-                            wa, ids, vault=vault, concurrency=args.concurrency, on_progress=display.update,
+                            wa,
+                            ids,
+                            vault=vault,
+                            concurrency=args.concurrency,
+                            on_progress=display.update,
                             total=len(ids),
                         )
                     out.write(report.summary() + "\n")
@@ -159,9 +174,7 @@ async def _demo(args: argparse.Namespace) -> int:
         finally:
             await vault.aclose()
     faults = f" with faults ({args.faults})" if args.faults else ""
-    out.write(
-        f"{matched}/{len(ids)} PINs in effect match the vault{faults}; rotated in {elapsed:.1f} s\n"
-    )
+    out.write(f"{matched}/{len(ids)} PINs in effect match the vault{faults}; rotated in {elapsed:.1f} s\n")
     if mismatched:
         out.write(f"MISMATCH for {len(mismatched)} numbers, e.g. {', '.join(mismatched[:5])}\n")
     if pending_left:
@@ -180,7 +193,10 @@ class _door:
 
     async def __aenter__(self) -> tuple[dict[str, Any], str]:
         if self._in_process:
-            return {"transport": self._sandbox.transport(), "base_url": "http://sandbox.invalid"}, "in-process"
+            return {
+                "transport": self._sandbox.transport(),
+                "base_url": "http://sandbox.invalid",
+            }, "in-process"
         self._serving = self._sandbox.serve("127.0.0.1", 0)
         base_url = await self._serving.__aenter__()
         return {"base_url": base_url}, f"at {base_url}"

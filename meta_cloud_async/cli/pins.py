@@ -135,10 +135,16 @@ class ProgressDisplay:
                 )
 
                 self._rich = Progress(
-                    TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]:>7.0f}/s"), TimeElapsedColumn(), TextColumn("ETA"),
-                    TimeRemainingColumn(), TextColumn("[red]{task.fields[failed]} failed"),
-                    console=Console(file=stream), transient=False,
+                    TextColumn("{task.description}"),
+                    BarColumn(),
+                    MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]:>7.0f}/s"),
+                    TimeElapsedColumn(),
+                    TextColumn("ETA"),
+                    TimeRemainingColumn(),
+                    TextColumn("[red]{task.fields[failed]} failed"),
+                    console=Console(file=stream),
+                    transient=False,
                 )
 
     def __enter__(self) -> ProgressDisplay:
@@ -180,18 +186,28 @@ class ProgressDisplay:
 
 
 def _add_vault_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--vault", default="pins.db", help="SQLite vault file (default pins.db); key from META_PIN_KEY")
-    p.add_argument("--redis", default=None, metavar="URL", help="use a RedisVault at URL instead (shared workers)")
+    p.add_argument(
+        "--vault", default="pins.db", help="SQLite vault file (default pins.db); key from META_PIN_KEY"
+    )
+    p.add_argument(
+        "--redis", default=None, metavar="URL", help="use a RedisVault at URL instead (shared workers)"
+    )
     p.add_argument("--redis-prefix", default="mca:pins", help="key prefix in Redis (default mca:pins)")
-    p.add_argument("--lock-timeout", type=float, default=2.0,
-                   help="seconds to wait for a vault file another program has locked (default 2)")
+    p.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=2.0,
+        help="seconds to wait for a vault file another program has locked (default 2)",
+    )
 
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
     _add_vault_args(p)
     p.add_argument("--sandbox", action="store_true", help="rotate against an embedded in-process sandbox")
     p.add_argument("--sandbox-numbers", type=int, default=1000, help="numbers in the embedded sandbox")
-    p.add_argument("--base-url", default=None, help="Graph base URL (e.g. a sandbox at http://127.0.0.1:PORT)")
+    p.add_argument(
+        "--base-url", default=None, help="Graph base URL (e.g. a sandbox at http://127.0.0.1:PORT)"
+    )
     p.add_argument("--concurrency", type=int, default=32, help="set-PIN requests in flight (default 32)")
     p.add_argument("--rate", type=float, default=None, help="at most N requests per second in total")
     p.add_argument("--dry-run", action="store_true", help="say what would happen; send and write nothing")
@@ -203,7 +219,9 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
 
 def register(sub: Any) -> None:
     p = sub.add_parser(
-        "pins", help="rotate 2SV PINs in bulk and inspect the PIN vault", description=__doc__,
+        "pins",
+        help="rotate 2SV PINs in bulk and inspect the PIN vault",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
@@ -211,13 +229,19 @@ def register(sub: Any) -> None:
 
     rotate = psub.add_parser("rotate", help="give every listed number a fresh PIN (crash-safe)")
     rotate.add_argument("--numbers", default=None, metavar="FILE", help="one phone number id per line")
-    rotate.add_argument("--min-age", default=None, metavar="DURATION",
-                        help="skip numbers rotated more recently (e.g. 30d); default 1h with --redis")
+    rotate.add_argument(
+        "--min-age",
+        default=None,
+        metavar="DURATION",
+        help="skip numbers rotated more recently (e.g. 30d); default 1h with --redis",
+    )
     _add_run_args(rotate)
     rotate.set_defaults(func=run, action="rotate")
 
     resume = psub.add_parser("resume", help="re-apply every pending PIN until Meta confirms it")
-    resume.add_argument("--numbers", default=None, metavar="FILE", help="only these numbers (default: all pending)")
+    resume.add_argument(
+        "--numbers", default=None, metavar="FILE", help="only these numbers (default: all pending)"
+    )
     _add_run_args(resume)
     resume.set_defaults(func=run, action="resume", min_age=None)
 
@@ -227,7 +251,9 @@ def register(sub: Any) -> None:
 
     show = psub.add_parser("show", help="one number's state; --reveal prints its PIN")
     show.add_argument("phone_number_id")
-    show.add_argument("--reveal", action="store_true", help="print the PIN itself (the only command that does)")
+    show.add_argument(
+        "--reveal", action="store_true", help="print the PIN itself (the only command that does)"
+    )
     _add_vault_args(show)
     show.set_defaults(func=run, action="show")
 
@@ -289,7 +315,9 @@ def _make_vault(args: argparse.Namespace, key: bytes, *, read_only: bool = False
         try:
             from ..rotation.redis_vault import RedisVault
         except ImportError:  # pragma: no cover - only without the extra
-            raise InputError("--redis needs the redis package: pip install 'meta-cloud-async[redis]'") from None
+            raise InputError(
+                "--redis needs the redis package: pip install 'meta-cloud-async[redis]'"
+            ) from None
         return RedisVault(args.redis, key=key, prefix=args.redis_prefix)
     if read_only and not Path(args.vault).exists():
         raise InputError(f"no vault at {args.vault}")
@@ -306,7 +334,7 @@ async def _open(vault: Vault) -> None:
 async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsApp]:
     from .._client import WhatsApp
     from ..middleware.rate_limit import RateLimitPolicy
-    from ..rotation.pacing import TotalRateMiddleware
+    from ..middleware.total_rate import TotalRateMiddleware
 
     middleware = [TotalRateMiddleware(args.rate, burst=1.0, store=store)] if args.rate else []
     # With Redis, the client's own buckets and throttle holds are shared by every worker too.
@@ -317,14 +345,19 @@ async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsAp
         sandbox = Sandbox(phone_numbers=args.sandbox_numbers, seed=7)
         args.embedded_sandbox = sandbox
         wa = WhatsApp(
-            access_token=sandbox.access_token, base_url="http://sandbox.invalid", transport=sandbox.transport(),
-            middleware=middleware, rate_limit=rate_limit,
+            access_token=sandbox.access_token,
+            base_url="http://sandbox.invalid",
+            transport=sandbox.transport(),
+            middleware=middleware,
+            rate_limit=rate_limit,
         )
     else:
         token = os.environ.get(ENV_TOKEN)
         if not token:
             raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
-        wa = WhatsApp(access_token=token, base_url=args.base_url, middleware=middleware, rate_limit=rate_limit)
+        wa = WhatsApp(
+            access_token=token, base_url=args.base_url, middleware=middleware, rate_limit=rate_limit
+        )
     async with wa:
         yield wa
 
@@ -368,7 +401,7 @@ async def _rotate(args: argparse.Namespace) -> int:
     try:
         await _open(vault)
         if args.redis:
-            from ..rotation.redis_store import RedisBucketStore
+            from ..middleware.redis_store import RedisBucketStore
 
             store = RedisBucketStore(args.redis, prefix=args.redis_prefix + ":rl")
         async with _client(args, store) as wa:
@@ -388,9 +421,17 @@ async def _rotate(args: argparse.Namespace) -> int:
             stream: TextIO = io.StringIO() if args.quiet else sys.stdout
             with ProgressDisplay(total, stream=stream, label=label) as display:
                 report = await rotate_pins(
-                    wa, ids, vault=vault, concurrency=args.concurrency, min_age=min_age, dry_run=args.dry_run,
-                    resume_only=args.action == "resume", on_progress=display.update, total=total,
-                    max_attempts=args.max_attempts, claim_ttl=args.claim_ttl,
+                    wa,
+                    ids,
+                    vault=vault,
+                    concurrency=args.concurrency,
+                    min_age=min_age,
+                    dry_run=args.dry_run,
+                    resume_only=args.action == "resume",
+                    on_progress=display.update,
+                    total=total,
+                    max_attempts=args.max_attempts,
+                    claim_ttl=args.claim_ttl,
                 )
     finally:
         with contextlib.suppress(Exception):
@@ -476,6 +517,8 @@ async def _show(args: argparse.Namespace) -> int:
     if lookup.certain:
         out.write(f"PIN: {lookup.pin}\n")
     else:
-        for label, pin in zip(("pending PIN (likely in effect)", "previous PIN"), lookup.candidates, strict=False):
+        for label, pin in zip(
+            ("pending PIN (likely in effect)", "previous PIN"), lookup.candidates, strict=False
+        ):
             out.write(f"{label}: {pin}\n")
     return 0

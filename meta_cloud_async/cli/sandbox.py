@@ -46,7 +46,9 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one (default 8080)")
     p.add_argument("--numbers", type=int, default=5, help="phone numbers in the business (default 5)")
     p.add_argument("--wabas", type=int, default=1, help="WhatsApp Business Accounts to spread them over")
-    p.add_argument("--token", default=None, help="access token to accept (default: the documented sandbox token)")
+    p.add_argument(
+        "--token", default=None, help="access token to accept (default: the documented sandbox token)"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed for ids, PINs, codes and faults (default 0)")
     p.add_argument(
         "--initial-pin",

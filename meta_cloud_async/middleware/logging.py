@@ -43,11 +43,17 @@ class LoggingMiddleware:
         except MetaCloudError as exc:
             logger.debug(
                 "%s %s failed after %.1f ms: %s",
-                request.method, safe_url(request.url), (self._clock() - started) * 1000, type(exc).__name__,
+                request.method,
+                safe_url(request.url),
+                (self._clock() - started) * 1000,
+                type(exc).__name__,
             )
             raise
         logger.debug(
             "%s %s -> %d in %.1f ms",
-            request.method, safe_url(request.url), response.status_code, (self._clock() - started) * 1000,
+            request.method,
+            safe_url(request.url),
+            response.status_code,
+            (self._clock() - started) * 1000,
         )
         return response

@@ -423,8 +423,7 @@ class RateLimitMiddleware:
         response = await call_next(request)
         headers = response.headers
         if response.status_code >= 400 or (
-            headers
-            and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
+            headers and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
         ):
             try:
                 await self._observe(request, response)

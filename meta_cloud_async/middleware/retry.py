@@ -126,7 +126,9 @@ def _regain_minutes(headers: Mapping[str, str]) -> float | None:
     return best
 
 
-def server_wait_hint(headers: Mapping[str, str], *, wall_clock: Callable[[], float] = time.time) -> float | None:
+def server_wait_hint(
+    headers: Mapping[str, str], *, wall_clock: Callable[[], float] = time.time
+) -> float | None:
     """Seconds the server asked us to wait, from ``Retry-After`` or the BUC usage header."""
     retry_after = headers.get("retry-after")
     if retry_after:

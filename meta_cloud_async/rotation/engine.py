@@ -225,8 +225,12 @@ class _Rotation:
     def progress(self) -> Progress:
         c = self.counts
         return Progress(
-            done=len(self.report.outcomes), total=self.total, rotated=c[Outcome.ROTATED],
-            skipped=c[Outcome.SKIPPED], failed=c[Outcome.FAILED], elapsed=self.clock() - self.started,
+            done=len(self.report.outcomes),
+            total=self.total,
+            rotated=c[Outcome.ROTATED],
+            skipped=c[Outcome.SKIPPED],
+            failed=c[Outcome.FAILED],
+            elapsed=self.clock() - self.started,
             throttled_for=self.gate.total,
         )
 
@@ -244,10 +248,13 @@ class _Rotation:
                     break
                 if self.clock() - waited_since > self.claim_wait:
                     for pid in self.deferred:
-                        await self._record(NumberOutcome(
-                            phone_number_id=pid, outcome=Outcome.SKIPPED,
-                            detail="claimed by another worker for longer than claim_wait",
-                        ))
+                        await self._record(
+                            NumberOutcome(
+                                phone_number_id=pid,
+                                outcome=Outcome.SKIPPED,
+                                detail="claimed by another worker for longer than claim_wait",
+                            )
+                        )
                     self.deferred = []
                     break
                 await self.sleep(min(1.0, max(self.claim_ttl / 10, 0.05)))
@@ -268,15 +275,19 @@ class _Rotation:
             if pid is None:
                 # Never echo the line: an "id,pin" line would put the PIN in the report.
                 size = f"{len(raw)} chars" if isinstance(raw, str) else type(raw).__name__
-                await self._record(NumberOutcome(
-                    phone_number_id=f"<malformed input #{position}, {size}>", outcome=Outcome.FAILED,
-                    error_type="ValueError", error="malformed phone number id: expected digits only",
-                ))
+                await self._record(
+                    NumberOutcome(
+                        phone_number_id=f"<malformed input #{position}, {size}>",
+                        outcome=Outcome.FAILED,
+                        error_type="ValueError",
+                        error="malformed phone number id: expected digits only",
+                    )
+                )
                 continue
             if pid in self.seen:
-                await self._record(NumberOutcome(
-                    phone_number_id=pid, outcome=Outcome.SKIPPED, detail="duplicate in input"
-                ))
+                await self._record(
+                    NumberOutcome(phone_number_id=pid, outcome=Outcome.SKIPPED, detail="duplicate in input")
+                )
                 continue
             self.seen.add(pid)
             yield pid
@@ -326,7 +337,10 @@ class _Rotation:
             except Exception as exc:  # any failure: keep renewing
                 logger.warning(
                     "renewing %d claims in %s failed (%s); retrying in %.1f s",
-                    len(self.held), self.vault.location, type(exc).__name__, interval,
+                    len(self.held),
+                    self.vault.location,
+                    type(exc).__name__,
+                    interval,
                 )
 
     # -- one number -----------------------------------------------------------------------
@@ -366,15 +380,18 @@ class _Rotation:
             record = await self.vault.load(pid)
         except Exception:  # the vault may be what failed; keep what we know
             pass
-        secrets = () if record is None else tuple(
-            p for p in (record.pending, record.current, record.previous) if p
+        secrets = (
+            () if record is None else tuple(p for p in (record.pending, record.current, record.previous) if p)
         )
         pending = record is not None and record.state is PinState.PENDING
         return NumberOutcome(
-            phone_number_id=pid, outcome=Outcome.FAILED,
+            phone_number_id=pid,
+            outcome=Outcome.FAILED,
             detail=_MAY_BE_APPLIED if pending else "",
-            state=None if record is None else record.state.value, error_type=type(exc).__name__,
-            error=_scrub(str(exc), secrets)[:500], flagged=record is not None and record.flagged,
+            state=None if record is None else record.state.value,
+            error_type=type(exc).__name__,
+            error=_scrub(str(exc), secrets)[:500],
+            flagged=record is not None and record.flagged,
             exception=exc,
         )
 
@@ -426,8 +443,12 @@ class _Rotation:
         record = record.rejected(error, self.wall(), sent=0)
         await self._save(record)
         return NumberOutcome(
-            phone_number_id=pid, outcome=Outcome.FAILED, state=record.state.value, error_type="ValueError",
-            error=error, detail="malformed pending PIN dropped; the previous PIN is still in effect",
+            phone_number_id=pid,
+            outcome=Outcome.FAILED,
+            state=record.state.value,
+            error_type="ValueError",
+            error=error,
+            detail="malformed pending PIN dropped; the previous PIN is still in effect",
         )
 
     async def _apply(self, record: PinRecord, *, fresh: bool) -> NumberOutcome:
@@ -446,7 +467,9 @@ class _Rotation:
                 unexpected: Exception | None = None
                 try:
                     answer = await client._send(RotationSetPinRequest(pin=pin), SuccessResponse)
-                    error = None if answer.success else UnexpectedResponseError("set_pin answered success=false")
+                    error = (
+                        None if answer.success else UnexpectedResponseError("set_pin answered success=false")
+                    )
                 except MetaCloudError as exc:
                     error = exc
                 except Exception as exc:
@@ -456,7 +479,11 @@ class _Rotation:
                 # may have reached Meta and nothing tells us more, so stop here and leave it pending.
                 attempts += 1
                 return await self._give_up(
-                    record, unexpected, ambiguous=True, rejected=False, attempts=attempts,
+                    record,
+                    unexpected,
+                    ambiguous=True,
+                    rejected=False,
+                    attempts=attempts,
                     sent=attempts + throttles,
                 )
             if error is None:
@@ -465,7 +492,10 @@ class _Rotation:
                 await self._save(record)
                 detail = "new PIN in effect" if fresh else "pending PIN re-applied and confirmed"
                 return NumberOutcome(
-                    phone_number_id=pid, outcome=Outcome.ROTATED, detail=detail, state=record.state.value,
+                    phone_number_id=pid,
+                    outcome=Outcome.ROTATED,
+                    detail=detail,
+                    state=record.state.value,
                     attempts=attempts + throttles + 1,
                 )
             kind = classify_error(error)
@@ -476,23 +506,44 @@ class _Rotation:
                     self.gate.throttled(sent_at, server_wait_hint(headers))
                     continue
                 return await self._give_up(
-                    record, error, ambiguous=ambiguous, rejected=False, attempts=attempts, sent=attempts + throttles
+                    record,
+                    error,
+                    ambiguous=ambiguous,
+                    rejected=False,
+                    attempts=attempts,
+                    sent=attempts + throttles,
                 )
             attempts += 1
             if kind == "rejected":
                 return await self._give_up(
-                    record, error, ambiguous=ambiguous, rejected=True, attempts=attempts, sent=attempts + throttles
+                    record,
+                    error,
+                    ambiguous=ambiguous,
+                    rejected=True,
+                    attempts=attempts,
+                    sent=attempts + throttles,
                 )
             if kind == "ambiguous":
                 ambiguous = True
             if attempts >= self.max_attempts:
                 return await self._give_up(
-                    record, error, ambiguous=ambiguous, rejected=False, attempts=attempts, sent=attempts + throttles
+                    record,
+                    error,
+                    ambiguous=ambiguous,
+                    rejected=False,
+                    attempts=attempts,
+                    sent=attempts + throttles,
                 )
             await self.sleep(_SEND_BACKOFF.backoff(attempts - 1, self.random()))
 
     async def _give_up(
-        self, record: PinRecord, error: Exception, *, ambiguous: bool, rejected: bool, attempts: int,
+        self,
+        record: PinRecord,
+        error: Exception,
+        *,
+        ambiguous: bool,
+        rejected: bool,
+        attempts: int,
         sent: int,
     ) -> NumberOutcome:
         secrets = tuple(p for p in (record.pending, record.current, record.previous) if p)
@@ -511,16 +562,24 @@ class _Rotation:
             )
         await self._save(record)
         return NumberOutcome(
-            phone_number_id=record.phone_number_id, outcome=Outcome.FAILED, detail=detail,
-            state=record.state.value, error_type=type(error).__name__, error=_scrub(str(error), secrets)[:500],
-            attempts=sent, flagged=record.flagged, exception=error,
+            phone_number_id=record.phone_number_id,
+            outcome=Outcome.FAILED,
+            detail=detail,
+            state=record.state.value,
+            error_type=type(error).__name__,
+            error=_scrub(str(error), secrets)[:500],
+            attempts=sent,
+            flagged=record.flagged,
+            exception=error,
         )
 
 
 def _skip(pid: str, record: PinRecord | None, detail: str) -> NumberOutcome:
     return NumberOutcome(
         phone_number_id=pid,
-        outcome=Outcome.SKIPPED, detail=detail, state=record.state.value if record is not None else None,
+        outcome=Outcome.SKIPPED,
+        detail=detail,
+        state=record.state.value if record is not None else None,
     )
 
 
@@ -595,10 +654,23 @@ async def rotate_pins(
     if claim_ttl <= 0:
         raise ValueError("claim_ttl must be positive")
     runner = _Rotation(
-        wa, vault, concurrency=concurrency, min_age=_seconds(min_age), dry_run=dry_run, resume_only=resume_only,
-        on_progress=on_progress, total=total, max_attempts=max_attempts, max_throttle_waits=max_throttle_waits,
-        claim_ttl=claim_ttl, claim_wait=claim_ttl * 2 if claim_wait is None else claim_wait,
-        owner=worker_id or uuid.uuid4().hex, clock=clock, wall_clock=wall_clock, sleep=sleep, random=random,
+        wa,
+        vault,
+        concurrency=concurrency,
+        min_age=_seconds(min_age),
+        dry_run=dry_run,
+        resume_only=resume_only,
+        on_progress=on_progress,
+        total=total,
+        max_attempts=max_attempts,
+        max_throttle_waits=max_throttle_waits,
+        claim_ttl=claim_ttl,
+        claim_wait=claim_ttl * 2 if claim_wait is None else claim_wait,
+        owner=worker_id or uuid.uuid4().hex,
+        clock=clock,
+        wall_clock=wall_clock,
+        sleep=sleep,
+        random=random,
         pin_factory=pin_factory,
     )
     return await runner.run(phone_number_ids)

@@ -65,15 +65,24 @@ class PinRecord:
         if self.state is PinState.PENDING:
             raise ValueError(f"{self.phone_number_id} already has a pending PIN; re-apply it instead")
         return attrs.evolve(
-            self, state=PinState.PENDING, pending=pin, flagged=False, attempts=0, last_error=None,
-            updated_at=now, pending_since=now,
+            self,
+            state=PinState.PENDING,
+            pending=pin,
+            flagged=False,
+            attempts=0,
+            last_error=None,
+            updated_at=now,
+            pending_since=now,
         )
 
     def attempted(self, error: str | None, now: float, *, flagged: bool = False, sent: int = 1) -> PinRecord:
         """Stay pending after an attempt whose effect is unknown (or rejected after an ambiguous one)."""
         self._require_pending()
         return attrs.evolve(
-            self, attempts=self.attempts + sent, last_error=error, flagged=self.flagged or flagged,
+            self,
+            attempts=self.attempts + sent,
+            last_error=error,
+            flagged=self.flagged or flagged,
             updated_at=now,
         )
 
@@ -81,8 +90,16 @@ class PinRecord:
         """Meta confirmed the pending PIN: it becomes current and the old one previous."""
         self._require_pending()
         return attrs.evolve(
-            self, state=PinState.CURRENT, previous=self.current, current=self.pending, pending=None,
-            flagged=False, attempts=self.attempts + sent, last_error=None, updated_at=now, rotated_at=now,
+            self,
+            state=PinState.CURRENT,
+            previous=self.current,
+            current=self.pending,
+            pending=None,
+            flagged=False,
+            attempts=self.attempts + sent,
+            last_error=None,
+            updated_at=now,
+            rotated_at=now,
             pending_since=None,
         )
 
@@ -90,8 +107,14 @@ class PinRecord:
         """Meta definitely refused the pending PIN and no attempt could have applied it."""
         self._require_pending()
         return attrs.evolve(
-            self, state=PinState.CURRENT, pending=None, flagged=False, attempts=self.attempts + sent,
-            last_error=error, updated_at=now, pending_since=None,
+            self,
+            state=PinState.CURRENT,
+            pending=None,
+            flagged=False,
+            attempts=self.attempts + sent,
+            last_error=error,
+            updated_at=now,
+            pending_since=None,
         )
 
     def _require_pending(self) -> None:
@@ -104,13 +127,21 @@ class PinRecord:
         """What to use when re-registering this number."""
         if self.state is PinState.CURRENT:
             return PinLookup(
-                phone_number_id=self.phone_number_id, state=self.state, certain=self.current is not None,
-                pin=self.current, candidates=(self.current,) if self.current else (), flagged=False,
+                phone_number_id=self.phone_number_id,
+                state=self.state,
+                certain=self.current is not None,
+                pin=self.current,
+                candidates=(self.current,) if self.current else (),
+                flagged=False,
             )
         candidates = tuple(p for p in (self.pending, self.current) if p is not None)
         return PinLookup(
-            phone_number_id=self.phone_number_id, state=self.state, certain=False, pin=self.pending,
-            candidates=candidates, flagged=self.flagged,
+            phone_number_id=self.phone_number_id,
+            state=self.state,
+            certain=False,
+            pin=self.pending,
+            candidates=candidates,
+            flagged=self.flagged,
         )
 
 

@@ -111,7 +111,9 @@ class RedisVault:
 
             assert self._url is not None
             self._client = aioredis.Redis.from_url(
-                self._url, socket_connect_timeout=self._connect_timeout, socket_timeout=self._connect_timeout * 3
+                self._url,
+                socket_connect_timeout=self._connect_timeout,
+                socket_timeout=self._connect_timeout * 3,
             )
         client = self._client
         canary_key = f"{self._prefix}:meta:canary"
@@ -147,7 +149,9 @@ class RedisVault:
         except rexc.RedisError as exc:
             # READONLY replica, WRONGTYPE, a script error, OOM...: still "the vault cannot be used".
             # Server error texts name the command, never its values (and values are ciphertext anyway).
-            raise VaultError(f"Redis at {self.location} refused: {type(exc).__name__}: {str(exc)[:200]}") from None
+            raise VaultError(
+                f"Redis at {self.location} refused: {type(exc).__name__}: {str(exc)[:200]}"
+            ) from None
 
     # -- records ------------------------------------------------------------------------
 
@@ -159,13 +163,22 @@ class RedisVault:
                 return None
             return base64.b64encode(self._cipher.encrypt(pin, f"{pid}:{field}")).decode("ascii")
 
-        return json.dumps({
-            "id": pid, "state": record.state.value, "current": enc("current", record.current),
-            "previous": enc("previous", record.previous), "pending": enc("pending", record.pending),
-            "flagged": record.flagged, "attempts": record.attempts, "last_error": record.last_error,
-            "updated_at": record.updated_at, "rotated_at": record.rotated_at,
-            "pending_since": record.pending_since,
-        }, separators=(",", ":")).encode()
+        return json.dumps(
+            {
+                "id": pid,
+                "state": record.state.value,
+                "current": enc("current", record.current),
+                "previous": enc("previous", record.previous),
+                "pending": enc("pending", record.pending),
+                "flagged": record.flagged,
+                "attempts": record.attempts,
+                "last_error": record.last_error,
+                "updated_at": record.updated_at,
+                "rotated_at": record.rotated_at,
+                "pending_since": record.pending_since,
+            },
+            separators=(",", ":"),
+        ).encode()
 
     def _decode(self, raw: bytes) -> PinRecord:
         data = json.loads(raw)
@@ -178,10 +191,16 @@ class RedisVault:
             return self._cipher.decrypt(base64.b64decode(value), f"{pid}:{field}").decode()
 
         return PinRecord(
-            phone_number_id=pid, state=PinState(data["state"]), current=dec("current"),
-            previous=dec("previous"), pending=dec("pending"), flagged=bool(data["flagged"]),
-            attempts=int(data["attempts"]), last_error=data.get("last_error"),
-            updated_at=float(data["updated_at"]), rotated_at=data.get("rotated_at"),
+            phone_number_id=pid,
+            state=PinState(data["state"]),
+            current=dec("current"),
+            previous=dec("previous"),
+            pending=dec("pending"),
+            flagged=bool(data["flagged"]),
+            attempts=int(data["attempts"]),
+            last_error=data.get("last_error"),
+            updated_at=float(data["updated_at"]),
+            rotated_at=data.get("rotated_at"),
             pending_since=data.get("pending_since"),
         )
 

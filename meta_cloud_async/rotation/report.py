@@ -80,7 +80,15 @@ class Progress:
 
 
 _CSV_FIELDS = (
-    "phone_number_id", "outcome", "detail", "state", "error_type", "error", "attempts", "flagged", "duration_s",
+    "phone_number_id",
+    "outcome",
+    "detail",
+    "state",
+    "error_type",
+    "error",
+    "attempts",
+    "flagged",
+    "duration_s",
 )
 
 

@@ -159,8 +159,11 @@ class SqliteVault(BaseVault):
         try:
             if self._read_only:
                 conn = sqlite3.connect(
-                    f"file:{self.path}?mode=ro", uri=True, timeout=self._busy_timeout,
-                    check_same_thread=False, isolation_level=None,
+                    f"file:{self.path}?mode=ro",
+                    uri=True,
+                    timeout=self._busy_timeout,
+                    check_same_thread=False,
+                    isolation_level=None,
                 )
             else:
                 conn = sqlite3.connect(
@@ -312,12 +315,17 @@ class SqliteVault(BaseVault):
             raise VaultError("this vault was opened read-only")
         pid = record.phone_number_id
         params = (
-            pid, record.state.value,
+            pid,
+            record.state.value,
             self._encrypt(pid, "current", record.current),
             self._encrypt(pid, "previous", record.previous),
             self._encrypt(pid, "pending", record.pending),
-            int(record.flagged), record.attempts, record.last_error, record.updated_at,
-            record.rotated_at, record.pending_since,
+            int(record.flagged),
+            record.attempts,
+            record.last_error,
+            record.updated_at,
+            record.rotated_at,
+            record.pending_since,
         )
 
         def op(conn: sqlite3.Connection) -> None:
@@ -329,6 +337,7 @@ class SqliteVault(BaseVault):
         """Every row in phone-id order, fetched ``batch`` at a time (never all in memory)."""
         after = ""
         while True:
+
             def op(conn: sqlite3.Connection, after: str = after) -> list[PinRecord]:
                 where = " WHERE phone_number_id > ?"
                 args: tuple[Any, ...] = (after,)

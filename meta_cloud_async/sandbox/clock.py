@@ -20,7 +20,9 @@ Sleep = Callable[[float], Awaitable[object]]
 def _check_seconds(seconds: float) -> None:
     # NaN compares false with everything, so a plain ``< 0`` check would let it poison the clock.
     if not (math.isfinite(seconds) and seconds >= 0):
-        raise ValueError(f"a virtual clock cannot go backwards or jump by {seconds!r}: need finite seconds >= 0")
+        raise ValueError(
+            f"a virtual clock cannot go backwards or jump by {seconds!r}: need finite seconds >= 0"
+        )
 
 
 class VirtualClock:

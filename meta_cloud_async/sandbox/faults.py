@@ -94,7 +94,12 @@ class FaultRates:
     @property
     def active(self) -> bool:
         return bool(
-            self.latency or self.jitter or self.transient or self.reset_before or self.reset_after or self.slow_body
+            self.latency
+            or self.jitter
+            or self.transient
+            or self.reset_before
+            or self.reset_after
+            or self.slow_body
         )
 
     def rates(self) -> FaultRates:

@@ -35,8 +35,12 @@ _SUCCESS_BODY = b'{"success":true}'
 _JSON = "application/json; charset=UTF-8"
 _REDACTED = "<redacted>"
 _SECRET_KEYS = frozenset({"pin", "code", "access_token", "password"})
-_POST_EDGES = {"register": "register", "deregister": "deregister", "request_code": "request_code",
-               "verify_code": "verify_code"}
+_POST_EDGES = {
+    "register": "register",
+    "deregister": "deregister",
+    "request_code": "request_code",
+    "verify_code": "verify_code",
+}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -108,8 +112,13 @@ def _bad_input(exc: Exception) -> GraphError:
 def _unexpected(exc: BaseException, where: str) -> GraphError:
     # Only the exception type is logged: its message could carry request data.
     _log.error("sandbox: unexpected %s while answering %s", type(exc).__name__, where)
-    return GraphError(500, 1, "(#1) An unknown error occurred", is_transient=False,
-                      details="The sandbox failed unexpectedly on this call.")
+    return GraphError(
+        500,
+        1,
+        "(#1) An unknown error occurred",
+        is_transient=False,
+        details="The sandbox failed unexpectedly on this call.",
+    )
 
 
 def _is_digits(text: str) -> bool:
@@ -206,8 +215,16 @@ class Router:
             self._seq += 1
             self.log.append(
                 RequestLogEntry(
-                    seq=self._seq, at=self._clock(), method=method, path=path, query=_redact_query(query),
-                    route=route, status=None, error_code=None, fault=decision.label, params=None,
+                    seq=self._seq,
+                    at=self._clock(),
+                    method=method,
+                    path=path,
+                    query=_redact_query(query),
+                    route=route,
+                    status=None,
+                    error_code=None,
+                    fault=decision.label,
+                    params=None,
                 )
             )
             result = Result(0, {}, b"")
@@ -244,8 +261,13 @@ class Router:
         try:
             if decision is not None and decision.transient is not None:
                 code, http_status, title = decision.transient
-                raise GraphError(http_status, code, f"(#{code}) {title}", is_transient=True,
-                                 details="A transient error; retry the call later.")
+                raise GraphError(
+                    http_status,
+                    code,
+                    f"(#{code}) {title}",
+                    is_transient=True,
+                    details="A transient error; retry the call later.",
+                )
             if version not in self._versions:
                 if not _is_version(version):
                     raise GraphError.unknown_path(path)
@@ -260,7 +282,9 @@ class Router:
                 waba_id = obj
             if not self._app_meter.try_acquire(now):
                 raise GraphError(
-                    429, 4, "(#4) Application request limit reached",
+                    429,
+                    4,
+                    "(#4) Application request limit reached",
                     details="The app's call budget is spent; calls are accepted again as usage decays.",
                     is_transient=True,
                 )
@@ -269,14 +293,17 @@ class Router:
             meter = self._waba_meters[waba_id]
             if not meter.try_acquire(now):
                 raise GraphError.whatsapp(
-                    80007, "Rate limit issues",
+                    80007,
+                    "Rate limit issues",
                     f"The WhatsApp Business Account {waba_id} reached its call budget; retry after "
                     f"{meter.regain_minutes(now)} minutes.",
                     is_transient=True,
                 )
             params = self._params(method, query, headers, body)
             payload = self._dispatch(route, method, path, phone, waba_id, params, origin, now)
-            content = _SUCCESS_BODY if payload is SUCCESS else json.dumps(payload, separators=(",", ":")).encode()
+            content = (
+                _SUCCESS_BODY if payload is SUCCESS else json.dumps(payload, separators=(",", ":")).encode()
+            )
         except GraphError as err:
             status, error_code, content = err.status, err.code, render_error(err, trace)
         except (TypeError, ValueError, KeyError, AttributeError, UnicodeError) as exc:
@@ -288,8 +315,14 @@ class Router:
         headers_out = self._headers(version, trace, waba_id, now)
         self.log.append(
             RequestLogEntry(
-                seq=seq, at=now, method=method, path=path, query=_redact_query(query), route=route,
-                status=status, error_code=error_code,
+                seq=seq,
+                at=now,
+                method=method,
+                path=path,
+                query=_redact_query(query),
+                route=route,
+                status=status,
+                error_code=error_code,
                 fault=decision.label if decision is not None else None,
                 params=_redact(params) if params else None,
             )
@@ -331,12 +364,21 @@ class Router:
             try:
                 params.update(parse_qsl(body.decode(), strict_parsing=True))
             except (UnicodeDecodeError, ValueError):
-                raise GraphError.invalid_parameter("The request body is neither JSON nor form-encoded.") from None
+                raise GraphError.invalid_parameter(
+                    "The request body is neither JSON nor form-encoded."
+                ) from None
         return params
 
     def _dispatch(
-        self, route: str, method: str, path: str, phone: _Phone | None, waba_id: str,
-        params: dict[str, Any], origin: str, now: float,
+        self,
+        route: str,
+        method: str,
+        path: str,
+        phone: _Phone | None,
+        waba_id: str,
+        params: dict[str, Any],
+        origin: str,
+        now: float,
     ) -> dict[str, Any]:
         business = self.business
         obj = path.split("/")[2]
@@ -427,12 +469,18 @@ class Router:
         what = parts[0] if parts else ""
         if what == "phone_numbers" and method == "GET":
             if len(parts) == 1:
-                return {"data": [{"id": pid, "waba_id": business.phones[pid].waba_id} for pid in business.phone_ids]}
+                return {
+                    "data": [
+                        {"id": pid, "waba_id": business.phones[pid].waba_id} for pid in business.phone_ids
+                    ]
+                }
             if len(parts) == 2 and parts[1] in business.phones:
                 return business.snapshot(parts[1], now).to_dict()
             raise GraphError(404, 100, f"(#100) No phone number {parts[-1]!r} in this sandbox")
         if what == "wabas" and method == "GET" and len(parts) == 1:
-            return {"data": [{"id": w, "phone_numbers": len(business.waba_phones[w])} for w in business.waba_ids]}
+            return {
+                "data": [{"id": w, "phone_numbers": len(business.waba_phones[w])} for w in business.waba_ids]
+            }
         if what == "reset" and method == "POST" and len(parts) == 1:
             self._on_reset()
             return {"success": True}
@@ -440,12 +488,14 @@ class Router:
             raw_limit = dict(parse_qsl(query)).get("limit", "")
             entries = list(self.log)
             if _is_digits(raw_limit):
-                entries = entries[-int(raw_limit):] if int(raw_limit) else []
+                entries = entries[-int(raw_limit) :] if int(raw_limit) else []
             return {"data": [e.to_dict() for e in entries]}
         if what == "clock" and len(parts) == 1:
             if method == "POST":
                 if self._advance is None:
-                    raise GraphError(400, 100, "(#100) This sandbox runs on the real clock; it cannot be advanced")
+                    raise GraphError(
+                        400, 100, "(#100) This sandbox runs on the real clock; it cannot be advanced"
+                    )
                 try:
                     seconds = float(json.loads(body or b"{}").get("advance", 0))
                 except (ValueError, AttributeError, TypeError):

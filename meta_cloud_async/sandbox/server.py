@@ -44,7 +44,9 @@ def make_handler(sandbox: Sandbox) -> web.Server:
             else:
                 result = router.handle(request.method, path, query, request.headers, body, origin, route)
             return web.Response(status=result.status, headers=result.headers, body=result.body)
-        result = await router.process(request.method, path, query, request.headers, body, origin, sandbox.sleep)
+        result = await router.process(
+            request.method, path, query, request.headers, body, origin, sandbox.sleep
+        )
         if result.reset:
             transport = request.transport
             if transport is not None:

@@ -209,7 +209,14 @@ class _Phone:
 
 # Graph fields answered straight from the number's own attributes of the same name.
 _STORED_FIELDS = frozenset(
-    {"id", "display_phone_number", "verified_name", "quality_rating", "code_verification_status", "name_status"}
+    {
+        "id",
+        "display_phone_number",
+        "verified_name",
+        "quality_rating",
+        "code_verification_status",
+        "name_status",
+    }
 )
 
 _CONSTANT_FIELDS: dict[str, Any] = {
@@ -278,7 +285,9 @@ class Business:
             phone_id = _unique_id(rng, taken, 15)
             n = 5550000000 + i
             display = f"+1 {n // 10_000_000:03d}-{n // 10_000 % 1000:03d}-{n % 10_000:04d}"
-            phone = _Phone(phone_id, waba, len(members), display, self.waba_names[waba], rng.choice(qualities))
+            phone = _Phone(
+                phone_id, waba, len(members), display, self.waba_names[waba], rng.choice(qualities)
+            )
             phone.registered = registered
             if initial_pin == "random":
                 phone.pin = f"{rng.randrange(1_000_000):06d}"
@@ -317,7 +326,9 @@ class Business:
         )
 
     @staticmethod
-    def _fields(requested: str | None, default: Sequence[str], allowed: frozenset[str], node: str) -> list[str]:
+    def _fields(
+        requested: str | None, default: Sequence[str], allowed: frozenset[str], node: str
+    ) -> list[str]:
         if not requested:
             return list(default)
         names = [f.strip() for f in requested.split(",") if f.strip()]
@@ -351,7 +362,9 @@ class Business:
         self, waba_id: str, query: Mapping[str, str]
     ) -> tuple[list[dict[str, Any]], str | None, str | None, bool, bool]:
         """One page: (items, before cursor, after cursor, has previous, has next)."""
-        names = self._fields(query.get("fields"), DEFAULT_LIST_FIELDS, PHONE_FIELDS, "WhatsAppBusinessPhoneNumber")
+        names = self._fields(
+            query.get("fields"), DEFAULT_LIST_FIELDS, PHONE_FIELDS, "WhatsAppBusinessPhoneNumber"
+        )
         raw_limit = query.get("limit", "25")
         if not (raw_limit.isascii() and raw_limit.isdigit()) or not 1 <= int(raw_limit) <= 100:
             raise GraphError.invalid_parameter("limit must be an integer from 1 to 100")
@@ -375,7 +388,9 @@ class Business:
     def _cursor_pos(self, cursor: str, waba_id: str) -> int:
         phone = self.phones.get(_uncursor(cursor) or "")
         if phone is None or phone.waba_id != waba_id:
-            raise GraphError.invalid_parameter("The cursor is not valid for this edge; start again without it")
+            raise GraphError.invalid_parameter(
+                "The cursor is not valid for this edge; start again without it"
+            )
         return phone.pos
 
     # -- writes ------------------------------------------------------------------

@@ -71,7 +71,9 @@ class SandboxTransport:
                     raise APITimeoutError(
                         f"sandbox: no answer within {request.timeout:g} s (request timeout)"
                     ) from None
-        return Response(status_code=result.status, headers=result.headers, content=result.body, request=request)
+        return Response(
+            status_code=result.status, headers=result.headers, content=result.body, request=request
+        )
 
     async def _faulted(self, request: Request, path: str, query: str, origin: str) -> Result:
         result = await self._sandbox.router.process(

@@ -29,7 +29,9 @@ from ._mapping import safe_cause
 __all__ = ["AiohttpTransport"]
 
 # aiohttp >= 3.10 tells a connect timeout apart from a read timeout.
-_ConnectTimeout: type[BaseException] = getattr(aiohttp, "ConnectionTimeoutError", aiohttp.ClientConnectorError)
+_ConnectTimeout: type[BaseException] = getattr(
+    aiohttp, "ConnectionTimeoutError", aiohttp.ClientConnectorError
+)
 # aiohttp >= 3.10 raises NonHttpUrlClientError (not an InvalidURL) for an ftp:// or relative URL.
 _BAD_URL: tuple[type[BaseException], ...] = (
     aiohttp.InvalidURL,
@@ -126,7 +128,9 @@ class AiohttpTransport:
                 allow_redirects=False,
             ) as resp:
                 content = await resp.read()
-                return Response(status_code=resp.status, headers=resp.headers, content=content, request=request)
+                return Response(
+                    status_code=resp.status, headers=resp.headers, content=content, request=request
+                )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
 

@@ -99,7 +99,9 @@ class HttpxTransport:
             resp = await client.send(built, follow_redirects=False)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
-        return Response(status_code=resp.status_code, headers=resp.headers, content=resp.content, request=request)
+        return Response(
+            status_code=resp.status_code, headers=resp.headers, content=resp.content, request=request
+        )
 
     async def aclose(self) -> None:
         """Close the client if this transport created it; a client passed in is left open."""

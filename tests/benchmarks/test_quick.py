@@ -35,14 +35,28 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def quick_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     out = tmp_path_factory.mktemp("bench") / "results.json"
     proc = subprocess.run(
         [
-            sys.executable, "-m", "benchmarks", "--quick",
-            "--requests", "30", "--warmup", "5", "--max-seconds", "0.5",
-            "--overhead-iterations", "300", "--memory-calls", "200",
-            "--out", str(out),
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "--quick",
+            "--requests",
+            "30",
+            "--warmup",
+            "5",
+            "--max-seconds",
+            "0.5",
+            "--overhead-iterations",
+            "300",
+            "--memory-calls",
+            "200",
+            "--out",
+            str(out),
         ],
         cwd=REPO_ROOT,
         capture_output=True,
@@ -61,7 +75,11 @@ def test_every_expected_row_ran_or_was_skipped_with_a_reason(
     quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
 ) -> None:
     _, result = quick_run
-    graph = {(r["workload"], r["client"], r["concurrency"]): r for r in result["throughput"] if r["target"] == "graph"}
+    graph = {
+        (r["workload"], r["client"], r["concurrency"]): r
+        for r in result["throughput"]
+        if r["target"] == "graph"
+    }
     skipped = {(s["workload"], s["client"]): s["reason"] for s in result["skipped"]}
     for workload, client in sorted(EXPECTED):
         if (workload, client) in skipped:

@@ -18,7 +18,11 @@ from meta_cloud_async.rotation import generate_key
 def test_demo_as_a_user_runs_it_with_no_environment() -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("META_PIN_KEY", "CLOUD_API_ACCESS_TOKEN")}
     proc = subprocess.run(
-        [sys.executable, "-m", "meta_cloud_async", "demo"], capture_output=True, text=True, timeout=120, env=env
+        [sys.executable, "-m", "meta_cloud_async", "demo"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr
     assert "1000/1000 PINs in effect match the vault" in proc.stdout
@@ -26,7 +30,9 @@ def test_demo_as_a_user_runs_it_with_no_environment() -> None:
 
 
 def test_demo_with_faults_still_ends_with_the_vault_as_truth(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--numbers", "300", "--faults", "set_pin.reset_after=0.1,set_pin.transient=0.05"]) == 0
+    assert (
+        main(["demo", "--numbers", "300", "--faults", "set_pin.reset_after=0.1,set_pin.transient=0.05"]) == 0
+    )
     out = capsys.readouterr().out
     assert "300/300 PINs in effect match the vault with faults" in out
 
@@ -110,7 +116,10 @@ def test_demo_exits_143_on_sigterm_and_removes_its_temporary_directory() -> None
     # latency=1h on the real clock: every call waits until the signal, so the demo is surely mid-rotation.
     proc = subprocess.Popen(
         [sys.executable, "-m", "meta_cloud_async", "demo", "--numbers", "10", "--faults", "latency=1h"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         assert proc.stdout is not None

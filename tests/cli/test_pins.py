@@ -49,7 +49,9 @@ def digest(path: Path) -> str | None:
         return None
     conn = sqlite3.connect(path)
     try:
-        return hashlib.sha256(repr(conn.execute("SELECT * FROM pins ORDER BY 1").fetchall()).encode()).hexdigest()
+        return hashlib.sha256(
+            repr(conn.execute("SELECT * FROM pins ORDER BY 1").fetchall()).encode()
+        ).hexdigest()
     finally:
         conn.close()
 
@@ -61,8 +63,21 @@ def test_rotate_with_embedded_sandbox_writes_report_and_never_prints_a_pin(
     numbers = tmp_path / "numbers.txt"
     numbers.write_text("# ids\n" + "\n".join(sandbox_ids(50)) + "\n\n")
     report = tmp_path / "report.csv"
-    code = main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "50", "--numbers", str(numbers),
-                 "--vault", str(vault), "--report", str(report)])
+    code = main(
+        [
+            "pins",
+            "rotate",
+            "--sandbox",
+            "--sandbox-numbers",
+            "50",
+            "--numbers",
+            str(numbers),
+            "--vault",
+            str(vault),
+            "--report",
+            str(report),
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "50 numbers" in out and "50 rotated" in out and "pins show" in out
@@ -91,8 +106,21 @@ def test_rotation_failures_exit_nonzero_and_json_report(
     numbers = tmp_path / "numbers.txt"
     numbers.write_text("\n".join([*sandbox_ids(3), "123456789"]) + "\n")
     report = tmp_path / "r.json"
-    code = main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "3", "--numbers", str(numbers),
-                 "--vault", str(tmp_path / "v.db"), "--report", str(report)])
+    code = main(
+        [
+            "pins",
+            "rotate",
+            "--sandbox",
+            "--sandbox-numbers",
+            "3",
+            "--numbers",
+            str(numbers),
+            "--vault",
+            str(tmp_path / "v.db"),
+            "--report",
+            str(report),
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 1
     assert "failed 123456789" in out
@@ -107,7 +135,10 @@ def test_dry_run_changes_nothing(tmp_path: Path, key: str, capsys: pytest.Captur
     vault = tmp_path / "v.db"
     assert main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "5", "--vault", str(vault)]) == 0
     before = digest(vault)
-    assert main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "5", "--vault", str(vault), "--dry-run"]) == 0
+    assert (
+        main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "5", "--vault", str(vault), "--dry-run"])
+        == 0
+    )
     assert "dry run" in capsys.readouterr().out
     assert digest(vault) == before
 
@@ -181,14 +212,17 @@ def test_unreadable_numbers_file(tmp_path: Path, key: str, capsys: pytest.Captur
 
 def existing_vault(tmp_path: Path, key: str) -> tuple[Path, Path, str | None]:
     vault = tmp_path / "v.db"
-    assert main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "3", "--vault", str(vault), "--quiet"]) == 0
+    assert (
+        main(["pins", "rotate", "--sandbox", "--sandbox-numbers", "3", "--vault", str(vault), "--quiet"]) == 0
+    )
     numbers = tmp_path / "n.txt"
     numbers.write_text("\n".join(sandbox_ids(3)) + "\n")
     return vault, numbers, digest(vault)
 
 
-def test_wrong_key(tmp_path: Path, key: str, capsys: pytest.CaptureFixture[str],
-                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_wrong_key(
+    tmp_path: Path, key: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault, numbers, before = existing_vault(tmp_path, key)
     capsys.readouterr()
     monkeypatch.setenv("META_PIN_KEY", generate_key())
@@ -216,8 +250,22 @@ def test_locked_vault(tmp_path: Path, key: str, capsys: pytest.CaptureFixture[st
     other = sqlite3.connect(vault, isolation_level=None, timeout=0.1)
     other.execute("BEGIN EXCLUSIVE")  # some other program holds the file itself
     try:
-        assert main(["pins", "rotate", "--sandbox", "--numbers", str(numbers), "--vault", str(vault),
-                     "--lock-timeout", "0.05"]) == 2
+        assert (
+            main(
+                [
+                    "pins",
+                    "rotate",
+                    "--sandbox",
+                    "--numbers",
+                    str(numbers),
+                    "--vault",
+                    str(vault),
+                    "--lock-timeout",
+                    "0.05",
+                ]
+            )
+            == 2
+        )
         assert "locked" in capsys.readouterr().err
     finally:
         other.execute("ROLLBACK")
@@ -228,7 +276,9 @@ def test_locked_vault(tmp_path: Path, key: str, capsys: pytest.CaptureFixture[st
 def test_unreachable_redis(tmp_path: Path, key: str, capsys: pytest.CaptureFixture[str]) -> None:
     numbers = tmp_path / "n.txt"
     numbers.write_text("1\n")
-    code = main(["pins", "rotate", "--sandbox", "--numbers", str(numbers), "--redis", "redis://127.0.0.1:1/0"])
+    code = main(
+        ["pins", "rotate", "--sandbox", "--numbers", str(numbers), "--redis", "redis://127.0.0.1:1/0"]
+    )
     assert code == 2
     assert "cannot reach Redis" in capsys.readouterr().err
 
@@ -249,7 +299,10 @@ def test_missing_token_and_bad_options(
         (["--rate", "0"], "--rate"),
         (["--sandbox-numbers", "-1"], "--sandbox-numbers must be >= 0"),
     ]:
-        assert main(["pins", "rotate", "--sandbox", "--numbers", str(numbers), "--vault", str(vault), *extra]) == 2
+        assert (
+            main(["pins", "rotate", "--sandbox", "--numbers", str(numbers), "--vault", str(vault), *extra])
+            == 2
+        )
         assert message in capsys.readouterr().err
     assert main(["pins", "rotate", "--vault", str(vault)]) == 2
     assert "--numbers" in capsys.readouterr().err

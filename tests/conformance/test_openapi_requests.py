@@ -27,28 +27,63 @@ class Case:
 
 
 CASES = [
-    Case("set_pin", "updatePhoneNumberStatus", lambda wa: wa.two_step_verification.set_pin("428915"),
-         {"success": True}),
-    Case("register", "registerWhatsAppBusinessPhoneNumber", lambda wa: wa.registration.register("428915"),
-         {"success": True}),
-    Case("register_with_region", "registerWhatsAppBusinessPhoneNumber",
-         lambda wa: wa.registration.register("012345", data_localization_region="DE"), {"success": True}),
+    Case(
+        "set_pin",
+        "updatePhoneNumberStatus",
+        lambda wa: wa.two_step_verification.set_pin("428915"),
+        {"success": True},
+    ),
+    Case(
+        "register",
+        "registerWhatsAppBusinessPhoneNumber",
+        lambda wa: wa.registration.register("428915"),
+        {"success": True},
+    ),
+    Case(
+        "register_with_region",
+        "registerWhatsAppBusinessPhoneNumber",
+        lambda wa: wa.registration.register("012345", data_localization_region="DE"),
+        {"success": True},
+    ),
     Case("deregister", "deregisterPhoneNumber", lambda wa: wa.registration.deregister(), {"success": True}),
     Case("get", "getPhoneNumberById", lambda wa: wa.phone_numbers.get(), {"id": "1234"}),
-    Case("get_with_fields", "getPhoneNumberById",
-         lambda wa: wa.phone_numbers.get(fields=["display_phone_number", "quality_rating", "name_status"]),
-         {"id": "1234"}),
+    Case(
+        "get_with_fields",
+        "getPhoneNumberById",
+        lambda wa: wa.phone_numbers.get(fields=["display_phone_number", "quality_rating", "name_status"]),
+        {"id": "1234"},
+    ),
     Case("list", "getWhatsAppBusinessAccountPhoneNumbers", lambda wa: wa.phone_numbers.list(), {"data": []}),
-    Case("list_with_limit_after", "getWhatsAppBusinessAccountPhoneNumbers",
-         lambda wa: wa.phone_numbers.list(limit=25, after="QVFIUm9", fields=["id", "status"]), {"data": []}),
-    Case("list_with_before", "getWhatsAppBusinessAccountPhoneNumbers",
-         lambda wa: wa.phone_numbers.list(limit=1, before="QVFIUm8"), {"data": []}),
-    Case("request_code_sms", "requestVerificationCode", lambda wa: wa.phone_numbers.request_code(),
-         {"success": True}),
-    Case("request_code_voice", "requestVerificationCode",
-         lambda wa: wa.phone_numbers.request_code(code_method="VOICE", language="es_ES"), {"success": True}),
-    Case("verify_code", "verifyPhoneNumberCode", lambda wa: wa.phone_numbers.verify_code("123456"),
-         {"success": True, "id": "1234"}),
+    Case(
+        "list_with_limit_after",
+        "getWhatsAppBusinessAccountPhoneNumbers",
+        lambda wa: wa.phone_numbers.list(limit=25, after="QVFIUm9", fields=["id", "status"]),
+        {"data": []},
+    ),
+    Case(
+        "list_with_before",
+        "getWhatsAppBusinessAccountPhoneNumbers",
+        lambda wa: wa.phone_numbers.list(limit=1, before="QVFIUm8"),
+        {"data": []},
+    ),
+    Case(
+        "request_code_sms",
+        "requestVerificationCode",
+        lambda wa: wa.phone_numbers.request_code(),
+        {"success": True},
+    ),
+    Case(
+        "request_code_voice",
+        "requestVerificationCode",
+        lambda wa: wa.phone_numbers.request_code(code_method="VOICE", language="es_ES"),
+        {"success": True},
+    ),
+    Case(
+        "verify_code",
+        "verifyPhoneNumberCode",
+        lambda wa: wa.phone_numbers.verify_code("123456"),
+        {"success": True, "id": "1234"},
+    ),
 ]
 
 
@@ -59,8 +94,14 @@ async def build(case: Case) -> Request:
         sent.append(request)
         return Response(status_code=200, content=json.dumps(case.reply).encode())
 
-    async with WhatsApp(access_token=TOKEN, phone_number_id="1234", business_account_id="5678",
-                        transport=MockTransport(handler), retry=None, rate_limit=None) as wa:
+    async with WhatsApp(
+        access_token=TOKEN,
+        phone_number_id="1234",
+        business_account_id="5678",
+        transport=MockTransport(handler),
+        retry=None,
+        rate_limit=None,
+    ) as wa:
         await case.call(wa)
     assert len(sent) == 1
     return sent[0]
@@ -151,7 +192,12 @@ async def test_request_conforms_to_its_operation(spec: Any, case: Case) -> None:
 
 @pytest.mark.parametrize("pin", ["428915", "000000", "012345"])
 async def test_set_pin_body_fits_the_dedicated_schema(spec: Any, pin: str) -> None:
-    case = Case("set_pin", "updatePhoneNumberStatus", lambda wa: wa.two_step_verification.set_pin(pin), {"success": True})
+    case = Case(
+        "set_pin",
+        "updatePhoneNumberStatus",
+        lambda wa: wa.two_step_verification.set_pin(pin),
+        {"success": True},
+    )
     request = await build(case)
     body = json.loads(request.content)
     assert body == {"pin": pin}
@@ -161,7 +207,9 @@ async def test_set_pin_body_fits_the_dedicated_schema(spec: Any, pin: str) -> No
 async def test_register_body_fits_the_spec_examples_shape(spec: Any) -> None:
     request = await build(CASES[1])
     _, _, operation = spec.operations["registerWhatsAppBusinessPhoneNumber"]
-    example = operation["requestBody"]["content"]["application/json"]["examples"]["basic_registration"]["value"]
+    example = operation["requestBody"]["content"]["application/json"]["examples"]["basic_registration"][
+        "value"
+    ]
     assert set(json.loads(request.content)) == set(example)
 
 
@@ -177,8 +225,9 @@ def test_spec_invalid_bodies_are_what_we_refuse(spec: Any) -> None:
     schema = {"$ref": "#/components/schemas/TwoStepVerificationRequest"}
     for bad in ("12345", "1234567", "12a456"):
         assert spec.schema_errors({"pin": bad}, schema)
-    assert spec.schema_errors({"code_method": "sms", "language": "en_US"},
-                              {"$ref": "#/components/schemas/RequestCodeRequest"})
+    assert spec.schema_errors(
+        {"code_method": "sms", "language": "en_US"}, {"$ref": "#/components/schemas/RequestCodeRequest"}
+    )
 
 
 def test_default_base_url_is_the_spec_server(spec: Any) -> None:

@@ -13,7 +13,10 @@ from meta_cloud_async.errors import _BY_CODE
 
 CALLS: dict[str, tuple[Callable[[WhatsApp], Any], set[str] | None]] = {
     # operationId: (our call, the 200 examples that belong to it; None = all of them)
-    "updatePhoneNumberStatus": (lambda wa: wa.two_step_verification.set_pin("428915"), {"two_step_verification_set"}),
+    "updatePhoneNumberStatus": (
+        lambda wa: wa.two_step_verification.set_pin("428915"),
+        {"two_step_verification_set"},
+    ),
     "registerWhatsAppBusinessPhoneNumber": (lambda wa: wa.registration.register("428915"), None),
     "deregisterPhoneNumber": (lambda wa: wa.registration.deregister(), None),
     "requestVerificationCode": (lambda wa: wa.phone_numbers.request_code(), None),
@@ -33,11 +36,20 @@ def examples(media: dict[str, Any]) -> dict[str, Any]:
 
 async def answer_with(status: int, body: Any, call: Callable[[WhatsApp], Any]) -> Any:
     def handler(request: object) -> Response:
-        return Response(status_code=status, headers={"content-type": "application/json"},
-                        content=json.dumps(body).encode())
+        return Response(
+            status_code=status,
+            headers={"content-type": "application/json"},
+            content=json.dumps(body).encode(),
+        )
 
-    async with WhatsApp(access_token="t", phone_number_id="1234", business_account_id="5678",
-                        transport=MockTransport(handler), retry=None, rate_limit=None) as wa:
+    async with WhatsApp(
+        access_token="t",
+        phone_number_id="1234",
+        business_account_id="5678",
+        transport=MockTransport(handler),
+        retry=None,
+        rate_limit=None,
+    ) as wa:
         return await call(wa)
 
 

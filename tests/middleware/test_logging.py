@@ -24,8 +24,11 @@ def clock_of(*values: float) -> Callable[[], float]:
 
 @pytest.mark.parametrize(
     ("url", "safe"),
-    [(URL, "https://graph.facebook.com/v23.0/5678/phone_numbers"),
-     ("https://g/x#a?b", "https://g/x"), ("https://g/x", "https://g/x")],
+    [
+        (URL, "https://graph.facebook.com/v23.0/5678/phone_numbers"),
+        ("https://g/x#a?b", "https://g/x"),
+        ("https://g/x", "https://g/x"),
+    ],
 )
 def test_safe_url(url: str, safe: str) -> None:
     assert safe_url(url) == safe
@@ -57,9 +60,13 @@ async def test_failures_are_logged_by_type_and_reraised(caplog: pytest.LogCaptur
         raise error
 
     with pytest.raises(APITimeoutError) as info:
-        await middleware(Request(method="POST", url="https://g/v23.0/1", content=b'{"pin":"428915"}'), call_next)
+        await middleware(
+            Request(method="POST", url="https://g/v23.0/1", content=b'{"pin":"428915"}'), call_next
+        )
     assert info.value is error
-    assert [r.getMessage() for r in caplog.records] == ["POST https://g/v23.0/1 failed after 2000.0 ms: APITimeoutError"]
+    assert [r.getMessage() for r in caplog.records] == [
+        "POST https://g/v23.0/1 failed after 2000.0 ms: APITimeoutError"
+    ]
 
 
 async def test_silent_and_clock_untouched_when_debug_is_off(caplog: pytest.LogCaptureFixture) -> None:

@@ -173,7 +173,9 @@ def test_usage_factor_formula(usage: float, factor: float) -> None:
 
 
 async def test_buc_usage_scales_a_configured_waba_bucket() -> None:
-    policy = RateLimitPolicy(per_waba_rate=2.0, per_waba_burst=1.0, slow_at=50.0, pause_at=100.0, min_factor=0.1)
+    policy = RateLimitPolicy(
+        per_waba_rate=2.0, per_waba_burst=1.0, slow_at=50.0, pause_at=100.0, min_factor=0.1
+    )
     h = Harness(policy, [Response(status_code=200, headers=buc(75.0))])
     await h.call(WABA)
     # u = 75 -> factor 1 - 0.9 * 0.5 = 0.55 -> rate 1.1/s, burst max(1, 0.55) = 1. The first
@@ -196,7 +198,9 @@ async def test_buc_usage_paces_an_unconfigured_waba_at_the_base_rate() -> None:
 
 async def test_usage_back_below_threshold_removes_the_slowdown() -> None:
     policy = RateLimitPolicy(usage_base_rate=1.0)
-    h = Harness(policy, [Response(status_code=200, headers=buc(90.0)), Response(status_code=200, headers=buc(10))])
+    h = Harness(
+        policy, [Response(status_code=200, headers=buc(90.0)), Response(status_code=200, headers=buc(10))]
+    )
     await h.call(WABA)
     assert h.mw.factor(WABA) < 1.0
     await h.call(WABA)
@@ -257,8 +261,12 @@ async def test_malformed_usage_headers_are_ignored(headers: dict[str, str]) -> N
 async def test_buc_entries_use_the_largest_percentage() -> None:
     header = {
         "X-Business-Use-Case-Usage": json.dumps(
-            {"222": [{"type": "whatsapp", "call_count": 5, "total_cputime": 80, "total_time": 2},
-                     {"type": "whatsapp_business_management", "call_count": 12}]}
+            {
+                "222": [
+                    {"type": "whatsapp", "call_count": 5, "total_cputime": 80, "total_time": 2},
+                    {"type": "whatsapp_business_management", "call_count": 12},
+                ]
+            }
         )
     }
     h = Harness(RateLimitPolicy(), [Response(status_code=200, headers=header)])
@@ -278,7 +286,9 @@ async def test_buc_entries_use_the_largest_percentage() -> None:
         (341, APP_KEY, None, 60.0),
     ],
 )
-async def test_throttle_error_holds_the_right_key(code: int, held: str, free: str | None, hold: float) -> None:
+async def test_throttle_error_holds_the_right_key(
+    code: int, held: str, free: str | None, hold: float
+) -> None:
     h = Harness(RateLimitPolicy(), [Response(status_code=400, content=graph_error(code))])
     response = await h.call(PHONE, WABA)
     assert response.status_code == 400  # passed through untouched for the retry middleware
@@ -443,7 +453,10 @@ async def test_client_with_options_copies_share_buckets() -> None:
 async def test_client_retry_attempts_are_paced_and_respect_the_throttle_hold() -> None:
     clock = FakeClock()
     sent: list[float] = []
-    answers = [Response(status_code=400, content=graph_error(130429)), Response(status_code=200, content=PHONE_JSON)]
+    answers = [
+        Response(status_code=400, content=graph_error(130429)),
+        Response(status_code=200, content=PHONE_JSON),
+    ]
 
     def handler(req: Request) -> Response:
         sent.append(clock.time())
@@ -491,6 +504,7 @@ async def test_client_every_retry_attempt_takes_a_token() -> None:
 
 # -- the bucket never lets more through than rate and burst allow --------------------------
 
+
 @settings(max_examples=200, deadline=None)
 @given(
     rate=st.sampled_from([0.5, 1.0, 4.0, 80.0]),
@@ -523,15 +537,19 @@ def test_any_window_holds_at_most_burst_plus_rate_times_its_length(
 async def test_a_day_long_regain_hint_is_capped_and_refused_not_slept() -> None:
     from meta_cloud_async import LocalThrottleError
 
-    h = Harness(RateLimitPolicy(per_waba_rate=10.0), [Response(status_code=200, headers=buc(10, regain=1440))])
+    h = Harness(
+        RateLimitPolicy(per_waba_rate=10.0), [Response(status_code=200, headers=buc(10, regain=1440))]
+    )
     await h.call(PHONE, WABA)
     with pytest.raises(LocalThrottleError) as caught:
         await h.call(PHONE, WABA)
     assert caught.value.may_have_applied is False
     assert h.clock.sleeps == [] and len(h.sent) == 1  # nothing slept, nothing sent
     # With no limit on waiting, the hold is still capped at max_hold_seconds (1 h), not 24 h.
-    h2 = Harness(RateLimitPolicy(per_waba_rate=10.0, max_wait=None),
-                 [Response(status_code=200, headers=buc(10, regain=1440))])
+    h2 = Harness(
+        RateLimitPolicy(per_waba_rate=10.0, max_wait=None),
+        [Response(status_code=200, headers=buc(10, regain=1440))],
+    )
     await h2.call(PHONE, WABA)
     await h2.call(PHONE, WABA)
     assert h2.clock.sleeps == [3600.0]
@@ -567,8 +585,10 @@ class BrokenStore(MemoryBucketStore):
 
 
 async def test_a_store_failure_after_the_answer_keeps_the_answer() -> None:
-    h = Harness(RateLimitPolicy(per_waba_rate=10.0, store=BrokenStore(hold_fails=True)),
-                [Response(status_code=200, headers=buc(99, regain=5))])
+    h = Harness(
+        RateLimitPolicy(per_waba_rate=10.0, store=BrokenStore(hold_fails=True)),
+        [Response(status_code=200, headers=buc(99, regain=5))],
+    )
     response = await h.call(PHONE, WABA)
     assert response.status_code == 200 and len(h.sent) == 1
 

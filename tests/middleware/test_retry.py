@@ -31,19 +31,25 @@ from meta_cloud_async.testing import FakeClock, disable_retries
 START = 1000.0
 
 
-def graph_error(code: int, status: int = 400, headers: dict[str, str] | None = None, **extra: Any) -> Response:
+def graph_error(
+    code: int, status: int = 400, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
     body = {"error": {"message": f"(#{code}) error", "type": "OAuthException", "code": code, **extra}}
     return Response(status_code=status, headers=headers or {}, content=json.dumps(body).encode())
 
 
 SUCCESS = Response(status_code=200, content=b'{"success": true}')
-HTML_502 = Response(status_code=502, headers={"content-type": "text/html"}, content=b"<html>Bad Gateway</html>")
+HTML_502 = Response(
+    status_code=502, headers={"content-type": "text/html"}, content=b"<html>Bad Gateway</html>"
+)
 
 
 class Script:
     """A handler that plays a script of responses or exceptions, then succeeds."""
 
-    def __init__(self, *steps: Response | Exception, clock: FakeClock | None = None, latency: float = 0.0) -> None:
+    def __init__(
+        self, *steps: Response | Exception, clock: FakeClock | None = None, latency: float = 0.0
+    ) -> None:
         self.steps = list(steps)
         self.requests: list[Request] = []
         self.clock = clock
@@ -66,12 +72,25 @@ def randoms(*values: float) -> Callable[[], float]:
     return lambda: next(it)
 
 
-def client(script: Script, clock: FakeClock, *, retry: RetryPolicy | None = None, rand: Callable[[], float] = lambda: 0.0,
-           **kwargs: Any) -> WhatsApp:
+def client(
+    script: Script,
+    clock: FakeClock,
+    *,
+    retry: RetryPolicy | None = None,
+    rand: Callable[[], float] = lambda: 0.0,
+    **kwargs: Any,
+) -> WhatsApp:
     return WhatsApp(
-        access_token="EAAretryTOKEN", phone_number_id="1234", business_account_id="5678",
-        transport=MockTransport(script), retry=retry or RetryPolicy(), rate_limit=None,
-        clock=clock.time, sleep=clock.sleep, random=rand, **kwargs,
+        access_token="EAAretryTOKEN",
+        phone_number_id="1234",
+        business_account_id="5678",
+        transport=MockTransport(script),
+        retry=retry or RetryPolicy(),
+        rate_limit=None,
+        clock=clock.time,
+        sleep=clock.sleep,
+        random=rand,
+        **kwargs,
     )
 
 
@@ -89,7 +108,13 @@ def test_backoff_formula() -> None:
 def test_policy_defaults_and_validation() -> None:
     policy = RetryPolicy()
     assert (policy.max_retries, policy.initial_delay, policy.max_delay) == (2, 0.5, 8.0)
-    for bad in ({"max_retries": -1}, {"initial_delay": -0.1}, {"max_delay": -1}, {"jitter": 1.5}, {"jitter": -0.1}):
+    for bad in (
+        {"max_retries": -1},
+        {"initial_delay": -0.1},
+        {"max_delay": -1},
+        {"jitter": 1.5},
+        {"jitter": -0.1},
+    ):
         with pytest.raises(ValueError):
             RetryPolicy(**bad)
 
@@ -119,8 +144,15 @@ async def test_max_retries_respected_and_last_error_raised() -> None:
 async def test_retries_can_be_off() -> None:
     clock = FakeClock(START)
     script = Script(HTML_502)
-    async with WhatsApp(access_token="t", phone_number_id="1", transport=MockTransport(script), retry=None,
-                        rate_limit=None, sleep=clock.sleep, clock=clock.time) as wa:
+    async with WhatsApp(
+        access_token="t",
+        phone_number_id="1",
+        transport=MockTransport(script),
+        retry=None,
+        rate_limit=None,
+        sleep=clock.sleep,
+        clock=clock.time,
+    ) as wa:
         with pytest.raises(ServerError):
             await wa.two_step_verification.set_pin("428915")
     assert len(script.requests) == 1 and clock.sleeps == []
@@ -173,10 +205,14 @@ async def test_retry_after_http_date_in_the_middleware() -> None:
     now = 1_700_000_000.0
     date = email.utils.formatdate(now + 12, usegmt=True)
     script = Script(graph_error(130429, headers={"retry-after": date}))
-    middleware = RetryMiddleware(RetryPolicy(), sleep=clock.sleep, clock=clock.time, wall_clock=lambda: now,
-                                 random=randoms())
-    request = Request(method="POST", url="https://graph.facebook.com/v23.0/1",
-                      meta=RequestMeta(operation="SetPinRequest", idempotent=True))
+    middleware = RetryMiddleware(
+        RetryPolicy(), sleep=clock.sleep, clock=clock.time, wall_clock=lambda: now, random=randoms()
+    )
+    request = Request(
+        method="POST",
+        url="https://graph.facebook.com/v23.0/1",
+        meta=RequestMeta(operation="SetPinRequest", idempotent=True),
+    )
 
     async def call_next(req: Request) -> Response:
         return script(req)
@@ -197,8 +233,16 @@ def test_garbage_retry_after_is_ignored() -> None:
 
 
 def buc(*etas: Any) -> dict[str, str]:
-    entries = [{"type": "whatsapp", "call_count": 100, "total_cputime": 1, "total_time": 1,
-                "estimated_time_to_regain_access": eta} for eta in etas]
+    entries = [
+        {
+            "type": "whatsapp",
+            "call_count": 100,
+            "total_cputime": 1,
+            "total_time": 1,
+            "estimated_time_to_regain_access": eta,
+        }
+        for eta in etas
+    ]
     return {"x-business-use-case-usage": json.dumps({"5678": entries})}
 
 
@@ -207,7 +251,12 @@ def test_business_use_case_header_minutes_to_seconds() -> None:
     assert server_wait_hint(buc(0, 2, 1)) == 120.0  # the longest ban wins
     assert server_wait_hint(buc(0)) is None  # 0 means "not throttled"
     assert server_wait_hint({"x-business-use-case-usage": "not json"}) is None
-    assert server_wait_hint({"x-business-use-case-usage": json.dumps({"1": {"estimated_time_to_regain_access": 1}})}) == 60.0
+    assert (
+        server_wait_hint(
+            {"x-business-use-case-usage": json.dumps({"1": {"estimated_time_to_regain_access": 1}})}
+        )
+        == 60.0
+    )
     assert server_wait_hint(buc(True)) is None  # a bool is not a number of minutes
     # Retry-After wins over the usage header.
     assert server_wait_hint({**buc(5), "retry-after": "3"}) == 3.0
@@ -287,7 +336,10 @@ async def test_sync_on_retry_hook() -> None:
     script = Script(timeout, graph_error(2, status=503))
     async with client(script, clock, retry=RetryPolicy(on_retry=seen.append), rand=randoms(0.0, 0.0)) as wa:
         await wa.two_step_verification.set_pin("428915")
-    assert [(a.operation, a.attempt, a.wait) for a in seen] == [("SetPinRequest", 1, 0.5), ("SetPinRequest", 2, 1.0)]
+    assert [(a.operation, a.attempt, a.wait) for a in seen] == [
+        ("SetPinRequest", 1, 0.5),
+        ("SetPinRequest", 2, 1.0),
+    ]
     assert seen[0].cause is timeout
     assert isinstance(seen[1].cause, ServerError) and seen[1].cause.code == 2
 
@@ -347,9 +399,16 @@ async def test_set_pin_is_retried_on_transient_failures(failure: Callable[[], Re
     assert clock.sleeps == [0.5]
 
 
-@pytest.mark.parametrize("failure", [lambda: graph_error(100), lambda: graph_error(190, status=401),
-                                     lambda: graph_error(133005), lambda: graph_error(368, status=403),
-                                     lambda: graph_error(133016, is_transient=True)])
+@pytest.mark.parametrize(
+    "failure",
+    [
+        lambda: graph_error(100),
+        lambda: graph_error(190, status=401),
+        lambda: graph_error(133005),
+        lambda: graph_error(368, status=403),
+        lambda: graph_error(133016, is_transient=True),
+    ],
+)
 async def test_set_pin_is_not_retried_on_permanent_errors(failure: Callable[[], Response]) -> None:
     clock = FakeClock(START)
     script = Script(failure())
@@ -448,9 +507,15 @@ async def test_reads_are_retried() -> None:
 
 async def test_later_pages_are_retried() -> None:
     clock = FakeClock(START)
-    first = Response(status_code=200, content=json.dumps(
-        {"data": [{"id": "1"}], "paging": {"next": "https://graph.facebook.com/v23.0/5678/phone_numbers?after=X"}}
-    ).encode())
+    first = Response(
+        status_code=200,
+        content=json.dumps(
+            {
+                "data": [{"id": "1"}],
+                "paging": {"next": "https://graph.facebook.com/v23.0/5678/phone_numbers?after=X"},
+            }
+        ).encode(),
+    )
     second = Response(status_code=200, content=b'{"data": [{"id": "2"}]}')
     script = Script(first, HTML_502, second)
     async with client(script, clock) as wa:
@@ -566,10 +631,13 @@ async def test_infinite_retry_after_is_ignored() -> None:
     assert server_wait_hint({"retry-after": "2.5"}) == 2.5
 
 
-@pytest.mark.parametrize("final", [
-    Response(status_code=200, content=b'{"error": {"message": "(#100) bad", "code": 100}}'),
-    Response(status_code=302, headers={"location": "https://elsewhere.test/"}),
-])
+@pytest.mark.parametrize(
+    "final",
+    [
+        Response(status_code=200, content=b'{"error": {"message": "(#100) bad", "code": 100}}'),
+        Response(status_code=302, headers={"location": "https://elsewhere.test/"}),
+    ],
+)
 async def test_flag_survives_a_final_answer_below_400(final: Response) -> None:
     clock = FakeClock(START)
     script = Script(APITimeoutError(), final)

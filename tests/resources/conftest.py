@@ -22,8 +22,11 @@ class Recorder:
 
     def reply(self, body: Any, status: int = 200, headers: dict[str, str] | None = None) -> None:
         self.queue.append(
-            Response(status_code=status, headers={"content-type": "application/json", **(headers or {})},
-                     content=json.dumps(body).encode())
+            Response(
+                status_code=status,
+                headers={"content-type": "application/json", **(headers or {})},
+                content=json.dumps(body).encode(),
+            )
         )
 
     def __call__(self, request: Request) -> Response:
@@ -48,7 +51,12 @@ def recorder() -> Recorder:
 @pytest.fixture
 async def wa(recorder: Recorder) -> AsyncIterator[WhatsApp]:
     async with WhatsApp(
-        access_token=TOKEN, phone_number_id="1234", business_account_id="5678", api_version="v23.0",
-        transport=MockTransport(recorder), retry=None, rate_limit=None,
+        access_token=TOKEN,
+        phone_number_id="1234",
+        business_account_id="5678",
+        api_version="v23.0",
+        transport=MockTransport(recorder),
+        retry=None,
+        rate_limit=None,
     ) as client:
         yield client

@@ -46,8 +46,7 @@ async def test_get_without_fields_has_no_query(wa: WhatsApp, recorder: Any, fiel
 
 
 async def test_list_first_page_with_limit_and_cursors(wa: WhatsApp, recorder: Any) -> None:
-    recorder.reply({"data": [{"id": "1"}, {"id": "2"}],
-                    "paging": {"cursors": {"before": "B", "after": "A"}}})
+    recorder.reply({"data": [{"id": "1"}, {"id": "2"}], "paging": {"cursors": {"before": "B", "after": "A"}}})
     paginator = wa.phone_numbers.list(limit=2, after="CUR1", fields=["id", "status"])
     assert isinstance(paginator, AsyncPaginator)
     page = await paginator
@@ -83,7 +82,9 @@ async def test_list_iterates_all_pages(wa: WhatsApp, recorder: Any) -> None:
 
 
 async def test_request_code(wa: WhatsApp, recorder: Any) -> None:
-    assert await wa.phone_numbers.request_code(code_method="SMS", language="en_US") == SuccessResponse(success=True)
+    assert await wa.phone_numbers.request_code(code_method="SMS", language="en_US") == SuccessResponse(
+        success=True
+    )
     request = recorder.last
     assert request.method == "POST"
     assert request.url == "https://graph.facebook.com/v23.0/1234/request_code"
@@ -114,10 +115,17 @@ async def test_verify_code_without_id(wa: WhatsApp, recorder: Any) -> None:
 
 @pytest.mark.parametrize(
     ("kwargs", "match"),
-    [({"code_method": "TEXT"}, "code_method"), ({"code_method": None}, "code_method"),
-     ({"language": "EN_us"}, "language"), ({"language": "en_USA"}, "language"), ({"language": 5}, "language")],
+    [
+        ({"code_method": "TEXT"}, "code_method"),
+        ({"code_method": None}, "code_method"),
+        ({"language": "EN_us"}, "language"),
+        ({"language": "en_USA"}, "language"),
+        ({"language": 5}, "language"),
+    ],
 )
-async def test_request_code_bad_input_never_leaves(wa: WhatsApp, recorder: Any, kwargs: Any, match: str) -> None:
+async def test_request_code_bad_input_never_leaves(
+    wa: WhatsApp, recorder: Any, kwargs: Any, match: str
+) -> None:
     with pytest.raises(ValueError, match=match):
         await wa.phone_numbers.request_code(**kwargs)
     assert recorder.requests == []

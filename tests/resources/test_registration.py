@@ -12,11 +12,17 @@ from meta_cloud_async.types.registration import DATA_LOCALIZATION_REGIONS
 
 
 async def test_register_with_region(wa: WhatsApp, recorder: Any) -> None:
-    assert await wa.registration.register("428915", data_localization_region="DE") == SuccessResponse(success=True)
+    assert await wa.registration.register("428915", data_localization_region="DE") == SuccessResponse(
+        success=True
+    )
     request = recorder.last
     assert request.method == "POST"
     assert request.url == "https://graph.facebook.com/v23.0/1234/register"
-    assert recorder.body() == {"messaging_product": "whatsapp", "pin": "428915", "data_localization_region": "DE"}
+    assert recorder.body() == {
+        "messaging_product": "whatsapp",
+        "pin": "428915",
+        "data_localization_region": "DE",
+    }
     assert request.headers["content-type"] == "application/json"
 
 
@@ -35,7 +41,20 @@ async def test_every_spec_region_is_accepted(wa: WhatsApp, recorder: Any, region
 
 def test_regions_are_the_specs_fourteen() -> None:
     assert sorted(DATA_LOCALIZATION_REGIONS) == [
-        "AE", "AU", "BH", "BR", "CA", "CH", "DE", "GB", "ID", "IN", "JP", "KR", "SG", "ZA",
+        "AE",
+        "AU",
+        "BH",
+        "BR",
+        "CA",
+        "CH",
+        "DE",
+        "GB",
+        "ID",
+        "IN",
+        "JP",
+        "KR",
+        "SG",
+        "ZA",
     ]
 
 
@@ -63,8 +82,17 @@ async def test_deregister_has_no_body(wa: WhatsApp, recorder: Any) -> None:
 
 
 async def test_registration_limit_error(wa: WhatsApp, recorder: Any) -> None:
-    recorder.reply({"error": {"message": "(#133016) Account register deregister rate limit exceeded",
-                              "type": "OAuthException", "code": 133016, "fbtrace_id": "T1"}}, status=400)
+    recorder.reply(
+        {
+            "error": {
+                "message": "(#133016) Account register deregister rate limit exceeded",
+                "type": "OAuthException",
+                "code": 133016,
+                "fbtrace_id": "T1",
+            }
+        },
+        status=400,
+    )
     with pytest.raises(RegistrationLimitError) as info:
         await wa.registration.register("428915")
     assert info.value.fbtrace_id == "T1"

@@ -35,8 +35,13 @@ async def test_other_number_via_with_options(wa: WhatsApp, recorder: Any) -> Non
 async def test_custom_base_url_and_version(recorder: Any) -> None:
     from meta_cloud_async import MockTransport
 
-    async with WhatsApp(access_token="t", phone_number_id="42", base_url="http://127.0.0.1:8123/graph/",
-                        api_version="v21.0", transport=MockTransport(recorder)) as wa:
+    async with WhatsApp(
+        access_token="t",
+        phone_number_id="42",
+        base_url="http://127.0.0.1:8123/graph/",
+        api_version="v21.0",
+        transport=MockTransport(recorder),
+    ) as wa:
         await wa.two_step_verification.set_pin("428915")
     assert recorder.last.url == "http://127.0.0.1:8123/graph/v21.0/42"
 
@@ -54,11 +59,22 @@ async def test_bad_pins_never_leave(wa: WhatsApp, recorder: Any, pin: str) -> No
 
 
 async def test_graph_errors_surface_typed(wa: WhatsApp, recorder: Any) -> None:
-    recorder.reply({"error": {"message": "(#133005) PIN mismatch", "type": "OAuthException", "code": 133005,
-                              "error_data": {"details": "wrong PIN"}}}, status=400)
+    recorder.reply(
+        {
+            "error": {
+                "message": "(#133005) PIN mismatch",
+                "type": "OAuthException",
+                "code": 133005,
+                "error_data": {"details": "wrong PIN"},
+            }
+        },
+        status=400,
+    )
     with pytest.raises(PinMismatchError) as info:
         await wa.two_step_verification.set_pin("428915")
     assert info.value.details == "wrong PIN"
-    recorder.reply({"error": {"message": "(#4) Too many calls", "type": "OAuthException", "code": 4}}, status=429)
+    recorder.reply(
+        {"error": {"message": "(#4) Too many calls", "type": "OAuthException", "code": 4}}, status=429
+    )
     with pytest.raises(RateLimitError):
         await wa.two_step_verification.set_pin("428915")

@@ -1,79 +1,16 @@
-"""Fixtures for rotation tests: a throwaway redis-server, and a scriptable fake of Meta's set-PIN call.
-
-Without the binary the Redis tests skip, except under CI (env ``CI`` set),
-where a missing redis-server is a failure: CI installs it, so its absence
-means the multi-worker path went untested.
-"""
+"""Fixtures for rotation tests: a scriptable fake of Meta's set-PIN call (Redis fixtures: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import os
-import shutil
-import socket
-import subprocess
-import time
 from collections import defaultdict
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from meta_cloud_async import APIConnectionError, ConnectError, MockTransport, Response, WhatsApp
 from meta_cloud_async.testing import FakeClock
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a fresh redis-server (no persistence) for this test session."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed but CI is set: the Redis tests must run in CI")
-        pytest.skip("redis-server not installed (apt-get install redis-server); Redis tests skipped")
-    workdir: Path = tmp_path_factory.mktemp("redis")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir), "--protected-mode", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as conn:
-                    conn.sendall(b"PING\r\n")
-                    if conn.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("redis-server did not start")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_url(redis_server: str) -> Iterator[str]:
-    """The session server, flushed before each test."""
-    import redis
-
-    client = redis.Redis.from_url(redis_server)
-    client.flushall()
-    client.close()
-    yield redis_server
 
 
 @pytest.fixture
@@ -87,7 +24,9 @@ def pin_key() -> str:
 
 
 def graph_error(code: int, status: int = 400, headers: dict[str, str] | None = None) -> Response:
-    body = {"error": {"message": f"(#{code}) scripted", "type": "OAuthException", "code": code, "fbtrace_id": "x"}}
+    body = {
+        "error": {"message": f"(#{code}) scripted", "type": "OAuthException", "code": code, "fbtrace_id": "x"}
+    }
     return Response(status_code=status, headers=headers or {}, content=json.dumps(body).encode())
 
 
@@ -153,6 +92,10 @@ def clock() -> FakeClock:
 @pytest.fixture
 def wa(meta: FakeMeta, clock: FakeClock) -> WhatsApp:
     return WhatsApp(
-        access_token="test-token", transport=MockTransport(meta), rate_limit=None,
-        clock=clock.time, sleep=clock.sleep, random=lambda: 0.0,
+        access_token="test-token",
+        transport=MockTransport(meta),
+        rate_limit=None,
+        clock=clock.time,
+        sleep=clock.sleep,
+        random=lambda: 0.0,
     )

@@ -138,8 +138,23 @@ class WatchingProxy:
 @pytest.fixture
 def sandbox_server(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     proc = subprocess.Popen(
-        [*CLI, "sandbox", "--port", "0", "--numbers", "200", "--token", TOKEN, "--seed", "3", "--faults", FAULTS],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            *CLI,
+            "sandbox",
+            "--port",
+            "0",
+            "--numbers",
+            "200",
+            "--token",
+            TOKEN,
+            "--seed",
+            "3",
+            "--faults",
+            FAULTS,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base_url = ""
@@ -223,9 +238,24 @@ def test_sigkill_at_random_points_loses_nothing(
         kills = resumed = 0
         for round_ in range(21):
             proc = subprocess.Popen(
-                [*CLI, "pins", "rotate", *common, "--numbers", str(numbers), "--concurrency", "16",
-                 "--rate", "200", "--max-attempts", "2"],
-                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                [
+                    *CLI,
+                    "pins",
+                    "rotate",
+                    *common,
+                    "--numbers",
+                    str(numbers),
+                    "--concurrency",
+                    "16",
+                    "--rate",
+                    "200",
+                    "--max-attempts",
+                    "2",
+                ],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             time.sleep(rng.uniform(0.3, 0.9))
             if proc.poll() is None:
@@ -237,8 +267,11 @@ def test_sigkill_at_random_points_loses_nothing(
                 continue  # the next `pins rotate` re-applies what this one left pending
             # resume; sometimes kill the resume as well
             resume = subprocess.Popen(
-                [*CLI, "pins", "resume", *common, "--quiet", "--max-attempts", "2"], env=env,
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                [*CLI, "pins", "resume", *common, "--quiet", "--max-attempts", "2"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
             )
             if rng.random() < 0.3:
                 time.sleep(rng.uniform(0.3, 0.6))
@@ -297,9 +330,27 @@ def test_two_workers_sharing_redis_killed_and_restarted(
         for _ in range(10):
             procs = [
                 subprocess.Popen(
-                    [*CLI, "pins", "rotate", *common, "--numbers", str(numbers), "--concurrency", "8",
-                     "--rate", "200", "--min-age", "0", "--max-attempts", "2", "--quiet"],
-                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                    [
+                        *CLI,
+                        "pins",
+                        "rotate",
+                        *common,
+                        "--numbers",
+                        str(numbers),
+                        "--concurrency",
+                        "8",
+                        "--rate",
+                        "200",
+                        "--min-age",
+                        "0",
+                        "--max-attempts",
+                        "2",
+                        "--quiet",
+                    ],
+                    env=env,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
                 )
                 for _ in range(2)
             ]
@@ -319,7 +370,9 @@ def test_two_workers_sharing_redis_killed_and_restarted(
                 outputs += [out, err]
                 assert proc.returncode in (0, 1, -signal.SIGKILL), err
         settle(common, env)
-        final = run_cli(["pins", "rotate", *common, "--numbers", str(numbers), "--min-age", "1h", "--quiet"], env)
+        final = run_cli(
+            ["pins", "rotate", *common, "--numbers", str(numbers), "--min-age", "1h", "--quiet"], env
+        )
         outputs += [final.stdout, final.stderr]
         assert final.returncode in (0, 1), final.stderr
         settle(common, env)
@@ -338,5 +391,3 @@ def test_two_workers_sharing_redis_killed_and_restarted(
             return {p async for r in v.records() for p in (r.current, r.previous, r.pending) if p}
 
     check_no_pin_leaked(outputs, asyncio.run(check_vault()))
-
-

@@ -60,7 +60,9 @@ async def test_second_rotation_keeps_the_previous_pin(wa: WhatsApp, meta: Any, c
     assert record.previous == first and record.current == meta.pins[IDS[0]] != first
 
 
-async def test_pending_is_written_durably_before_the_request(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+async def test_pending_is_written_durably_before_the_request(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
     vault = MemoryVault()
     states_at_send: list[PinState] = []
     inner = meta.__call__
@@ -73,7 +75,9 @@ async def test_pending_is_written_durably_before_the_request(wa: WhatsApp, meta:
         return await inner(request)
 
     meta.__call__ = spy  # type: ignore[method-assign]
-    wa2 = WhatsApp(access_token="t", transport=__import__("meta_cloud_async").MockTransport(spy), rate_limit=None)
+    wa2 = WhatsApp(
+        access_token="t", transport=__import__("meta_cloud_async").MockTransport(spy), rate_limit=None
+    )
     await rotate_pins(wa2, IDS[:3], vault=vault, **kwargs(clock))
     assert states_at_send == [PinState.PENDING] * 3
 
@@ -173,7 +177,9 @@ async def test_rejection_of_a_resumed_pin_is_flagged_not_reverted(
     assert record.state is PinState.PENDING and record.flagged and record.pending == "739164"
 
 
-async def test_ambiguous_failures_exhausted_leave_it_pending(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+async def test_ambiguous_failures_exhausted_leave_it_pending(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
     pid = IDS[0]
     meta.script[pid] = ["reset_before"] * 4
     vault = MemoryVault()
@@ -239,7 +245,10 @@ async def test_dry_run_sends_and_writes_nothing(wa: WhatsApp, meta: Any, clock: 
     vault.rows[IDS[1]] = PinRecord(phone_number_id=IDS[1]).begin("739164", 1.0)
     report = await rotate_pins(wa, IDS[:3], vault=vault, dry_run=True, **kwargs(clock))
     assert report.skipped == 3 and report.dry_run
-    assert {o.detail for o in report.outcomes} == {"dry run: would rotate", "dry run: would re-apply the pending PIN"}
+    assert {o.detail for o in report.outcomes} == {
+        "dry run: would rotate",
+        "dry run: would re-apply the pending PIN",
+    }
     assert vault.saves == 0 and not meta.calls
 
 
@@ -247,8 +256,15 @@ async def test_bad_and_duplicate_ids_do_not_stop_the_batch(wa: WhatsApp, meta: A
     vault = MemoryVault()
     report = await rotate_pins(wa, ["1", "abc", "1", " 2 ", "١٢"], vault=vault, **kwargs(clock))
     by = [(o.phone_number_id, o.outcome.value) for o in report.outcomes]
-    assert sorted(by) == sorted([("1", "rotated"), ("2", "rotated"), ("<malformed input #2, 3 chars>", "failed"),
-                                 ("1", "skipped"), ("<malformed input #5, 2 chars>", "failed")])
+    assert sorted(by) == sorted(
+        [
+            ("1", "rotated"),
+            ("2", "rotated"),
+            ("<malformed input #2, 3 chars>", "failed"),
+            ("1", "skipped"),
+            ("<malformed input #5, 2 chars>", "failed"),
+        ]
+    )
     assert set(meta.calls) == {"1", "2"}
 
 
@@ -334,7 +350,9 @@ async def test_argument_validation(wa: WhatsApp) -> None:
         await rotate_pins(wa, [], vault=MemoryVault(), min_age=-1)
 
 
-async def test_many_numbers_share_one_client_without_blocking(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+async def test_many_numbers_share_one_client_without_blocking(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
     vault = MemoryVault()
     report = await asyncio.wait_for(
         rotate_pins(wa, (str(i) for i in range(1, 2001)), vault=vault, concurrency=16, **kwargs(clock)), 30
@@ -400,7 +418,9 @@ async def test_cancelling_a_run_with_a_full_queue_returns_promptly(clock: FakeCl
 
     client = WhatsApp(access_token="t", transport=MockTransport(never_answers), rate_limit=None)
     task = asyncio.ensure_future(
-        rotate_pins(client, (str(i) for i in range(1, 100)), vault=MemoryVault(), concurrency=2, **kwargs(clock))
+        rotate_pins(
+            client, (str(i) for i in range(1, 100)), vault=MemoryVault(), concurrency=2, **kwargs(clock)
+        )
     )
     await asyncio.wait_for(stuck.wait(), 10)
     task.cancel()
@@ -419,8 +439,13 @@ async def test_unexpected_error_after_sending_is_reported_pending(meta: Any, clo
         raise ConnectionError("redis blip")
 
     client = WhatsApp(
-        access_token="t", transport=MockTransport(meta), rate_limit=None, middleware=[store_blip],
-        clock=clock.time, sleep=clock.sleep, random=lambda: 0.0,
+        access_token="t",
+        transport=MockTransport(meta),
+        rate_limit=None,
+        middleware=[store_blip],
+        clock=clock.time,
+        sleep=clock.sleep,
+        random=lambda: 0.0,
     )
     vault = MemoryVault()
     vault.rows["1"] = PinRecord(phone_number_id="1", current="482913")
@@ -431,7 +456,9 @@ async def test_unexpected_error_after_sending_is_reported_pending(meta: Any, clo
     assert "may or may not be applied" in outcome.detail
     assert report.pending == ["1"] and "1 still pending" in report.summary()
     record = vault.rows["1"]
-    assert record.state is PinState.PENDING and record.pending == meta.pins["1"] and record.current == "482913"
+    assert (
+        record.state is PinState.PENDING and record.pending == meta.pins["1"] and record.current == "482913"
+    )
     assert record.attempts == 1 and record.last_error is not None and "ConnectionError" in record.last_error
     assert meta.calls["1"] == 1  # not retried blindly
     # the next run settles it with the same PIN
@@ -443,8 +470,12 @@ def wa_for(meta: Any, clock: FakeClock) -> WhatsApp:
     from meta_cloud_async import MockTransport
 
     return WhatsApp(
-        access_token="t", transport=MockTransport(meta), rate_limit=None,
-        clock=clock.time, sleep=clock.sleep, random=lambda: 0.0,
+        access_token="t",
+        transport=MockTransport(meta),
+        rate_limit=None,
+        clock=clock.time,
+        sleep=clock.sleep,
+        random=lambda: 0.0,
     )
 
 
@@ -462,7 +493,9 @@ async def test_unexpected_error_elsewhere_reports_the_vault_state(
     report = await rotate_pins(wa, ["1", "2"], vault=vault, **kwargs(clock))
     assert {o.state for o in report.outcomes} == {"pending"}
     assert sorted(report.pending) == ["1", "2"]
-    assert all("may or may not be applied" in o.detail and o.error_type == "RuntimeError" for o in report.outcomes)
+    assert all(
+        "may or may not be applied" in o.detail and o.error_type == "RuntimeError" for o in report.outcomes
+    )
     assert vault.rows["1"].pending == meta.pins["1"]
 
 
@@ -483,7 +516,9 @@ async def test_malformed_pin_from_factory_is_refused_before_saving(
     assert again.rotated == 2
 
 
-async def test_malformed_pending_pin_in_vault_is_rolled_back(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+async def test_malformed_pending_pin_in_vault_is_rolled_back(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
     # A pending PIN that is not six digits can never have been sent (requests validate it first).
     vault = MemoryVault()
     vault.rows["1"] = PinRecord(phone_number_id="1", current="482913", rotated_at=1.0).begin("12345", 2.0)
@@ -547,8 +582,13 @@ async def test_two_workers_on_one_list_rotate_each_number_once(meta: Any, clock:
     client = wa_for(meta, clock)
     vault = MemoryVault(clock=clock.time)
     ids = [str(1000 + i) for i in range(60)]
-    options: dict[str, Any] = {"clock": clock.time, "wall_clock": lambda: float(next(ticks)), "sleep": clock.sleep,
-               "random": lambda: 0.0, "concurrency": 4}
+    options: dict[str, Any] = {
+        "clock": clock.time,
+        "wall_clock": lambda: float(next(ticks)),
+        "sleep": clock.sleep,
+        "random": lambda: 0.0,
+        "concurrency": 4,
+    }
     first, second = await asyncio.gather(
         rotate_pins(client, ids, vault=vault, **options),
         rotate_pins(client, list(reversed(ids)), vault=vault, **options),
@@ -557,7 +597,8 @@ async def test_two_workers_on_one_list_rotate_each_number_once(meta: Any, clock:
     assert set(meta.calls) == set(ids) and set(meta.calls.values()) == {1}
     details = {o.detail for o in first.outcomes + second.outcomes if o.outcome is Outcome.SKIPPED}
     assert details and details <= {
-        "rotated by another worker during this run", "handled by another worker during this run"
+        "rotated by another worker during this run",
+        "handled by another worker during this run",
     }
     # a later run rotates them again: the guard is per run, not a min_age
     later = await rotate_pins(client, ids, vault=vault, **options)
@@ -568,7 +609,8 @@ async def test_malformed_input_is_not_copied_into_the_report(wa: WhatsApp, clock
     # Regression: an "id,pin" line was echoed into the report (and so into report.json).
     report = await rotate_pins(wa, ["106540352242922,428915", 7], vault=MemoryVault(), **kwargs(clock))  # type: ignore[list-item]
     assert [o.phone_number_id for o in report.outcomes] == [
-        "<malformed input #1, 22 chars>", "<malformed input #2, int>"
+        "<malformed input #1, 22 chars>",
+        "<malformed input #2, int>",
     ]
     text = report.to_json() + report.to_csv() + repr(report)
     assert "428915" not in text and "106540352242922" not in text

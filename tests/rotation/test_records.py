@@ -36,8 +36,11 @@ def test_illegal_transitions() -> None:
     with pytest.raises(ValueError, match="already has a pending PIN"):
         pending.begin("482913", 2.0)
     current = PinRecord.new("1")
-    for transition in (lambda: current.applied(1.0), lambda: current.rejected("x", 1.0),
-                       lambda: current.attempted("x", 1.0)):
+    for transition in (
+        lambda: current.applied(1.0),
+        lambda: current.rejected("x", 1.0),
+        lambda: current.attempted("x", 1.0),
+    ):
         with pytest.raises(ValueError, match="no pending PIN"):
             transition()
 

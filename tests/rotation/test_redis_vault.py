@@ -134,10 +134,12 @@ async def test_two_workers_share_one_rotation(redis_url: str, pin_key: str) -> N
     client = WhatsApp(access_token="t", transport=MockTransport(meta), rate_limit=None)
     vaults = [RedisVault(redis_url, key=pin_key), RedisVault(redis_url, key=pin_key)]
     try:
-        reports = await asyncio.gather(*(
-            rotate_pins(client, ids, vault=v, concurrency=8, min_age=3600, worker_id=f"w{i}")
-            for i, v in enumerate(vaults)
-        ))
+        reports = await asyncio.gather(
+            *(
+                rotate_pins(client, ids, vault=v, concurrency=8, min_age=3600, worker_id=f"w{i}")
+                for i, v in enumerate(vaults)
+            )
+        )
         rotated = sum(r.rotated for r in reports)
         assert rotated == len(ids) and overlaps == 0 and calls == len(ids)
         assert all(r.ok for r in reports)

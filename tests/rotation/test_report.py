@@ -14,8 +14,14 @@ def sample() -> RotationReport:
     report = RotationReport(vault_location="pins.db", started_at=1.0, finished_at=3.0, duration=2.0)
     report.outcomes += [
         NumberOutcome(phone_number_id="1", outcome=Outcome.ROTATED, state="current", attempts=1),
-        NumberOutcome(phone_number_id="2", outcome=Outcome.FAILED, state="pending", error_type="APITimeoutError",
-                      error="timed out", attempts=4),
+        NumberOutcome(
+            phone_number_id="2",
+            outcome=Outcome.FAILED,
+            state="pending",
+            error_type="APITimeoutError",
+            error="timed out",
+            attempts=4,
+        ),
         NumberOutcome(phone_number_id="3", outcome=Outcome.SKIPPED, detail="duplicate in input"),
     ]
     return report
@@ -37,8 +43,15 @@ def test_json_and_csv_files(tmp_path: Path) -> None:
     data = json.loads(report.write(tmp_path / "r.json").read_text())
     assert data["vault"] == "pins.db" and data["counts"]["failed"] == 1
     assert data["numbers"][1] == {
-        "phone_number_id": "2", "outcome": "failed", "detail": "", "state": "pending",
-        "error_type": "APITimeoutError", "error": "timed out", "attempts": 4, "flagged": False, "duration_s": 0.0,
+        "phone_number_id": "2",
+        "outcome": "failed",
+        "detail": "",
+        "state": "pending",
+        "error_type": "APITimeoutError",
+        "error": "timed out",
+        "attempts": 4,
+        "flagged": False,
+        "duration_s": 0.0,
     }
     rows = list(csv.DictReader(io.StringIO(report.write(tmp_path / "r.csv").read_text())))
     assert [r["outcome"] for r in rows] == ["rotated", "failed", "skipped"]

@@ -40,7 +40,9 @@ class JsonSecretsVault(BaseVault):
         return PinRecord(**{**data, "state": PinState(data["state"])})
 
     async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
-        self.secrets[record.phone_number_id] = json.dumps(attrs.asdict(record) | {"state": record.state.value})
+        self.secrets[record.phone_number_id] = json.dumps(
+            attrs.asdict(record) | {"state": record.state.value}
+        )
 
     async def records(self) -> AsyncIterator[PinRecord]:
         for pid in list(self.secrets):
@@ -49,7 +51,9 @@ class JsonSecretsVault(BaseVault):
                 yield record
 
 
-async def test_own_store_satisfies_the_protocol_and_rotates(wa: WhatsApp, meta: Any, clock: FakeClock) -> None:
+async def test_own_store_satisfies_the_protocol_and_rotates(
+    wa: WhatsApp, meta: Any, clock: FakeClock
+) -> None:
     vault = JsonSecretsVault()
     assert isinstance(vault, Vault) and isinstance(MemoryVault(), Vault)
     assert isinstance(SqliteVault(":memory:", key=b"k" * 32), Vault)

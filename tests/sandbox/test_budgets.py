@@ -8,7 +8,15 @@ from meta_cloud_async.sandbox.budgets import UsageMeter, parse_duration
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("5ms", 0.005), ("2s", 2.0), ("1.5", 1.5), ("250us", 0.00025), ("3m", 180.0), ("1h", 3600.0), ("2d", 172800.0)],
+    [
+        ("5ms", 0.005),
+        ("2s", 2.0),
+        ("1.5", 1.5),
+        ("250us", 0.00025),
+        ("3m", 180.0),
+        ("1h", 3600.0),
+        ("2d", 172800.0),
+    ],
 )
 def test_parse_duration(text: str, seconds: float) -> None:
     assert parse_duration(text) == pytest.approx(seconds)

@@ -19,8 +19,15 @@ pytestmark = pytest.mark.slow
 
 async def _start(*extra: str) -> tuple[asyncio.subprocess.Process, dict[str, str]]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "meta_cloud_async", "sandbox", "--port", "0", *extra,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "meta_cloud_async",
+        "sandbox",
+        "--port",
+        "0",
+        *extra,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     assert proc.stdout is not None
     info: dict[str, str] = {}
@@ -43,12 +50,14 @@ async def test_cli_serves_then_exits_cleanly_on_signal(sig: signal.Signals) -> N
         assert len(ids) == 5 and len(info["waba_ids"].split(",")) == 1
         async with aiohttp.ClientSession() as http:
             async with http.post(
-                f"{info['base_url']}/v23.0/{ids[2]}", json={"pin": "428915"},
+                f"{info['base_url']}/v23.0/{ids[2]}",
+                json={"pin": "428915"},
                 headers={"Authorization": "Bearer cli-token"},
             ) as r:
                 assert (r.status, await r.json()) == (200, {"success": True})
             async with http.get(
-                f"{info['base_url']}/_sandbox/phone_numbers/{ids[2]}", headers={"Authorization": "Bearer cli-token"}
+                f"{info['base_url']}/_sandbox/phone_numbers/{ids[2]}",
+                headers={"Authorization": "Bearer cli-token"},
             ) as r:
                 assert (await r.json())["pin"] == "428915"
     finally:
@@ -66,7 +75,9 @@ async def test_cli_with_many_numbers_prints_a_count_and_the_admin_url() -> None:
     assert proc.returncode == 0
     assert info["phone_numbers"] == "1000"
     assert len(info["phone_number_ids (first 5)"].split(",")) == 5
-    assert info["all phone number ids"] == f"GET {info['base_url']}/_sandbox/phone_numbers (same bearer token)"
+    assert (
+        info["all phone number ids"] == f"GET {info['base_url']}/_sandbox/phone_numbers (same bearer token)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -97,7 +108,10 @@ def test_budget_spec() -> None:
 
 def test_module_entry_point_help() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "meta_cloud_async", "sandbox", "--help"], capture_output=True, text=True, timeout=30
+        [sys.executable, "-m", "meta_cloud_async", "sandbox", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert out.returncode == 0
     assert "--faults" in out.stdout and "--budget" in out.stdout

@@ -30,7 +30,11 @@ OPERATIONS = {
     "request_code": ("requestVerificationCode", "/{Version}/{Phone-Number-ID}/request_code", "post"),
     "verify_code": ("verifyPhoneNumberCode", "/{Version}/{Phone-Number-ID}/verify_code", "post"),
     "get_phone_number": ("getPhoneNumberById", "/{Version}/{Phone-Number-ID}", "get"),
-    "list_phone_numbers": ("getWhatsAppBusinessAccountPhoneNumbers", "/{Version}/{WABA-ID}/phone_numbers", "get"),
+    "list_phone_numbers": (
+        "getWhatsAppBusinessAccountPhoneNumbers",
+        "/{Version}/{WABA-ID}/phone_numbers",
+        "get",
+    ),
 }
 
 Validate = Callable[[str, int, Any], None]
@@ -73,7 +77,10 @@ class _Recorder:
         self.seen: list[tuple[str, int, Any]] = []
 
     async def call(self, method: str, path: str, body: bytes = b"", token: str | None = None) -> Response:
-        headers = {"authorization": f"Bearer {token or self.sandbox.access_token}", "content-type": "application/json"}
+        headers = {
+            "authorization": f"Bearer {token or self.sandbox.access_token}",
+            "content-type": "application/json",
+        }
         response = await self.transport.send(
             Request(method=method, url=f"http://sandbox.test{path}", headers=headers, content=body)
         )
@@ -143,7 +150,9 @@ async def test_every_served_response_matches_the_spec(validate: Validate) -> Non
 async def test_throttles_and_transient_errors_match_the_spec(validate: Validate) -> None:
     clock = VirtualClock()
     for faults, budget in ((None, Budget(2, 3600)), ("transient=1,seed=1", Budget(10**6, 3600))):
-        sandbox = Sandbox(phone_numbers=1, clock=clock, faults=faults, waba_budget=budget, app_budget=Budget(3, 3600))
+        sandbox = Sandbox(
+            phone_numbers=1, clock=clock, faults=faults, waba_budget=budget, app_budget=Budget(3, 3600)
+        )
         rec = _Recorder(sandbox)
         pid = sandbox.phone_number_ids[0]
         for _ in range(4):
@@ -162,4 +171,6 @@ def test_validator_rejects_a_wrong_body(validate: Validate) -> None:
     with pytest.raises(jsonschema.ValidationError):
         validate("list_phone_numbers", 200, {"data": [{"id": "1"}]})  # display_phone_number, status missing
     with pytest.raises(jsonschema.ValidationError):
-        validate("get_phone_number", 400, {"error": {"message": "x", "code": "100", "type": "OAuthException"}})
+        validate(
+            "get_phone_number", 400, {"error": {"message": "x", "code": "100", "type": "OAuthException"}}
+        )

@@ -10,8 +10,10 @@ from meta_cloud_async.transports.base import Transport
 
 
 def test_seed_fixes_ids_and_pins() -> None:
-    a, b, c = Sandbox(phone_numbers=20, wabas=3, seed=7), Sandbox(phone_numbers=20, wabas=3, seed=7), Sandbox(
-        phone_numbers=20, wabas=3, seed=8
+    a, b, c = (
+        Sandbox(phone_numbers=20, wabas=3, seed=7),
+        Sandbox(phone_numbers=20, wabas=3, seed=7),
+        Sandbox(phone_numbers=20, wabas=3, seed=8),
     )
     assert a.phone_number_ids == b.phone_number_ids != c.phone_number_ids
     assert a.waba_ids == b.waba_ids and len(a.waba_ids) == 3
@@ -70,8 +72,11 @@ async def test_reset_restores_the_initial_world() -> None:
     pid = sandbox.phone_number_ids[0]
     original = sandbox.state(pid)
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, phone_number_id=pid,
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=pid,
+        retry=None,
+        rate_limit=None,
     )
     outcomes = []
     for _ in range(6):

@@ -7,9 +7,15 @@ from meta_cloud_async.sandbox.faults import FaultInjector, FaultKind
 
 
 def test_parse_global_and_route_values() -> None:
-    config = FaultConfig.parse("transient=0.05, reset_after=1%, latency=5ms, jitter=2ms, register.reset_before=0.5, seed=7")
+    config = FaultConfig.parse(
+        "transient=0.05, reset_after=1%, latency=5ms, jitter=2ms, register.reset_before=0.5, seed=7"
+    )
     assert (config.transient, config.reset_after, config.latency, config.jitter, config.seed) == (
-        0.05, 0.01, 0.005, 0.002, 7,
+        0.05,
+        0.01,
+        0.005,
+        0.002,
+        7,
     )
     register = config.for_route("register")
     # A route entry starts from the global values and overrides what it names.
@@ -50,7 +56,9 @@ def test_no_faults_is_disabled() -> None:
 
 
 def test_decisions_follow_the_rates() -> None:
-    injector = FaultInjector(FaultConfig.parse("transient=0.2,reset_before=0.1,reset_after=0.1,slow_body=0.5"), 3)
+    injector = FaultInjector(
+        FaultConfig.parse("transient=0.2,reset_before=0.1,reset_after=0.1,slow_body=0.5"), 3
+    )
     kinds = [injector.decide("get_phone_number") for _ in range(5000)]
     share = {kind: sum(d.kind is kind for d in kinds) / 5000 for kind in FaultKind}
     assert share[FaultKind.TRANSIENT] == pytest.approx(0.2, abs=0.03)

@@ -14,7 +14,9 @@ from meta_cloud_async.sandbox import Sandbox, VirtualClock
 
 async def _call(sandbox: Sandbox, method: str, path: str, body: bytes = b"") -> Response:
     headers = {"authorization": f"Bearer {sandbox.access_token}"}
-    return await sandbox.transport().send(Request(method=method, url=f"http://h{path}", headers=headers, content=body))
+    return await sandbox.transport().send(
+        Request(method=method, url=f"http://h{path}", headers=headers, content=body)
+    )
 
 
 @pytest.mark.parametrize(
@@ -69,7 +71,9 @@ async def test_admin_over_the_in_process_door() -> None:
     await _call(sandbox, "GET", f"/v23.0/{sandbox.phone_number_ids[0]}")
     assert (await _call(sandbox, "GET", "/_sandbox/requests?limit=0")).json() == {"data": []}
     assert len((await _call(sandbox, "GET", "/_sandbox/requests")).json()["data"]) == 1
-    unauthorised = await sandbox.transport().send(Request(method="GET", url="http://h/_sandbox/phone_numbers"))
+    unauthorised = await sandbox.transport().send(
+        Request(method="GET", url="http://h/_sandbox/phone_numbers")
+    )
     assert unauthorised.status_code == 401
 
 
@@ -80,7 +84,8 @@ async def test_admin_over_the_in_process_door() -> None:
 async def test_authorization_header_forms(authorization: str, status: int) -> None:
     sandbox = Sandbox()
     request = Request(
-        method="GET", url=f"http://h/v23.0/{sandbox.phone_number_ids[0]}",
+        method="GET",
+        url=f"http://h/v23.0/{sandbox.phone_number_ids[0]}",
         headers={"authorization": authorization.format(t=sandbox.access_token)},
     )
     response = await sandbox.transport().send(request)
@@ -94,11 +99,14 @@ async def test_authorization_header_forms(authorization: str, status: int) -> No
 _PIN, _CODE = "424242", "123456"
 
 
-async def _both_doors(sandbox: Sandbox, method: str, target: str, body: bytes = b"",
-                      headers: dict[str, str] | None = None) -> list[tuple[int, dict[str, object]]]:
+async def _both_doors(
+    sandbox: Sandbox, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> list[tuple[int, dict[str, object]]]:
     """The same call through the in-process door and over HTTP: (status, JSON body) from each."""
     sent = {"authorization": f"Bearer {sandbox.access_token}"} if headers is None else headers
-    inproc = await sandbox.transport().send(Request(method=method, url=f"http://h{target}", headers=sent, content=body))
+    inproc = await sandbox.transport().send(
+        Request(method=method, url=f"http://h{target}", headers=sent, content=body)
+    )
     async with (
         sandbox.serve() as base_url,
         aiohttp.ClientSession() as http,
@@ -136,11 +144,15 @@ async def test_secrets_in_the_query_never_reach_the_request_log() -> None:
     # The same over HTTP.
     sandbox.router.log.clear()
     async with sandbox.serve() as base_url, aiohttp.ClientSession() as http:
-        async with http.post(f"{base_url}/v23.0/{pid}?pin={_PIN}", headers={"Authorization": f"Bearer {token}"}):
+        async with http.post(
+            f"{base_url}/v23.0/{pid}?pin={_PIN}", headers={"Authorization": f"Bearer {token}"}
+        ):
             pass
         async with http.get(f"{base_url}/v23.0/{pid}?access%5Ftoken={token}") as r:
             assert r.status == 200
-        async with http.get(f"{base_url}/_sandbox/requests", headers={"Authorization": f"Bearer {token}"}) as r:
+        async with http.get(
+            f"{base_url}/_sandbox/requests", headers={"Authorization": f"Bearer {token}"}
+        ) as r:
             admin_text = await r.text()
     assert len(json.loads(admin_text)["data"]) == 2
     for secret in (_PIN, token):
@@ -150,10 +162,16 @@ async def test_secrets_in_the_query_never_reach_the_request_log() -> None:
 async def test_secrets_inside_lists_in_a_json_body_are_redacted() -> None:
     sandbox = Sandbox(phone_numbers=1)
     pid = sandbox.phone_number_ids[0]
-    body = json.dumps({"pin": _PIN, "extra": [{"pin": _PIN}, {"nested": [{"code": _CODE}]}, "plain"]}).encode()
+    body = json.dumps(
+        {"pin": _PIN, "extra": [{"pin": _PIN}, {"nested": [{"code": _CODE}]}, "plain"]}
+    ).encode()
     await sandbox.transport().send(
-        Request(method="POST", url=f"http://h/v23.0/{pid}", content=body,
-                headers={"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json"})
+        Request(
+            method="POST",
+            url=f"http://h/v23.0/{pid}",
+            content=body,
+            headers={"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json"},
+        )
     )
     params = sandbox.router.log[-1].params
     assert params is not None
@@ -164,8 +182,16 @@ async def test_secrets_inside_lists_in_a_json_body_are_redacted() -> None:
 @pytest.mark.parametrize(
     ("method", "suffix", "body"),
     [
-        ("POST", "{p}/register", b'{"messaging_product":"whatsapp","pin":"424242","data_localization_region":["DE"]}'),
-        ("POST", "{p}/register", b'{"messaging_product":"whatsapp","pin":"424242","data_localization_region":{}}'),
+        (
+            "POST",
+            "{p}/register",
+            b'{"messaging_product":"whatsapp","pin":"424242","data_localization_region":["DE"]}',
+        ),
+        (
+            "POST",
+            "{p}/register",
+            b'{"messaging_product":"whatsapp","pin":"424242","data_localization_region":{}}',
+        ),
         ("GET", "{w}/phone_numbers?limit=%C2%B2", b""),  # "²": str.isdigit() says yes, int() says no
         ("GET", "{p}?fields=id&fields=%C2%B2", b""),
         ("POST", "{p}", b'{"pin":["424242"]}'),
@@ -177,9 +203,16 @@ async def test_odd_input_is_a_graph_error_and_both_doors_agree(method: str, suff
     target = "/v23.0/" + suffix.format(p=sandbox.phone_number_ids[0], w=sandbox.waba_ids[0])
     if suffix == "{p}" and not body:
         target = f"/v2\u00b3.0/{sandbox.phone_number_ids[0]}"
-    results = await _both_doors(sandbox, method, target, body, {
-        "authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json",
-    })
+    results = await _both_doors(
+        sandbox,
+        method,
+        target,
+        body,
+        {
+            "authorization": f"Bearer {sandbox.access_token}",
+            "content-type": "application/json",
+        },
+    )
     (status_in, body_in), (status_http, body_http) = results
     assert status_in == status_http
     assert status_in < 500
@@ -192,7 +225,9 @@ async def test_odd_input_is_a_graph_error_and_both_doors_agree(method: str, suff
 async def test_admin_requests_limit_with_a_superscript_digit() -> None:
     sandbox = Sandbox(phone_numbers=1)
     await _call(sandbox, "GET", f"/v23.0/{sandbox.phone_number_ids[0]}")
-    (status_in, body_in), (status_http, body_http) = await _both_doors(sandbox, "GET", "/_sandbox/requests?limit=%C2%B2")
+    (status_in, body_in), (status_http, body_http) = await _both_doors(
+        sandbox, "GET", "/_sandbox/requests?limit=%C2%B2"
+    )
     assert status_in == status_http == 200
     assert len(body_in["data"]) == 1  # type: ignore[arg-type]
     assert body_http["data"] == body_in["data"]
@@ -213,8 +248,13 @@ async def test_an_unexpected_exception_is_a_graph_500_without_secrets(
     monkeypatch.setattr(sandbox.router.business, "set_pin", explode)
     monkeypatch.setattr(sandbox.router, "_on_reset", explode)
     caplog.set_level(logging.ERROR, logger="meta_cloud_async.sandbox.router")
-    results = await _both_doors(sandbox, "POST", f"/v23.0/{pid}", json.dumps({"pin": _PIN}).encode(),
-                                {"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json"})
+    results = await _both_doors(
+        sandbox,
+        "POST",
+        f"/v23.0/{pid}",
+        json.dumps({"pin": _PIN}).encode(),
+        {"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/json"},
+    )
     admin = await _both_doors(sandbox, "POST", "/_sandbox/reset")
     for status, body in (*results, *admin):
         assert status == 500

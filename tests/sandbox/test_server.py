@@ -72,7 +72,9 @@ async def test_two_step_and_registration_over_http(sandbox: Sandbox, http: aioht
     assert sandbox.state(pid).registration_attempts == 3
 
 
-async def test_paging_next_is_absolute_on_the_server(clock: VirtualClock, http: aiohttp.ClientSession) -> None:
+async def test_paging_next_is_absolute_on_the_server(
+    clock: VirtualClock, http: aiohttp.ClientSession
+) -> None:
     sandbox = Sandbox(phone_numbers=12, clock=clock)
     waba = sandbox.waba_ids[0]
     seen: list[str] = []
@@ -116,7 +118,8 @@ async def test_admin_surface(sandbox: Sandbox, http: aiohttp.ClientSession, cloc
         async with http.post(f"{base_url}/v23.0/{pid}", json={"pin": "428915"}, headers=_auth(sandbox)) as r:
             assert r.status == 200
         async with http.post(
-            f"{base_url}/v23.0/{pid}/request_code", json={"code_method": "SMS", "language": "en_US"},
+            f"{base_url}/v23.0/{pid}/request_code",
+            json={"code_method": "SMS", "language": "en_US"},
             headers=_auth(sandbox),
         ) as r:
             assert r.status == 200
@@ -145,13 +148,13 @@ async def test_admin_surface(sandbox: Sandbox, http: aiohttp.ClientSession, cloc
 
 
 async def test_reset_faults_close_the_connection(clock: VirtualClock, http: aiohttp.ClientSession) -> None:
-    sandbox = Sandbox(
-        phone_numbers=1, clock=clock, faults="set_pin.reset_after=1,register.reset_before=1"
-    )
+    sandbox = Sandbox(phone_numbers=1, clock=clock, faults="set_pin.reset_after=1,register.reset_before=1")
     pid = sandbox.phone_number_ids[0]
     async with sandbox.serve() as base_url:
         with pytest.raises(aiohttp.ServerDisconnectedError):
-            async with http.post(f"{base_url}/v23.0/{pid}", json={"pin": "428915"}, headers=_auth(sandbox)) as r:
+            async with http.post(
+                f"{base_url}/v23.0/{pid}", json={"pin": "428915"}, headers=_auth(sandbox)
+            ) as r:
                 await r.read()
         assert sandbox.state(pid).pin == "428915"  # applied, then dropped
         body = {"messaging_product": "whatsapp", "pin": "000000"}

@@ -10,8 +10,13 @@ from meta_cloud_async.sandbox.state import DEFAULT_LIST_FIELDS, Business, Limits
 
 def _business(n: int = 3, **kwargs: object) -> Business:
     options: dict[str, object] = {
-        "phone_numbers": n, "wabas": 1, "seed": 1, "registered": True, "initial_pin": "random",
-        "code_verified": True, "limits": Limits(),
+        "phone_numbers": n,
+        "wabas": 1,
+        "seed": 1,
+        "registered": True,
+        "initial_pin": "random",
+        "code_verified": True,
+        "limits": Limits(),
     }
     options.update(kwargs)
     return Business(**options)  # type: ignore[arg-type]

@@ -45,8 +45,11 @@ def _raw(sandbox: Sandbox, method: str, path: str, body: bytes = b"", token: str
 
 async def test_wrong_token_is_401_code_190(sandbox: Sandbox) -> None:
     client = WhatsApp(
-        transport=sandbox.transport(), access_token="not-the-token", phone_number_id=sandbox.phone_number_ids[0],
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token="not-the-token",
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     with pytest.raises(AuthenticationError) as info:
         await client.two_step_verification.set_pin("135790")
@@ -76,8 +79,11 @@ async def test_access_token_query_parameter_is_accepted(sandbox: Sandbox) -> Non
 
 async def test_unknown_phone_number_is_code_100_subcode_33(sandbox: Sandbox) -> None:
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, phone_number_id="999",
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id="999",
+        retry=None,
+        rate_limit=None,
     )
     with pytest.raises(InvalidParameterError) as info:
         await client.two_step_verification.set_pin("135790")
@@ -99,7 +105,9 @@ async def test_unknown_edge_and_bad_version(sandbox: Sandbox) -> None:
 
 async def test_any_version_is_served_and_echoed(sandbox: Sandbox) -> None:
     pid = sandbox.phone_number_ids[0]
-    response = await sandbox.transport().send(_raw(sandbox, "GET", f"/v19.0/{pid}", token=sandbox.access_token))
+    response = await sandbox.transport().send(
+        _raw(sandbox, "GET", f"/v19.0/{pid}", token=sandbox.access_token)
+    )
     assert response.status_code == 200
     assert response.headers["facebook-api-version"] == "v19.0"
 
@@ -114,11 +122,21 @@ async def test_set_pin_changes_the_pin(sandbox: Sandbox, make_client: ClientFact
     assert sandbox.state(sandbox.phone_number_ids[1]).pin != "428915"
 
 
-@pytest.mark.parametrize("body", [b'{"pin":"12345"}', b'{"pin":123456}', b'{"pin":"12a456"}', b'{"pin":"\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"pin":"12345"}',
+        b'{"pin":123456}',
+        b'{"pin":"12a456"}',
+        b'{"pin":"\xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6"}',
+    ],
+)
 async def test_malformed_pin_is_code_100_with_details(sandbox: Sandbox, body: bytes) -> None:
     pid = sandbox.phone_number_ids[0]
     before = sandbox.state(pid).pin
-    response = await sandbox.transport().send(_raw(sandbox, "POST", f"/v23.0/{pid}", body, sandbox.access_token))
+    response = await sandbox.transport().send(
+        _raw(sandbox, "POST", f"/v23.0/{pid}", body, sandbox.access_token)
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == 100
@@ -131,15 +149,21 @@ async def test_malformed_pin_is_code_100_with_details(sandbox: Sandbox, body: by
 
 async def test_set_pin_without_pin_names_the_parameter(sandbox: Sandbox) -> None:
     pid = sandbox.phone_number_ids[0]
-    response = await sandbox.transport().send(_raw(sandbox, "POST", f"/v23.0/{pid}", b"{}", sandbox.access_token))
+    response = await sandbox.transport().send(
+        _raw(sandbox, "POST", f"/v23.0/{pid}", b"{}", sandbox.access_token)
+    )
     assert response.json()["error"]["message"] == "(#100) The parameter pin is required."
 
 
 async def test_form_encoded_set_pin_is_accepted(sandbox: Sandbox) -> None:
     pid = sandbox.phone_number_ids[0]
     request = Request(
-        method="POST", url=f"http://x/v23.0/{pid}",
-        headers={"authorization": f"Bearer {sandbox.access_token}", "content-type": "application/x-www-form-urlencoded"},
+        method="POST",
+        url=f"http://x/v23.0/{pid}",
+        headers={
+            "authorization": f"Bearer {sandbox.access_token}",
+            "content-type": "application/x-www-form-urlencoded",
+        },
         content=b"pin=024680",
     )
     response = await sandbox.transport().send(request)
@@ -166,8 +190,11 @@ async def test_pin_is_never_readable_through_graph(sandbox: Sandbox, make_client
 async def test_set_pin_on_unregistered_number_is_133010(clock: VirtualClock) -> None:
     sandbox = Sandbox(phone_numbers=1, clock=clock, registered=False, initial_pin=None)
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token,
-        phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     with pytest.raises(NotRegisteredError) as info:
         await client.two_step_verification.set_pin("135790")
@@ -194,8 +221,11 @@ async def test_register_without_2sv_makes_the_sent_pin_the_pin(clock: VirtualClo
     sandbox = Sandbox(phone_numbers=1, clock=clock, registered=False, initial_pin=None)
     pid = sandbox.phone_number_ids[0]
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, phone_number_id=pid,
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=pid,
+        retry=None,
+        rate_limit=None,
     )
     await client.registration.register("202468")
     state = sandbox.state(pid)
@@ -233,7 +263,9 @@ async def test_wrong_pins_lock_out_with_133008_then_recover(
     assert (await client.registration.register("428915")).success is True
 
 
-async def test_fast_pin_guesses_are_133009(sandbox: Sandbox, make_client: ClientFactory, clock: VirtualClock) -> None:
+async def test_fast_pin_guesses_are_133009(
+    sandbox: Sandbox, make_client: ClientFactory, clock: VirtualClock
+) -> None:
     client = make_client()
     await client.two_step_verification.set_pin("428915")
     with pytest.raises(PinMismatchError):
@@ -276,8 +308,11 @@ async def test_rolling_window_lets_old_attempts_expire(clock: VirtualClock) -> N
     sandbox = Sandbox(phone_numbers=1, clock=clock, limits=Limits(registration_attempts=2))
     pid = sandbox.phone_number_ids[0]
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, phone_number_id=pid,
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=pid,
+        retry=None,
+        rate_limit=None,
     )
     pin = sandbox.state(pid).pin
     assert pin is not None
@@ -305,8 +340,10 @@ async def test_deregister_unregistered_is_100_2207051(sandbox: Sandbox, make_cli
         (b'{"messaging_product":"sms","pin":"123456"}', "(#100) Invalid parameter"),
         (b'{"messaging_product":"whatsapp"}', "(#100) The parameter pin is required."),
         (b'{"messaging_product":"whatsapp","pin":"12"}', "(#100) Invalid parameter"),
-        (b'{"messaging_product":"whatsapp","pin":"123456","data_localization_region":"FR"}',
-         "(#100) Invalid parameter"),
+        (
+            b'{"messaging_product":"whatsapp","pin":"123456","data_localization_region":"FR"}',
+            "(#100) Invalid parameter",
+        ),
     ],
 )
 async def test_register_validates_its_body(sandbox: Sandbox, body: bytes, message: str) -> None:
@@ -323,8 +360,11 @@ async def test_register_unverified_number_is_133006(clock: VirtualClock) -> None
     sandbox = Sandbox(phone_numbers=1, clock=clock, registered=False, initial_pin=None, code_verified=False)
     pid = sandbox.phone_number_ids[0]
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, phone_number_id=pid,
-        retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=pid,
+        retry=None,
+        rate_limit=None,
     )
     with pytest.raises(GraphAPIError) as info:
         await client.registration.register("135790")
@@ -360,8 +400,13 @@ async def test_codes_are_seeded(clock: VirtualClock) -> None:
     codes = []
     for _ in range(2):
         sandbox = Sandbox(phone_numbers=1, seed=3, clock=clock)
-        client = WhatsApp(transport=sandbox.transport(), access_token=sandbox.access_token,
-                          phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None)
+        client = WhatsApp(
+            transport=sandbox.transport(),
+            access_token=sandbox.access_token,
+            phone_number_id=sandbox.phone_number_ids[0],
+            retry=None,
+            rate_limit=None,
+        )
         await client.phone_numbers.request_code()
         codes.append(sandbox.state(sandbox.phone_number_ids[0]).verification_code)
     assert codes[0] == codes[1]
@@ -415,7 +460,9 @@ async def test_request_code_validates(sandbox: Sandbox) -> None:
         (b'{"code_method":"SMS","language":"english"}', "language must look like en_US"),
         (b'{"language":"en_US"}', "The parameter code_method is required."),
     ]:
-        response = await transport.send(_raw(sandbox, "POST", f"/v23.0/{pid}/request_code", body, sandbox.access_token))
+        response = await transport.send(
+            _raw(sandbox, "POST", f"/v23.0/{pid}/request_code", body, sandbox.access_token)
+        )
         assert response.status_code == 400
         assert response.json()["error"]["error_data"]["details"] == detail
 
@@ -423,7 +470,9 @@ async def test_request_code_validates(sandbox: Sandbox) -> None:
 # -- phone number reads and paging -------------------------------------------------------
 
 
-async def test_get_phone_number_default_and_requested_fields(sandbox: Sandbox, make_client: ClientFactory) -> None:
+async def test_get_phone_number_default_and_requested_fields(
+    sandbox: Sandbox, make_client: ClientFactory
+) -> None:
     client = make_client()
     pid = sandbox.phone_number_ids[0]
     default = await client.phone_numbers.get()
@@ -433,7 +482,10 @@ async def test_get_phone_number_default_and_requested_fields(sandbox: Sandbox, m
     assert default.status is None
     picked = await client.phone_numbers.get(fields=["status", "name_status"])
     assert (picked.id, picked.status, picked.name_status, picked.display_phone_number) == (
-        pid, "LINKED", "APPROVED", None,
+        pid,
+        "LINKED",
+        "APPROVED",
+        None,
     )
 
 
@@ -449,8 +501,12 @@ async def test_list_pages_with_cursors_and_absolute_next(clock: VirtualClock) ->
     sandbox = Sandbox(phone_numbers=60, wabas=2, seed=1, clock=clock)
     waba = sandbox.waba_ids[1]
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token, business_account_id=waba,
-        base_url="http://sandbox.local:8080", retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        business_account_id=waba,
+        base_url="http://sandbox.local:8080",
+        retry=None,
+        rate_limit=None,
     )
     expected = sandbox.phone_number_ids_of(waba)
     assert len(expected) == 30
@@ -486,8 +542,11 @@ async def test_list_rejects_bad_limit_and_cursor(sandbox: Sandbox) -> None:
 async def test_list_limit_100_and_default_25(clock: VirtualClock) -> None:
     sandbox = Sandbox(phone_numbers=150, clock=clock)
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token,
-        business_account_id=sandbox.waba_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        business_account_id=sandbox.waba_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     assert len((await client.phone_numbers.list()).data) == 25
     assert len((await client.phone_numbers.list(limit=100)).data) == 100
@@ -503,24 +562,39 @@ async def test_usage_headers_on_every_answer(sandbox: Sandbox) -> None:
     ok = await transport.send(_raw(sandbox, "GET", f"/v23.0/{pid}", token=sandbox.access_token))
     bad = await transport.send(_raw(sandbox, "GET", f"/v23.0/{pid}", token="wrong"))
     for response in (ok, bad):
-        assert set(json.loads(response.headers["x-app-usage"])) == {"call_count", "total_cputime", "total_time"}
+        assert set(json.loads(response.headers["x-app-usage"])) == {
+            "call_count",
+            "total_cputime",
+            "total_time",
+        }
         assert "x-business-use-case-usage" in response.headers
     buc = json.loads(ok.headers["x-business-use-case-usage"])
     (entry,) = buc[sandbox.waba_ids[0]]
-    assert set(entry) == {"type", "call_count", "total_cputime", "total_time", "estimated_time_to_regain_access"}
+    assert set(entry) == {
+        "type",
+        "call_count",
+        "total_cputime",
+        "total_time",
+        "estimated_time_to_regain_access",
+    }
 
 
 async def test_waba_budget_rises_throttles_with_80007_and_decays(clock: VirtualClock) -> None:
     sandbox = Sandbox(phone_numbers=2, clock=clock, waba_budget=Budget(10, HOUR))
     waba = sandbox.waba_ids[0]
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token,
-        phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     transport = sandbox.transport()
     seen = []
     for _ in range(10):
-        response = await transport.send(_raw(sandbox, "GET", f"/v23.0/{sandbox.phone_number_ids[1]}", token=sandbox.access_token))
+        response = await transport.send(
+            _raw(sandbox, "GET", f"/v23.0/{sandbox.phone_number_ids[1]}", token=sandbox.access_token)
+        )
         seen.append(json.loads(response.headers["x-business-use-case-usage"])[waba][0]["call_count"])
     assert seen == [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
     with pytest.raises(RateLimitError) as info:
@@ -540,8 +614,11 @@ async def test_waba_budget_rises_throttles_with_80007_and_decays(clock: VirtualC
 async def test_app_budget_is_code_4(clock: VirtualClock) -> None:
     sandbox = Sandbox(phone_numbers=1, clock=clock, app_budget="3/1s")
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token,
-        phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     for _ in range(3):
         await client.phone_numbers.get()
@@ -559,8 +636,11 @@ async def test_app_budget_is_code_4(clock: VirtualClock) -> None:
 def _faulty(clock: VirtualClock, faults: FaultConfig | str) -> tuple[Sandbox, WhatsApp]:
     sandbox = Sandbox(phone_numbers=2, clock=clock, faults=faults)
     client = WhatsApp(
-        transport=sandbox.transport(), access_token=sandbox.access_token,
-        phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     return sandbox, client
 
@@ -608,8 +688,11 @@ async def test_latency_uses_injected_sleep(clock: VirtualClock) -> None:
         slept.append(seconds)
 
     client = WhatsApp(
-        transport=sandbox.transport(sleep=fake_sleep), access_token=sandbox.access_token,
-        phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(sleep=fake_sleep),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     await client.two_step_verification.set_pin("135790")
     assert slept == [0.25]
@@ -631,8 +714,11 @@ async def test_slow_body_sleeps_per_chunk(clock: VirtualClock) -> None:
         slept.append(seconds)
 
     client = WhatsApp(
-        transport=sandbox.transport(sleep=fake_sleep), access_token=sandbox.access_token,
-        phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None,
+        transport=sandbox.transport(sleep=fake_sleep),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
     )
     assert (await client.phone_numbers.get()).id == sandbox.phone_number_ids[0]
     assert slept == [0.02, 0.02, 0.02]
@@ -673,8 +759,13 @@ async def test_request_log_redacts_pins_and_codes(sandbox: Sandbox, make_client:
 
 async def test_log_is_bounded(clock: VirtualClock) -> None:
     sandbox = Sandbox(phone_numbers=1, clock=clock, request_log_size=5)
-    client = WhatsApp(transport=sandbox.transport(), access_token=sandbox.access_token,
-                      phone_number_id=sandbox.phone_number_ids[0], retry=None, rate_limit=None)
+    client = WhatsApp(
+        transport=sandbox.transport(),
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        retry=None,
+        rate_limit=None,
+    )
     for _ in range(8):
         await client.phone_numbers.get()
     assert [e.seq for e in sandbox.request_log] == [4, 5, 6, 7, 8]
@@ -683,7 +774,9 @@ async def test_log_is_bounded(clock: VirtualClock) -> None:
 # -- Request.timeout on the in-process door ----------------------------------------------
 
 
-async def test_request_timeout_cancels_a_call_stuck_in_latency_without_applying_it(clock: VirtualClock) -> None:
+async def test_request_timeout_cancels_a_call_stuck_in_latency_without_applying_it(
+    clock: VirtualClock,
+) -> None:
     sandbox = Sandbox(phone_numbers=1, clock=clock, faults="latency=1h")
     pid = sandbox.phone_number_ids[0]
     before = sandbox.state(pid).pin
@@ -704,8 +797,14 @@ async def test_request_timeout_cancels_a_call_stuck_in_latency_without_applying_
     assert sandbox.state(pid).pin == before  # cancelled before the state machine ran, as over HTTP
     assert len(sandbox.request_log) == 0
 
-    client = WhatsApp(transport=transport, access_token=sandbox.access_token, phone_number_id=pid,
-                      retry=None, rate_limit=None, timeout=0.05)
+    client = WhatsApp(
+        transport=transport,
+        access_token=sandbox.access_token,
+        phone_number_id=pid,
+        retry=None,
+        rate_limit=None,
+        timeout=0.05,
+    )
     with pytest.raises(APITimeoutError):
         await client.two_step_verification.set_pin("135790")
     assert sandbox.state(pid).pin == before
@@ -713,7 +812,9 @@ async def test_request_timeout_cancels_a_call_stuck_in_latency_without_applying_
 
 
 async def test_request_timeout_does_not_fire_when_the_answer_comes_in_time(clock: VirtualClock) -> None:
-    sandbox = Sandbox(phone_numbers=1, clock=clock, faults="latency=2s,slow_body=1,slow_chunks=2,slow_chunk_delay=1s")
+    sandbox = Sandbox(
+        phone_numbers=1, clock=clock, faults="latency=2s,slow_body=1,slow_chunks=2,slow_chunk_delay=1s"
+    )
     pid = sandbox.phone_number_ids[0]
     request = _raw(sandbox, "POST", f"/v23.0/{pid}", b'{"pin":"135790"}', token=sandbox.access_token)
     response = await sandbox.transport().send(attrs.evolve(request, timeout=30.0))

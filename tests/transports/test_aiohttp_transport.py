@@ -54,9 +54,19 @@ def test_bad_pool_settings_are_value_errors(kwargs: dict[str, float]) -> None:
 async def test_success_returns_status_lowercased_headers_and_body(transport: AiohttpTransport) -> None:
     body = b'{"id":"111"}'
     with aioresponses() as mocked:
-        mocked.post(URL, response_class=CompatResponse, status=201, body=body, headers={"X-Business-Use-Case-Usage": "{}", "X-FB-Trace-ID": "abc"})
+        mocked.post(
+            URL,
+            response_class=CompatResponse,
+            status=201,
+            body=body,
+            headers={"X-Business-Use-Case-Usage": "{}", "X-FB-Trace-ID": "abc"},
+        )
         request = Request(
-            method="POST", url=URL, headers={"Content-Type": "application/json"}, content=b'{"pin":"1"}', timeout=5
+            method="POST",
+            url=URL,
+            headers={"Content-Type": "application/json"},
+            content=b'{"pin":"1"}',
+            timeout=5,
         )
         response = await transport.send(request)
         sent = next(iter(mocked.requests.values()))[0]
@@ -188,13 +198,20 @@ async def test_real_server_keep_alive_reuses_one_connection(graph: Any) -> None:
         for i in range(5):
             body = b'{"n":%d}' % i
             response = await transport.send(
-                Request(method="POST", url=graph.url("/echo"), content=body,
-                        headers={"Authorization": "Bearer t"}, timeout=5.0)
+                Request(
+                    method="POST",
+                    url=graph.url("/echo"),
+                    content=body,
+                    headers={"Authorization": "Bearer t"},
+                    timeout=5.0,
+                )
             )
             assert response.status_code == 200
             assert response.content == body
             assert response.headers["x-app-usage"] == '{"call_count":1}'
-        responses = await asyncio.gather(*(transport.send(get(graph.url("/x"), timeout=5.0)) for _ in range(10)))
+        responses = await asyncio.gather(
+            *(transport.send(get(graph.url("/x"), timeout=5.0)) for _ in range(10))
+        )
     finally:
         await transport.aclose()
     assert [r.status_code for r in responses] == [200] * 10

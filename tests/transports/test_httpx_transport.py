@@ -52,7 +52,11 @@ async def test_success_returns_status_lowercased_headers_and_body() -> None:
     transport, client = mocked(handler)
     async with client:
         request = Request(
-            method="POST", url=URL, headers={"Content-Type": "application/json"}, content=b'{"pin":"1"}', timeout=3
+            method="POST",
+            url=URL,
+            headers={"Content-Type": "application/json"},
+            content=b'{"pin":"1"}',
+            timeout=3,
         )
         response = await transport.send(request)
     assert response.status_code == 201
@@ -69,7 +73,9 @@ async def test_success_returns_status_lowercased_headers_and_body() -> None:
 
 
 async def test_redirects_are_not_followed() -> None:
-    transport, client = mocked(lambda request: httpx.Response(302, headers={"Location": "https://elsewhere.test/"}))
+    transport, client = mocked(
+        lambda request: httpx.Response(302, headers={"Location": "https://elsewhere.test/"})
+    )
     async with client:
         response = await transport.send(get())
     assert response.status_code == 302
@@ -163,12 +169,19 @@ async def test_own_client_is_created_lazily_with_limits_and_closed(graph: Any) -
         for i in range(5):
             body = b'{"n":%d}' % i
             response = await transport.send(
-                Request(method="POST", url=graph.url("/echo"), content=body, headers={"Authorization": "Bearer t"},
-                        timeout=5.0)
+                Request(
+                    method="POST",
+                    url=graph.url("/echo"),
+                    content=body,
+                    headers={"Authorization": "Bearer t"},
+                    timeout=5.0,
+                )
             )
             assert (response.status_code, response.content) == (200, body)
             assert response.headers["x-app-usage"] == '{"call_count":1}'
-        responses = await asyncio.gather(*(transport.send(get(graph.url("/x"), timeout=5.0)) for _ in range(10)))
+        responses = await asyncio.gather(
+            *(transport.send(get(graph.url("/x"), timeout=5.0)) for _ in range(10))
+        )
         client = transport.client
         assert client is not None and not client.is_closed
     finally:

@@ -27,7 +27,9 @@ ENDPOINTS = [
 
 
 @pytest.mark.parametrize(("cls", "method", "path", "idempotent", "scope"), ENDPOINTS)
-def test_endpoint_description(cls: type[ApiRequest], method: str, path: str, idempotent: bool, scope: str) -> None:
+def test_endpoint_description(
+    cls: type[ApiRequest], method: str, path: str, idempotent: bool, scope: str
+) -> None:
     assert issubclass(cls, ApiRequest)
     assert (cls.method, cls.path, cls.idempotent, cls.scope) == (method, path, idempotent, scope)
     # Class attributes never become body fields.

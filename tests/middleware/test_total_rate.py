@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from meta_cloud_async import MockTransport, Response, WhatsApp
+from meta_cloud_async.middleware.total_rate import TotalRateMiddleware
 from meta_cloud_async.rotation import MemoryVault, rotate_pins
-from meta_cloud_async.rotation.pacing import TotalRateMiddleware
 from meta_cloud_async.testing import FakeClock
 
 
@@ -22,8 +22,14 @@ async def test_paces_all_numbers_through_one_bucket() -> None:
 
     pace = TotalRateMiddleware(10.0, clock=clock.time, sleep=clock.sleep)
     wa = WhatsApp(access_token="t", transport=MockTransport(meta), rate_limit=None, middleware=[pace])
-    report = await rotate_pins(wa, [str(i) for i in range(1, 21)], vault=MemoryVault(), concurrency=8,
-                               clock=clock.time, sleep=clock.sleep)
+    report = await rotate_pins(
+        wa,
+        [str(i) for i in range(1, 21)],
+        vault=MemoryVault(),
+        concurrency=8,
+        clock=clock.time,
+        sleep=clock.sleep,
+    )
     assert report.rotated == 20
     assert sorted(sent_at) == pytest.approx([i / 10 for i in range(20)])
 

@@ -23,7 +23,9 @@ if ARGV[2] == 'server' then
 end
 """
 
-_RESERVE = _NOW + """
+_RESERVE = (
+    _NOW
+    + """
 local rate = tonumber(ARGV[3])
 local burst = tonumber(ARGV[4])
 local interval = 1.0 / rate
@@ -41,16 +43,22 @@ local wait = tat - burst * interval - snow
 if wait < 0 then wait = 0 end
 return string.format('%.6f', wait)
 """
+)
 
-_REFUND = _NOW + """
+_REFUND = (
+    _NOW
+    + """
 local tat = redis.call('GET', KEYS[1])
 if tat then
   redis.call('SET', KEYS[1], string.format('%.6f', tonumber(tat) - 1.0 / tonumber(ARGV[3])), 'KEEPTTL')
 end
 return 1
 """
+)
 
-_BLOCK = _NOW + """
+_BLOCK = (
+    _NOW
+    + """
 local until_s = snow + (tonumber(ARGV[3]) - cnow)
 local old = redis.call('GET', KEYS[1])
 if (not old) or tonumber(old) < until_s then
@@ -59,12 +67,16 @@ if (not old) or tonumber(old) < until_s then
 end
 return 1
 """
+)
 
-_BLOCKED = _NOW + """
+_BLOCKED = (
+    _NOW
+    + """
 local old = redis.call('GET', KEYS[1])
 if not old then return '0' end
 return string.format('%.6f', tonumber(old) - snow + cnow)
 """
+)
 
 
 class RedisBucketStore:
@@ -106,7 +118,9 @@ class RedisBucketStore:
     async def reserve(self, key: str, rate: float, burst: float, now: float) -> float:
         if not rate > 0 or burst < 1:
             raise ValueError("rate must be > 0 and burst >= 1")
-        result = await self._reserve(keys=self._keys(key), args=[repr(now), self._mode, repr(rate), repr(burst)])
+        result = await self._reserve(
+            keys=self._keys(key), args=[repr(now), self._mode, repr(rate), repr(burst)]
+        )
         return float(result)
 
     async def refund(self, key: str, rate: float, now: float) -> None:

@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .._http import Request, Response
-from ..middleware.base import Handler
-from ..middleware.rate_limit import BucketStore, MemoryBucketStore
+from .base import Handler
+from .rate_limit import BucketStore, MemoryBucketStore
 
 __all__ = ["TotalRateMiddleware"]
 

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from meta_cloud_async.middleware.rate_limit import BucketStore, MemoryBucketStore
-from meta_cloud_async.rotation.redis_store import RedisBucketStore
+from meta_cloud_async.middleware.redis_store import RedisBucketStore
 
 pytestmark = pytest.mark.redis
 
