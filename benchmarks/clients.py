@@ -103,7 +103,7 @@ def unthrottled_rate_limit() -> RateLimitPolicy:
     The middleware still runs and takes a token per attempt (its cost is part
     of the SDK's); it just never makes a call wait.
     """
-    return RateLimitPolicy(per_phone_rate=1e9, per_phone_burst=1e9)
+    return RateLimitPolicy(messaging_rate=1e9, messaging_burst=1e9)
 
 
 # -- raw aiohttp ----------------------------------------------------------------------

@@ -6,15 +6,18 @@ import asyncio
 import random as _random
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode, urlsplit
 
+import attrs
 import cattrs
 
 from ._converter import converter as _default_converter
 from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
+from ._multipart import encode_multipart
+from ._operations import OPTION_PARAMS, Operation, encode_value, operation_of
 from ._options import NOT_GIVEN, ClientOptions, NotGiven
 from ._version import __version__
 from .errors import UnexpectedResponseError, error_from_response
@@ -26,21 +29,25 @@ from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
 from .resources.two_step_verification import TwoStepVerification
 from .transports.base import Transport
-from .types.shared import ApiRequest
+from .types.shared import ApiRequest, Budget
 
 __all__ = ["WhatsApp"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 # Meta's spec pattern allows only digits, dots and dashes in the trailing
 # product version, so "3.13.0rc1" (platform.python_version()) would not fit.
 USER_AGENT = f"meta-cloud-async/{__version__} python/{'.'.join(map(str, sys.version_info[:3]))}"
 
+_JSON_TYPE = "application/json"
+_FORM_TYPE = "application/x-www-form-urlencoded"
+
 
 class _Shared:
-    """State every ``with_options`` copy shares: transport, middleware chain, converter."""
+    """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
-    __slots__ = ("closed", "converter", "handler", "owns_transport", "transport")
+    __slots__ = ("closed", "converter", "handler", "metas", "owns_transport", "transport")
 
     def __init__(
         self, transport: Transport, owns_transport: bool, handler: Handler, converter: cattrs.Converter
@@ -50,19 +57,39 @@ class _Shared:
         self.handler = handler
         self.converter = converter
         self.closed = False
+        #: One RequestMeta per (operation, budget keys, policies): copies per number share them.
+        self.metas: dict[tuple[Any, ...], RequestMeta] = {}
+
+
+@attrs.frozen(slots=True)
+class _Prepared:
+    """What one client copy knows about one operation before any call: URL, headers, metadata."""
+
+    op: Operation
+    #: The absolute URL when the path needs nothing but the client's ids; None otherwise.
+    url: str | None
+    meta: RequestMeta
+
+
+def _check_header(name: object, value: object) -> None:
+    if not isinstance(name, str) or not isinstance(value, str):
+        raise TypeError("extra_headers must map str names to str values")
+    if not name or any(c in name for c in " :\r\n\x00") or any(c in value for c in "\r\n\x00"):
+        raise ValueError("extra_headers: a header name or value contains a forbidden character")
 
 
 class WhatsApp:
     """Async client for the WhatsApp Cloud API.
 
     Arguments left out (or ``None``) fall back to the environment:
-    ``CLOUD_API_ACCESS_TOKEN``, ``WA_PHONE_NUMBER_ID``, ``WA_BUSINESS_ACCOUNT_ID``
-    and ``CLOUD_API_VERSION``. A missing token is a ``ValueError`` here, not
-    a 401 later.
+    ``CLOUD_API_ACCESS_TOKEN``, ``WA_PHONE_NUMBER_ID``, ``WA_BUSINESS_ACCOUNT_ID``,
+    ``META_APP_ID`` and ``CLOUD_API_VERSION``. A missing token is a ``ValueError``
+    here, not a 401 later.
 
     ``retry=None`` turns retries off and ``rate_limit=None`` turns pacing
-    off. ``clock``, ``sleep`` and ``random`` are injected into the middleware
-    so tests of timing are exact and instant.
+    off (per copy, too: see :meth:`with_options`). ``clock``, ``sleep`` and
+    ``random`` are injected into the middleware so tests of timing are exact
+    and instant.
     """
 
     def __init__(
@@ -71,6 +98,7 @@ class WhatsApp:
         access_token: str | None = None,
         phone_number_id: str | None = None,
         business_account_id: str | None = None,
+        app_id: str | None = None,
         api_version: str | None = None,
         base_url: str | None = None,
         transport: Transport | None = None,
@@ -86,6 +114,7 @@ class WhatsApp:
             access_token=access_token,
             phone_number_id=phone_number_id,
             business_account_id=business_account_id,
+            app_id=app_id,
             api_version=api_version,
             base_url=base_url,
             timeout=timeout,
@@ -100,35 +129,49 @@ class WhatsApp:
             from .transports.aiohttp_transport import AiohttpTransport
 
             transport = AiohttpTransport()
-        chain: list[Middleware] = []
         retry_policy = RetryPolicy() if isinstance(retry, NotGiven) else retry
-        if retry_policy is not None:
-            chain.append(RetryMiddleware(retry_policy, sleep=sleep, clock=clock, random=random))
         rate_policy = RateLimitPolicy() if isinstance(rate_limit, NotGiven) else rate_limit
-        if rate_policy is not None:
-            chain.append(RateLimitMiddleware(rate_policy, clock=clock, sleep=sleep))
-        chain.extend(middleware)
-        chain.append(LoggingMiddleware())
+        chain: list[Middleware] = [
+            RetryMiddleware(retry_policy, sleep=sleep, clock=clock, random=random),
+            RateLimitMiddleware(rate_policy, clock=clock, sleep=sleep),
+            *middleware,
+            LoggingMiddleware(),
+        ]
         self._shared = _Shared(transport, owns, build_chain(chain, transport.send), _default_converter)
         self._is_root = True
+        self._retry: RetryPolicy | NotGiven | None = NOT_GIVEN
+        self._rate_limit: RateLimitPolicy | NotGiven | None = NOT_GIVEN
+        self._extra_headers: Mapping[str, str] = {}
+        self._init_headers()
         self._init_derived()
 
-    def _init_derived(self) -> None:
+    def _init_headers(self) -> None:
         opts = self._options
         self._prefix = f"{opts.base_url}/{opts.api_version}/"
         auth = f"Bearer {opts.access_token}"
-        self._get_headers = LowerCaseHeaders(
-            {"authorization": auth, "user-agent": USER_AGENT, "accept": "application/json"}
-        )
-        self._post_headers = LowerCaseHeaders({**self._get_headers, "content-type": "application/json"})
+        base = {"authorization": auth, "user-agent": USER_AGENT, "accept": "application/json"}
+        base.update(self._extra_headers)
+        self._get_headers = LowerCaseHeaders(base)
+        self._json_headers = LowerCaseHeaders({**base, "content-type": _JSON_TYPE})
+        self._form_headers = LowerCaseHeaders({**base, "content-type": _FORM_TYPE})
         self._origin = urlsplit(opts.base_url)[:2]
+
+    def _init_derived(self) -> None:
+        opts = self._options
+        self._ids: dict[str, str | None] = {
+            "phone_number_id": opts.phone_number_id,
+            "business_account_id": opts.business_account_id,
+            "app_id": opts.app_id,
+        }
         phone = f"phone:{opts.phone_number_id}" if opts.phone_number_id else None
         waba = f"waba:{opts.business_account_id}" if opts.business_account_id else None
-        self._keys = {
-            "phone": tuple(k for k in (phone, waba) if k),
-            "waba": (waba,) if waba else (),
+        self._keys: dict[Budget, tuple[str, ...]] = {
+            "messaging": (phone,) if phone else (),
+            "management": (waba,) if waba else (),
+            "app": ("app",),
+            "none": (),
         }
-        self._meta_cache: dict[type[ApiRequest], RequestMeta] = {}
+        self._prepared: dict[type[Any], _Prepared] = {}
 
     # -- public surface -------------------------------------------------------------
 
@@ -138,14 +181,17 @@ class WhatsApp:
 
     @cached_property
     def two_step_verification(self) -> TwoStepVerification:
+        """Set or change a number's 2SV PIN."""
         return TwoStepVerification(self)
 
     @cached_property
     def registration(self) -> Registration:
+        """Register a number on the Cloud API, or deregister it."""
         return Registration(self)
 
     @cached_property
     def phone_numbers(self) -> PhoneNumbers:
+        """Read and list phone numbers; verify ownership by code."""
         return PhoneNumbers(self)
 
     def with_options(
@@ -154,31 +200,126 @@ class WhatsApp:
         access_token: str | NotGiven = NOT_GIVEN,
         phone_number_id: str | NotGiven | None = NOT_GIVEN,
         business_account_id: str | NotGiven | None = NOT_GIVEN,
+        app_id: str | NotGiven | None = NOT_GIVEN,
         api_version: str | NotGiven = NOT_GIVEN,
         timeout: float | NotGiven | None = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        rate_limit: RateLimitPolicy | NotGiven | None = NOT_GIVEN,
+        extra_headers: Mapping[str, str] | NotGiven = NOT_GIVEN,
     ) -> WhatsApp:
         """A light copy with other options that shares transport, buckets and converter.
 
         Cheap enough to make one per phone number; a copy never closes the
-        shared transport.
+        shared transport. ``retry``/``rate_limit`` replace the client's policies
+        for this copy's calls (``None``: off); buckets stay shared, so a copy
+        with other rates still draws on the same budgets. ``extra_headers`` are
+        added to every request of the copy.
         """
         changes: dict[str, Any] = {
             k: v
-            for k, v in {
-                "access_token": access_token,
-                "phone_number_id": phone_number_id,
-                "business_account_id": business_account_id,
-                "api_version": api_version,
-                "timeout": timeout,
-            }.items()
-            if not isinstance(v, NotGiven)
+            for k, v in (
+                ("access_token", access_token),
+                ("phone_number_id", phone_number_id),
+                ("business_account_id", business_account_id),
+                ("app_id", app_id),
+                ("api_version", api_version),
+                ("timeout", timeout),
+            )
+            if v is not NOT_GIVEN
         }
+        if retry is not NOT_GIVEN and retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a RetryPolicy or None, got {type(retry).__name__}")
+        if (
+            rate_limit is not NOT_GIVEN
+            and rate_limit is not None
+            and not isinstance(rate_limit, RateLimitPolicy)
+        ):
+            raise TypeError(f"rate_limit must be a RateLimitPolicy or None, got {type(rate_limit).__name__}")
         copy = object.__new__(WhatsApp)
-        copy._options = self._options.__class__(**{**_options_dict(self._options), **changes})
+        copy._options = self._options.replace(changes) if changes else self._options
         copy._shared = self._shared
         copy._is_root = False
+        copy._retry = self._retry if retry is NOT_GIVEN else retry
+        copy._rate_limit = self._rate_limit if rate_limit is NOT_GIVEN else rate_limit
+        if extra_headers is NOT_GIVEN:
+            copy._extra_headers = self._extra_headers
+        else:
+            for name, value in extra_headers.items():
+                _check_header(name, value)
+            copy._extra_headers = {**self._extra_headers, **{k.lower(): v for k, v in extra_headers.items()}}
+        if extra_headers is NOT_GIVEN and not changes.keys() & {"access_token", "api_version"}:
+            # Share, do not rebuild: one header dict per token, however many copies.
+            copy._prefix = self._prefix
+            copy._get_headers = self._get_headers
+            copy._json_headers = self._json_headers
+            copy._form_headers = self._form_headers
+            copy._origin = self._origin
+        else:
+            copy._init_headers()
         copy._init_derived()
         return copy
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        cast_to: type[T] | Any = dict,
+        idempotent: bool | None = None,
+        budget: Budget = "management",
+        timeout: float | NotGiven | None = NOT_GIVEN,
+    ) -> Any:
+        """Call any Graph operation, through retries, pacing and error mapping like every method.
+
+        The way to reach an operation before it has a method::
+
+            page = await wa.request("GET", "{business_account_id}/message_templates", params={"limit": 5})
+            await wa.request("DELETE", "{business_account_id}/message_templates", params={"name": "x"})
+
+        ``path`` is relative to the API version; ``{phone_number_id}``,
+        ``{business_account_id}`` and ``{app_id}`` are filled from the options.
+        ``params`` go in the query (``True`` as ``true``, lists and dicts as JSON),
+        ``json`` is the body. ``idempotent`` (default: True for GET only) decides
+        whether a call that may have reached Meta is retried. ``cast_to=dict``
+        returns the decoded JSON; an attrs model is structured; ``bytes`` gives the body.
+        """
+        method = method.upper()
+        if not isinstance(path, str) or "://" in path:
+            raise ValueError("path must be relative to the API version, e.g. '{phone_number_id}/register'")
+        path = path.lstrip("/")
+        names = {name for _, name, _, _ in _formatter_parse(path) if name is not None}
+        for name in names:
+            if name not in OPTION_PARAMS:
+                raise ValueError(f"path placeholder {{{name}}} is not a client option; fill it in the path")
+            if not self._ids[name]:
+                raise ValueError(f"this call needs {name}: pass it to WhatsApp() or with_options()")
+        if names:
+            path = path.format(**self._ids)
+        url = self._prefix + path
+        if params:
+            url += "?" + urlencode([(k, encode_value(v)) for k, v in params.items() if v is not None])
+        content = b"" if json is None else dumps_json(json).encode()
+        meta = RequestMeta(
+            operation=f"{method} {path.split('?', 1)[0]}",
+            idempotent=(method == "GET") if idempotent is None else idempotent,
+            rate_limit_keys=self._keys[budget],
+            retry=self._retry,
+            rate_limit=self._rate_limit,
+        )
+        request = Request(
+            method=method,
+            url=url,
+            headers=self._json_headers if content else self._get_headers,
+            content=content,
+            timeout=self._options.timeout if timeout is NOT_GIVEN else timeout,
+            meta=meta,
+        )
+        if self._shared.closed:
+            raise RuntimeError("this WhatsApp client is closed")
+        response = await self._shared.handler(request)
+        return self._decode(response, cast_to)
 
     async def aclose(self) -> None:
         """Close the transport if this client created it. Copies from ``with_options`` do nothing."""
@@ -204,78 +345,130 @@ class WhatsApp:
 
     # -- the one path every call takes ---------------------------------------------
 
-    def _meta(self, cls: type[ApiRequest]) -> RequestMeta:
-        meta = self._meta_cache.get(cls)
+    def _prepare(self, cls: type[Any]) -> _Prepared:
+        op = operation_of(cls)
+        url = None
+        if op.plain and len(op.option_placeholders) == len(op.placeholders):
+            url = self._prefix + op.render_options(self._ids)
+        keys = self._keys[op.budget]
+        metas = self._shared.metas
+        meta_key = (cls, keys, id(self._retry), id(self._rate_limit))
+        meta = metas.get(meta_key)
         if meta is None:
-            meta = RequestMeta(
-                operation=cls.__name__, idempotent=cls.idempotent, rate_limit_keys=self._keys[cls.scope]
+            if len(metas) > 10_000:  # one per budget key set: bounded however many numbers
+                metas.clear()
+            meta = metas[meta_key] = RequestMeta(
+                operation=op.name,
+                idempotent=op.idempotent,
+                retry_refused=op.retry_refused,
+                rate_limit_keys=keys,
+                retry=self._retry,
+                rate_limit=self._rate_limit,
             )
-            self._meta_cache[cls] = meta
-        return meta
+        prepared = _Prepared(op, url, meta)
+        self._prepared[cls] = prepared
+        return prepared
 
-    def _build(self, req: ApiRequest) -> Request:
-        opts = self._options
-        cls = type(req)
-        path = cls.path
-        if "{" in path:
-            if "{phone_number_id}" in path and not opts.phone_number_id:
-                raise ValueError(
-                    f"{cls.__name__} needs phone_number_id: pass it to WhatsApp() or with_options()"
+    def _build(self, req: ApiRequest[Any], timeout: float | NotGiven | None = NOT_GIVEN) -> Request:
+        prepared = self._prepared.get(type(req)) or self._prepare(type(req))
+        op = prepared.op
+        values: dict[str, Any] = self._shared.converter.unstructure(req)
+        meta = prepared.meta
+        if op.pair_field is not None and meta.rate_limit_keys:
+            to = values.get(op.pair_field)
+            if to:
+                meta = attrs.evolve(
+                    meta, rate_limit_keys=(*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
                 )
-            if "{business_account_id}" in path and not opts.business_account_id:
-                raise ValueError(
-                    f"{cls.__name__} needs business_account_id: pass it to WhatsApp() or with_options()"
-                )
-            path = path.format(
-                phone_number_id=opts.phone_number_id, business_account_id=opts.business_account_id
-            )
-        fields = self._shared.converter.unstructure(req)
-        if cls.method == "GET":
-            url = self._prefix + path
-            if fields:
-                url += "?" + urlencode(fields)
-            return Request(
-                method="GET", url=url, headers=self._get_headers, timeout=opts.timeout, meta=self._meta(cls)
-            )
-        content = dumps_json(fields).encode() if fields else b""
+        headers: dict[str, str] | None = None
+        query: list[tuple[str, str]] = []
+        body: Any = values
+        if prepared.url is not None:
+            url = prepared.url
+        else:
+            url = self._prefix + op.render_path(values, self._ids)
+            if not op.plain:
+                body = {}
+                for name, value in values.items():
+                    if name in op.path_fields:
+                        continue
+                    if name in op.query_fields:
+                        query.append((name, encode_value(value)))
+                    elif name in op.header_fields:
+                        headers = headers or {}
+                        headers[op.header_fields[name]] = encode_value(value)
+                    elif name == op.body_field:
+                        body = value
+                    else:
+                        body[name] = value
+        encoding = op.encoding
+        if encoding == "query":
+            if body:
+                query.extend((k, encode_value(v)) for k, v in body.items())
+            content: Any = b""
+            base_headers = self._get_headers
+        elif encoding == "json":
+            content = dumps_json(body).encode() if body else b""
+            base_headers = self._json_headers if content else self._get_headers
+        elif encoding == "form":
+            content = urlencode([(k, encode_value(v)) for k, v in body.items()]).encode()
+            base_headers = self._form_headers
+        elif encoding == "multipart":
+            ctype, content = encode_multipart(body)
+            base_headers = self._get_headers
+            headers = {**(headers or {}), "content-type": ctype}
+        else:  # raw
+            content = body if body is not None else b""
+            base_headers = self._get_headers
+        if query:
+            url += ("&" if "?" in url else "?") + urlencode(query)
         return Request(
-            method=cls.method,
-            url=self._prefix + path,
-            headers=self._post_headers if content else self._get_headers,
+            method=op.method,
+            url=url,
+            headers=base_headers if headers is None else LowerCaseHeaders({**base_headers, **headers}),
             content=content,
-            timeout=opts.timeout,
-            meta=self._meta(cls),
+            timeout=self._options.timeout if timeout is NOT_GIVEN else timeout,
+            meta=meta,
         )
 
-    async def _send(self, req: ApiRequest, cast_to: type[T]) -> T:
+    async def _call(self, req: ApiRequest[R], *, timeout: float | NotGiven | None = NOT_GIVEN) -> R:
+        """Send one declared operation and decode its declared response model."""
+        request = self._build(req, timeout)
         if self._shared.closed:
             raise RuntimeError("this WhatsApp client is closed")
-        response = await self._shared.handler(self._build(req))
-        return self._decode(response, cast_to)
+        response = await self._shared.handler(request)
+        return self._decode(response, self._prepared[type(req)].op.response)  # type: ignore[no-any-return]
 
-    async def _follow(self, url: str, template: ApiRequest, cast_to: type[T]) -> T:
+    async def _follow(self, url: str, template: ApiRequest[R]) -> R:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""
         if urlsplit(url)[:2] != self._origin:
             raise UnexpectedResponseError(
                 "paging.next points to another host; refusing to send the token there"
             )
+        prepared = self._prepared.get(type(template)) or self._prepare(type(template))
         request = Request(
             method="GET",
             url=url,
             headers=self._get_headers,
             timeout=self._options.timeout,
-            meta=self._meta(type(template)),
+            meta=prepared.meta,
         )
         response = await self._shared.handler(request)
-        return self._decode(response, cast_to)
+        return self._decode(response, prepared.op.response)  # type: ignore[no-any-return]
 
-    def _decode(self, response: Response, cast_to: type[T]) -> T:
+    @overload
+    def _decode(self, response: Response, cast_to: type[T]) -> T: ...
+    @overload
+    def _decode(self, response: Response, cast_to: Any) -> Any: ...
+    def _decode(self, response: Response, cast_to: Any) -> Any:
         if response.status_code >= 300:
             error = error_from_response(response)
             if error is not None:
                 if response.prior_attempt_ambiguous:
                     error.may_have_applied = True
                 raise error
+        if cast_to is bytes:
+            return response.content
         try:
             data = loads_json(response.content)
         except ValueError:
@@ -289,6 +482,8 @@ class WhatsApp:
                     error.may_have_applied = True
                 raise error
         name = getattr(cast_to, "__name__", cast_to)
+        if cast_to is dict or cast_to is Any:
+            return data
         if not isinstance(data, dict):
             raise UnexpectedResponseError(
                 f"response does not fit {name}: expected a JSON object, got {type(data).__name__}"
@@ -305,12 +500,10 @@ class WhatsApp:
             raise UnexpectedResponseError(f"response does not fit {name}: {why}") from exc
 
 
-def _options_dict(options: ClientOptions) -> dict[str, Any]:
-    return {
-        "access_token": options.access_token,
-        "phone_number_id": options.phone_number_id,
-        "business_account_id": options.business_account_id,
-        "api_version": options.api_version,
-        "base_url": options.base_url,
-        "timeout": options.timeout,
-    }
+def _formatter_parse(path: str) -> Any:
+    import string
+
+    try:
+        return list(string.Formatter().parse(path))
+    except ValueError:
+        raise ValueError(f"path has a malformed placeholder: {path!r}") from None

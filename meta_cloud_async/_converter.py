@@ -19,6 +19,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
+from ._multipart import FilePart
 from .types.shared import ApiRequest
 
 __all__ = ["configure_converter", "converter", "make_converter"]
@@ -62,6 +63,8 @@ def configure_converter(conv: cattrs.Converter) -> None:
         lambda t: isinstance(t, type) and issubclass(t, ApiRequest),
         _request_unstructure_factory(conv),
     )
+    # A file part is encoded by the multipart encoder itself, not turned into a dict.
+    conv.register_unstructure_hook(FilePart, lambda part: part)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)

@@ -13,6 +13,8 @@ from urllib.parse import unquote
 
 import attrs
 
+from ._options import NOT_GIVEN
+
 __all__ = ["Headers", "LowerCaseHeaders", "Request", "RequestMeta", "Response", "dumps_json", "loads_json"]
 
 Headers = Mapping[str, str]
@@ -65,16 +67,22 @@ def _lower_keys(headers: Mapping[str, str] | None) -> Mapping[str, str]:
 
 @attrs.frozen(kw_only=True, slots=True)
 class RequestMeta:
-    """What the middleware needs to know about a call, decided by its request object.
+    """What the middleware needs to know about a call, decided by its declaration and client copy.
 
     ``idempotent`` says a repeat cannot duplicate an effect, so the call may be
     retried even when the first attempt may have reached the server.
     ``rate_limit_keys`` name the token buckets one attempt draws from.
+    ``retry`` and ``rate_limit`` are a ``with_options`` copy's policies: ``NOT_GIVEN``
+    means the middleware's own, ``None`` switches that middleware off for the call.
     """
 
     operation: str = ""
     idempotent: bool = False
     rate_limit_keys: tuple[str, ...] = ()
+    #: Retry even a non-idempotent call after a code that proves Meta refused it unprocessed.
+    retry_refused: bool = False
+    retry: Any = NOT_GIVEN
+    rate_limit: Any = NOT_GIVEN
 
 
 _DEFAULT_META = RequestMeta()

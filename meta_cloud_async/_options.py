@@ -20,6 +20,7 @@ ENV_ACCESS_TOKEN: Final = "CLOUD_API_ACCESS_TOKEN"
 ENV_PHONE_NUMBER_ID: Final = "WA_PHONE_NUMBER_ID"
 ENV_BUSINESS_ACCOUNT_ID: Final = "WA_BUSINESS_ACCOUNT_ID"
 ENV_API_VERSION: Final = "CLOUD_API_VERSION"
+ENV_APP_ID: Final = "META_APP_ID"
 
 
 class NotGiven(enum.Enum):
@@ -85,9 +86,26 @@ class ClientOptions:
     access_token: str = attrs.field(repr=False, validator=_check_token)
     phone_number_id: str | None = attrs.field(default=None, validator=_check_id)
     business_account_id: str | None = attrs.field(default=None, validator=_check_id)
+    app_id: str | None = attrs.field(default=None, validator=_check_id)
     api_version: str = attrs.field(default=DEFAULT_API_VERSION, validator=_check_version)
     base_url: str = attrs.field(default=DEFAULT_BASE_URL, converter=_strip_slash, validator=_check_base_url)
     timeout: float | None = attrs.field(default=DEFAULT_TIMEOUT, validator=_check_timeout)
+
+    def replace(self, changes: Mapping[str, object]) -> ClientOptions:
+        """A copy with ``changes``, validating only the changed fields (``with_options`` is on hot paths)."""
+        fields = attrs.fields_dict(type(self))
+        new = object.__new__(type(self))
+        for name, field in fields.items():
+            if name in changes:
+                value = changes[name]
+                if field.converter is not None:
+                    value = field.converter(value)  # type: ignore[operator]
+                if field.validator is not None:
+                    field.validator(self, field, value)
+            else:
+                value = getattr(self, name)
+            object.__setattr__(new, name, value)
+        return new
 
     @classmethod
     def from_env(
@@ -96,6 +114,7 @@ class ClientOptions:
         access_token: str | NotGiven | None = NOT_GIVEN,
         phone_number_id: str | NotGiven | None = NOT_GIVEN,
         business_account_id: str | NotGiven | None = NOT_GIVEN,
+        app_id: str | NotGiven | None = NOT_GIVEN,
         api_version: str | NotGiven | None = NOT_GIVEN,
         base_url: str | NotGiven | None = NOT_GIVEN,
         timeout: float | NotGiven | None = NOT_GIVEN,
@@ -116,6 +135,7 @@ class ClientOptions:
             access_token=token,
             phone_number_id=pick(phone_number_id, ENV_PHONE_NUMBER_ID),
             business_account_id=pick(business_account_id, ENV_BUSINESS_ACCOUNT_ID),
+            app_id=pick(app_id, ENV_APP_ID),
             api_version=pick(api_version, ENV_API_VERSION) or DEFAULT_API_VERSION,
             base_url=resolve(base_url, None) or DEFAULT_BASE_URL,
             timeout=resolve(timeout, DEFAULT_TIMEOUT),

@@ -36,6 +36,13 @@ from typing import Any
 from ._http import Response
 
 __all__ = [
+    "APP_THROTTLE_CODES",
+    "PAIR_LIMIT_CODES",
+    "THROTTLE_CODES",
+    "THROUGHPUT_CODES",
+    "TRANSIENT_CODES",
+    "UNPROCESSED_CODES",
+    "WABA_THROTTLE_CODES",
     "APIConnectionError",
     "APITimeoutError",
     "AuthenticationError",
@@ -242,15 +249,26 @@ _BY_CODE: dict[int, type[GraphAPIError]] = {
 
 # Codes worth retrying after a pause. 133016, 368, 131048 and 131049 are
 # deliberately absent: a retry cannot succeed for hours or days.
-_TRANSIENT_CODES = frozenset({1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131056, 131057, 133004})
-
-# Codes that prove the call was refused before it had any effect.
-THROTTLE_CODES = frozenset({4, 17, 341, 80007, 130429, 131056})
+# -- the one table of throttle and transient codes ------------------------------------
+#: Throttles of the app's call budget (the rate limiter holds the ``app`` key).
+APP_THROTTLE_CODES = frozenset({4, 17, 341})
+#: A WhatsApp Business Account's call budget (holds the request's ``waba:`` keys).
+WABA_THROTTLE_CODES = frozenset({80007})
+#: A sending number's message throughput (holds its ``phone:`` key).
+THROUGHPUT_CODES = frozenset({130429})
+#: Too many messages to one recipient (holds only that ``pair:`` key, about 6 s).
+PAIR_LIMIT_CODES = frozenset({131056})
+#: Codes that prove the call was refused before it had any effect.
+THROTTLE_CODES = APP_THROTTLE_CODES | WABA_THROTTLE_CODES | THROUGHPUT_CODES | PAIR_LIMIT_CODES
+#: Refused unprocessed (throttles, and 131057 maintenance): safe to retry even a message send.
+UNPROCESSED_CODES = THROTTLE_CODES | frozenset({131057})
+#: Worth retrying for an idempotent call.
+TRANSIENT_CODES = UNPROCESSED_CODES | frozenset({1, 2, 131000, 131016, 133004})
 
 
 def is_transient_code(code: int | None) -> bool:
     """Whether a Graph error code is worth retrying after a pause."""
-    return code in _TRANSIENT_CODES
+    return code in TRANSIENT_CODES
 
 
 def _class_for(code: int | None, status: int) -> type[GraphAPIError]:

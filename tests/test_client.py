@@ -118,7 +118,8 @@ async def test_request_meta_names_operation_and_budget() -> None:
     set_pin, register, listing = (r.meta for r in rec.requests)
     assert (set_pin.operation, set_pin.idempotent) == ("SetPinRequest", True)
     assert (register.operation, register.idempotent) == ("RegisterRequest", False)
-    assert set_pin.rate_limit_keys == ("phone:1234", "waba:5678")
+    # Management calls draw on the WABA budget only: the sending number's messaging bucket is for sends.
+    assert set_pin.rate_limit_keys == ("waba:5678",)
     assert listing.rate_limit_keys == ("waba:5678",)
     assert listing.idempotent is True
 
@@ -127,7 +128,7 @@ async def test_rate_limit_keys_without_waba() -> None:
     rec = Recorder()
     async with make(rec, business_account_id=None) as wa:
         await wa.two_step_verification.set_pin("428915")
-    assert rec.requests[0].meta.rate_limit_keys == ("phone:1234",)
+    assert rec.requests[0].meta.rate_limit_keys == ()
 
 
 # -- with_options and lifecycle ----------------------------------------------------------
@@ -164,7 +165,7 @@ async def test_with_options_changes_token_and_version() -> None:
     request = rec.requests[0]
     assert request.url == "https://graph.facebook.com/v24.0/1234"
     assert request.headers["authorization"] == "Bearer OTHERtoken"
-    assert request.meta.rate_limit_keys == ("phone:1234",)
+    assert request.meta.rate_limit_keys == ()  # no WABA on this copy: nothing paces a management call
 
 
 async def test_with_options_validates() -> None:
@@ -480,3 +481,146 @@ def test_repr_has_no_secrets() -> None:
 def test_transport_must_be_a_transport(bad: Any) -> None:
     with pytest.raises(TypeError, match="MockTransport"):
         WhatsApp(access_token=TOKEN, transport=bad)
+
+
+# -- the escape hatch: wa.request ----------------------------------------------------------------
+
+
+async def test_request_delete_sends_params_in_the_query() -> None:
+    rec = Recorder(ok({"success": True}))
+    async with make(rec) as wa:
+        answer = await wa.request("DELETE", "{business_account_id}/message_templates", params={"name": "x"})
+    assert answer == {"success": True}
+    request = rec.requests[0]
+    assert request.method == "DELETE"
+    assert request.url == "https://graph.facebook.com/v23.0/5678/message_templates?name=x"
+    assert request.content == b""
+    assert request.meta.idempotent is False
+
+
+async def test_request_get_encodes_booleans_as_true_and_is_idempotent() -> None:
+    rec = Recorder(ok({"data": []}))
+    async with make(rec) as wa:
+        await wa.request("GET", "{phone_number_id}/things", params={"flag": True, "skip": None, "n": 2})
+    request = rec.requests[0]
+    assert request.url.endswith("/v23.0/1234/things?flag=true&n=2")
+    assert request.meta.idempotent is True
+
+
+async def test_request_json_body_and_typed_cast() -> None:
+    rec = Recorder(ok({"success": True}))
+    async with make(rec) as wa:
+        answer = await wa.request("POST", "{phone_number_id}/x", json={"a": [1]}, cast_to=SuccessResponse)
+    assert answer == SuccessResponse(success=True)
+    assert rec.requests[0].content == b'{"a":[1]}'
+    assert rec.requests[0].headers["content-type"] == "application/json"
+
+
+async def test_request_refuses_unknown_placeholders_and_absolute_urls() -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        with pytest.raises(ValueError, match="media_id"):
+            await wa.request("GET", "{media_id}")
+        with pytest.raises(ValueError, match="relative"):
+            await wa.request("GET", "https://evil.example/x")
+        with pytest.raises(ValueError, match="business_account_id"):
+            await wa.with_options(business_account_id=None).request("GET", "{business_account_id}")
+    assert rec.requests == []
+
+
+async def test_request_goes_through_retries_only_when_idempotent() -> None:
+    from meta_cloud_async import RetryPolicy
+
+    answers = [Response(status_code=503, content=b"oops"), ok({"ok": 1})]
+    sent: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        sent.append(request)
+        return answers.pop(0)
+
+    async with WhatsApp(
+        access_token="tok",
+        phone_number_id="1234",
+        transport=MockTransport(handler),
+        retry=RetryPolicy(initial_delay=0, jitter=0),
+    ) as wa:
+        assert await wa.request("GET", "{phone_number_id}") == {"ok": 1}
+        answers[:] = [Response(status_code=503, content=b"oops")]
+        with pytest.raises(GraphAPIError):
+            await wa.request("POST", "{phone_number_id}/register", json={})
+    assert len(sent) == 3
+
+
+# -- per-copy control ------------------------------------------------------------------------------
+
+
+async def test_with_options_retry_none_turns_retries_off_for_the_copy_only() -> None:
+    from meta_cloud_async import RetryPolicy
+
+    sent: list[str] = []
+
+    def handler(request: Request) -> Response:
+        sent.append(request.url)
+        return Response(status_code=503, content=b"busy")
+
+    async with WhatsApp(
+        access_token="tok",
+        phone_number_id="1234",
+        transport=MockTransport(handler),
+        retry=RetryPolicy(max_retries=2, initial_delay=0, jitter=0),
+        rate_limit=None,
+    ) as wa:
+        with pytest.raises(GraphAPIError):
+            await wa.with_options(retry=None).two_step_verification.set_pin("428915")
+        assert len(sent) == 1
+        with pytest.raises(GraphAPIError):
+            await wa.two_step_verification.set_pin("428915")
+        assert len(sent) == 4
+        # And the other way round: a client without retries, a copy with them.
+    async with WhatsApp(
+        access_token="tok", phone_number_id="1234", transport=MockTransport(handler), retry=None
+    ) as bare:
+        sent.clear()
+        with pytest.raises(GraphAPIError):
+            await bare.with_options(retry=RetryPolicy(max_retries=1, initial_delay=0)).phone_numbers.get()
+        assert len(sent) == 2
+
+
+async def test_with_options_rate_limit_and_extra_headers() -> None:
+    from meta_cloud_async import RateLimitPolicy
+    from meta_cloud_async.testing import FakeClock
+
+    clock = FakeClock()
+    rec = Recorder()
+    async with make(rec, clock=clock.time, sleep=clock.sleep, retry=None, rate_limit=None) as wa:
+        paced = wa.with_options(
+            rate_limit=RateLimitPolicy(per_waba_rate=1.0, per_waba_burst=1.0),
+            extra_headers={"X-Trace": "abc"},
+        )
+        for _ in range(3):
+            await paced.two_step_verification.set_pin("428915")
+        assert clock.sleeps == [1.0, 1.0]
+        await wa.two_step_verification.set_pin("428915")  # the root is unpaced
+        assert clock.sleeps == [1.0, 1.0]
+    assert rec.requests[0].headers["x-trace"] == "abc"
+    assert "x-trace" not in rec.requests[-1].headers
+    with pytest.raises(TypeError):
+        wa.with_options(retry="x")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        wa.with_options(extra_headers={"X-Bad": "a\r\nInjected: 1"})
+
+
+async def test_method_level_timeout() -> None:
+    rec = Recorder()
+    async with make(rec, timeout=3.0) as wa:
+        await wa.two_step_verification.set_pin("428915", timeout=0.5)
+        await wa.registration.register("428915", timeout=None)
+    assert [r.timeout for r in rec.requests] == [0.5, None]
+
+
+def test_endpoint_methods_have_names_and_docs() -> None:
+    wa = WhatsApp(access_token="tok", phone_number_id="1234", transport=MockTransport(lambda r: ok({})))
+    assert wa.registration.deregister.__name__ == "deregister"
+    assert "Deregister" in (wa.registration.deregister.__doc__ or "")
+    assert wa.registration.deregister is wa.registration.deregister  # bound once, cached
+    assert wa.phone_numbers.get.__doc__ and wa.phone_numbers.request_code.__doc__

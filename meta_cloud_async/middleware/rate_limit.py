@@ -1,13 +1,24 @@
-"""Client-side pacing: token buckets per phone number and WABA, slowed by Meta's usage headers.
+"""Client-side pacing: Meta's budgets as token buckets, slowed by its usage headers.
 
-Buckets
+Budgets
 -------
-Every attempt (retries included: this middleware sits inside the retry
-middleware) takes one token from the bucket of each key in
-``request.meta.rate_limit_keys``: ``"phone:<id>"`` uses
-``RateLimitPolicy.per_phone_rate``/``per_phone_burst``, ``"waba:<id>"`` uses
-``per_waba_rate``/``per_waba_burst``; a key whose rate is ``None`` is not paced
-(unless the usage rules below switch it on).
+Each operation declares the budget it draws on (``ApiRequest.budget``), and the
+client turns it into bucket keys in ``request.meta.rate_limit_keys``:
+
+- ``messaging`` (message sends only): ``"phone:<sending number>"`` at
+  ``RateLimitPolicy.messaging_rate``/``messaging_burst`` (Meta's 80 mps default;
+  1,000 for upgraded numbers, 20 for coexistence numbers), plus the pair key
+  ``"pair:phone:<number>:<recipient>"`` at ``1 / pair_interval`` with
+  ``pair_burst`` (Meta's pair limit, 131056: about one message per 6 s to one user);
+- ``management`` (2SV, registration, reads, templates...): ``"waba:<id>"`` at
+  ``per_waba_rate``/``per_waba_burst`` (off by default: Meta steers these
+  budgets through ``X-Business-Use-Case-Usage``, below);
+- ``app`` (uploads): ``"app"`` at ``app_rate``/``app_burst`` (off by default).
+
+So management calls never wait behind message sends. Every attempt (retries
+included: this middleware sits inside the retry middleware) takes one token
+from the bucket of each key; a key whose rate is ``None`` is not paced (unless
+the usage rules below switch it on).
 
 Buckets use a reservation model (GCRA, "virtual scheduling"). With
 ``T = 1 / rate`` each bucket keeps one number, ``tat`` (the theoretical
@@ -46,7 +57,8 @@ many minutes; when a throttling error arrives (codes 4, 17, 341 hold
 ``"app"``; 80007 the request's WABA keys; 130429 its phone keys) the hold is
 the server's hint (``Retry-After``, else the regain time) or else
 ``usage_hold_seconds`` (4, 17, 341, 80007) or ``throughput_hold_seconds``
-(130429). Holds only ever extend. Headers that are absent cost nothing;
+(130429); a 131056 holds only the request's ``pair:`` key, for
+``pair_interval``. Holds only ever extend. Headers that are absent cost nothing;
 headers that are malformed are ignored.
 
 Sharing budgets
@@ -72,7 +84,16 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from .._http import Request, Response
-from ..errors import ConnectError, LocalThrottleError, MetaCloudError
+from .._options import NOT_GIVEN
+from ..errors import (
+    APP_THROTTLE_CODES,
+    PAIR_LIMIT_CODES,
+    THROUGHPUT_CODES,
+    WABA_THROTTLE_CODES,
+    ConnectError,
+    LocalThrottleError,
+    MetaCloudError,
+)
 from .base import Handler
 from .retry import server_wait_hint
 
@@ -81,10 +102,6 @@ logger = logging.getLogger("meta_cloud_async")
 __all__ = ["BucketStore", "MemoryBucketStore", "RateLimitMiddleware", "RateLimitPolicy", "usage_factor"]
 
 APP_KEY = "app"
-
-_APP_THROTTLE_CODES = frozenset({4, 17, 341})
-_WABA_THROTTLE_CODE = 80007
-_PHONE_THROTTLE_CODE = 130429
 
 
 @runtime_checkable
@@ -200,7 +217,8 @@ class RateLimitPolicy:
 
     Rates are tokens per second (``per_waba_rate=5000 / 3600`` for 5,000 calls
     an hour); bursts are bucket sizes. The defaults follow Meta's 80
-    messages/s per number and leave the per-WABA budget off.
+    messages/s per number and its pair limit, and leave the WABA and app
+    budgets to the usage headers.
 
     - ``slow_at``/``pause_at`` (percent), ``min_factor``: the usage slowdown;
     - ``usage_base_rate``: pace of a slowed or held key that has no rate of its own;
@@ -217,8 +235,12 @@ class RateLimitPolicy:
     Formulas: module docstring.
     """
 
-    per_phone_rate: float | None = attrs.field(default=80.0, validator=_positive_or_none)
-    per_phone_burst: float = attrs.field(default=80.0, validator=attrs.validators.ge(1))
+    messaging_rate: float | None = attrs.field(default=80.0, validator=_positive_or_none)
+    messaging_burst: float = attrs.field(default=80.0, validator=attrs.validators.ge(1))
+    pair_interval: float | None = attrs.field(default=6.0, validator=_positive_or_none)
+    pair_burst: float = attrs.field(default=3.0, validator=attrs.validators.ge(1))
+    app_rate: float | None = attrs.field(default=None, validator=_positive_or_none)
+    app_burst: float = attrs.field(default=10.0, validator=attrs.validators.ge(1))
     per_waba_rate: float | None = attrs.field(default=None, validator=_positive_or_none)
     per_waba_burst: float = attrs.field(default=100.0, validator=attrs.validators.ge(1))
     slow_at: float = attrs.field(default=75.0)
@@ -235,11 +257,18 @@ class RateLimitPolicy:
     def limit_for(self, key: str) -> tuple[float, float] | None:
         """The configured ``(rate, burst)`` for ``key``, or None when it is not paced."""
         kind = key.partition(":")[0]
-        if kind == "phone" and self.per_phone_rate is not None:
-            return (self.per_phone_rate, self.per_phone_burst)
+        if kind == "phone" and self.messaging_rate is not None:
+            return (self.messaging_rate, self.messaging_burst)
+        if kind == "pair" and self.pair_interval is not None:
+            return (1.0 / self.pair_interval, self.pair_burst)
         if kind == "waba" and self.per_waba_rate is not None:
             return (self.per_waba_rate, self.per_waba_burst)
+        if kind == APP_KEY and self.app_rate is not None:
+            return (self.app_rate, self.app_burst)
         return None
+
+
+_OFF = RateLimitPolicy()
 
 
 def usage_factor(usage: float, policy: RateLimitPolicy) -> float:
@@ -336,14 +365,18 @@ class RateLimitMiddleware:
 
     def __init__(
         self,
-        policy: RateLimitPolicy,
+        policy: RateLimitPolicy | None,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
-        self.policy = policy
-        self.store: BucketStore = policy.store if policy.store is not None else MemoryBucketStore()
+        # ``None``: off, unless a ``with_options(rate_limit=...)`` copy turns it on for its calls.
+        self.policy = policy if policy is not None else _OFF
+        self._off = policy is None
+        self.store: BucketStore = (
+            policy.store if policy is not None and policy.store is not None else MemoryBucketStore()
+        )
         self._memory = self.store if type(self.store) is MemoryBucketStore else None
         self._clock = clock
         self._sleep = sleep
@@ -366,14 +399,18 @@ class RateLimitMiddleware:
 
     # -- the call path ------------------------------------------------------------------
 
-    def _limit(self, key: str) -> tuple[float, float] | None:
+    def _limit(self, key: str, policy: RateLimitPolicy) -> tuple[float, float] | None:
+        if policy is not self.policy:
+            return policy.limit_for(key)
         limit = self._limits.get(key, _NOT_CACHED)
         if limit is _NOT_CACHED:
-            limit = self._limits[key] = self.policy.limit_for(key)
+            if len(self._limits) > 100_000:  # one entry per recipient pair: keep it bounded
+                self._limits.clear()
+            limit = self._limits[key] = policy.limit_for(key)
         return limit  # type: ignore[no-any-return]
 
-    def _effective(self, key: str, now: float) -> tuple[float, float] | None:
-        limit = self._limit(key)
+    def _effective(self, key: str, now: float, policy: RateLimitPolicy) -> tuple[float, float] | None:
+        limit = self._limit(key, policy)
         state = self._adaptive.get(key) if self._adaptive else None
         if state is None:
             return limit
@@ -381,12 +418,25 @@ class RateLimitMiddleware:
         if limit is None:
             if factor >= 1.0 and state.hold_until <= now:
                 return None
-            return (self.policy.usage_base_rate * factor, 1.0)
+            return (policy.usage_base_rate * factor, 1.0)
         if factor >= 1.0:
             return limit
         return (limit[0] * factor, max(1.0, limit[1] * factor))
 
-    async def __call__(self, request: Request, call_next: Handler) -> Response:
+    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
+        # A plain function: with pacing off for this call it adds no coroutine frame.
+        meta = request.meta
+        if meta.rate_limit is NOT_GIVEN:
+            if self._off:
+                return call_next(request)
+            policy = self.policy
+        elif meta.rate_limit is None:
+            return call_next(request)
+        else:
+            policy = meta.rate_limit
+        return self._paced(request, call_next, policy)
+
+    async def _paced(self, request: Request, call_next: Handler, policy: RateLimitPolicy) -> Response:
         keys = request.meta.rate_limit_keys
         if self._app is not None and APP_KEY not in keys:
             keys = (*keys, APP_KEY)
@@ -396,7 +446,7 @@ class RateLimitMiddleware:
             wait = 0.0
             memory = self._memory
             for key in keys:
-                limit = self._effective(key, now)
+                limit = self._effective(key, now, policy)
                 if limit is None:
                     continue
                 rate = limit[0]
@@ -408,7 +458,7 @@ class RateLimitMiddleware:
                 if w > wait:
                     wait = w
             if wait > 0.0:
-                max_wait = self.policy.max_wait
+                max_wait = policy.max_wait
                 if max_wait is not None and wait > max_wait:
                     await self._refund(taken)
                     raise LocalThrottleError(
@@ -426,7 +476,7 @@ class RateLimitMiddleware:
             headers and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
         ):
             try:
-                await self._observe(request, response)
+                await self._observe(request, response, policy)
             except Exception as exc:  # the call happened: never lose its answer to a store failure
                 logger.warning("rate limiter could not record usage: %s", type(exc).__name__)
         return response
@@ -462,15 +512,16 @@ class RateLimitMiddleware:
                 self._app = state
         return state
 
-    async def _hold(self, key: str, until: float, now: float) -> None:
-        until = min(until, now + self.policy.max_hold_seconds)
+    async def _hold(self, key: str, until: float, now: float, policy: RateLimitPolicy) -> None:
+        until = min(until, now + policy.max_hold_seconds)
         state = self._state(key)
         if until > state.hold_until:
             state.hold_until = until
         await self.store.block_until(key, until, now)
 
-    async def _apply_usage(self, key: str, usage: float, regain_minutes: float, now: float) -> None:
-        policy = self.policy
+    async def _apply_usage(
+        self, key: str, usage: float, regain_minutes: float, now: float, policy: RateLimitPolicy
+    ) -> None:
         factor = usage_factor(usage, policy)
         state = self._adaptive.get(key)
         if state is None and factor >= 1.0 and regain_minutes <= 0.0:
@@ -481,7 +532,7 @@ class RateLimitMiddleware:
         if usage >= policy.pause_at:
             hold = max(hold, policy.pause_seconds)
         if hold > 0.0:
-            await self._hold(key, now + hold, now)
+            await self._hold(key, now + hold, now, policy)
         elif factor >= 1.0 and state.hold_until <= now:
             self._forget(key)
 
@@ -490,37 +541,40 @@ class RateLimitMiddleware:
         if key == APP_KEY:
             self._app = None
 
-    async def _observe(self, request: Request, response: Response) -> None:
-        policy = self.policy
+    async def _observe(self, request: Request, response: Response, policy: RateLimitPolicy) -> None:
         headers: Mapping[str, str] = response.headers
         now = self._clock()
         buc = headers.get("x-business-use-case-usage")
         if buc:
             for key, (usage, regain) in _parse_buc(buc):
-                await self._apply_usage(key, usage, regain, now)
+                await self._apply_usage(key, usage, regain, now, policy)
         app = headers.get("x-app-usage")
         if app:
             parsed = _parse_app(app)
             if parsed is not None:
-                await self._apply_usage(APP_KEY, parsed[0], parsed[1], now)
+                await self._apply_usage(APP_KEY, parsed[0], parsed[1], now, policy)
         if response.status_code < 400:
             return
         code = _throttle_code(response)
-        if code in _APP_THROTTLE_CODES:
+        if code in APP_THROTTLE_CODES:
             targets: tuple[str, ...] = (APP_KEY,)
             default_hold = policy.usage_hold_seconds
-        elif code == _WABA_THROTTLE_CODE:
+        elif code in WABA_THROTTLE_CODES:
             targets = self._keys_of(request, "waba:")
             default_hold = policy.usage_hold_seconds
-        elif code == _PHONE_THROTTLE_CODE:
+        elif code in THROUGHPUT_CODES:
             targets = self._keys_of(request, "phone:")
             default_hold = policy.throughput_hold_seconds
+        elif code in PAIR_LIMIT_CODES:
+            # Only that recipient waits: never the sending number's other conversations.
+            targets = tuple(k for k in request.meta.rate_limit_keys if k.startswith("pair:"))
+            default_hold = policy.pair_interval or 6.0
         else:
             return
         hint = server_wait_hint(headers, wall_clock=self._wall_clock)
         hold = hint if hint is not None and hint > 0.0 else default_hold
         for key in targets:
-            await self._hold(key, now + hold, now)
+            await self._hold(key, now + hold, now, policy)
 
     @staticmethod
     def _keys_of(request: Request, prefix: str) -> tuple[str, ...]:

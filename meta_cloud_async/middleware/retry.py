@@ -14,8 +14,15 @@ What is retried is decided per request object (see ``RequestMeta.idempotent``):
 
 - a connection that never opened (:class:`ConnectError`): always;
 - a timeout or a connection lost mid-request: only idempotent calls;
-- a Graph error that is transient (``is_transient`` or a transient code):
+- a Graph error that says Meta refused the call without processing it (a
+  throttle or maintenance code, :data:`~meta_cloud_async.errors.UNPROCESSED_CODES`):
+  calls declared ``retry_refused`` (message sends: one held by 130429 or 131056 goes
+  out once the wait is over), and idempotent calls;
+- any other transient Graph error (``is_transient`` or a transient code):
   only idempotent calls; ``133016`` never.
+
+A ``with_options(retry=...)`` copy's policy travels in ``request.meta.retry``
+and replaces the middleware's own for that call (``None``: no retries).
 """
 
 from __future__ import annotations
@@ -33,7 +40,14 @@ from typing import Any, Union
 import attrs
 
 from .._http import Request, Response
-from ..errors import APIConnectionError, MetaCloudError, error_from_response, is_transient_code
+from .._options import NOT_GIVEN
+from ..errors import (
+    UNPROCESSED_CODES,
+    APIConnectionError,
+    MetaCloudError,
+    error_from_response,
+    is_transient_code,
+)
 from .base import Handler
 
 __all__ = ["RetryAttempt", "RetryMiddleware", "RetryPolicy", "retries_disabled", "server_wait_hint"]
@@ -144,7 +158,7 @@ class RetryMiddleware:
 
     def __init__(
         self,
-        policy: RetryPolicy,
+        policy: RetryPolicy | None,
         *,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -160,17 +174,21 @@ class RetryMiddleware:
     def _should_retry(self, request: Request, cause: MetaCloudError) -> bool:
         if isinstance(cause, APIConnectionError):
             return request.meta.idempotent or not cause.request_sent
-        if not request.meta.idempotent:
-            return False
         code = getattr(cause, "code", None)
+        if not request.meta.idempotent:
+            return request.meta.retry_refused and code in UNPROCESSED_CODES
         if code == 133016:
             return False
         return bool(getattr(cause, "is_transient", False)) or is_transient_code(code)
 
-    async def __call__(self, request: Request, call_next: Handler) -> Response:
-        policy = self.policy
-        if policy.max_retries == 0 or _disabled:
-            return await call_next(request)
+    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
+        # A plain function: with retries off it hands back the next coroutine itself (no extra frame).
+        policy = self.policy if request.meta.retry is NOT_GIVEN else request.meta.retry
+        if policy is None or policy.max_retries == 0 or _disabled:
+            return call_next(request)
+        return self._run(policy, request, call_next)
+
+    async def _run(self, policy: RetryPolicy, request: Request, call_next: Handler) -> Response:
         started = self._clock()
         attempt = 0
         ambiguous = False  # an earlier attempt may have taken effect

@@ -13,16 +13,18 @@ from ..types.phone_numbers import (
     VerifyCodeRequest,
     VerifyCodeResponse,
 )
-from ..types.shared import Page, SuccessResponse
-from ._base import Resource
+from ._base import Resource, endpoint
 
 __all__ = ["PhoneNumbers"]
 
 
 class PhoneNumbers(Resource):
-    async def get(self, *, fields: Iterable[str] | str | None = None) -> PhoneNumber:
-        """The client's phone number, with the ``fields`` asked for (Meta's default set otherwise)."""
-        return await self._client._send(GetPhoneNumberRequest(fields=fields), PhoneNumber)
+    """The client's phone number and its WABA's numbers."""
+
+    get = endpoint(
+        GetPhoneNumberRequest,
+        doc="The client's phone number, with the ``fields`` asked for (any iterable; Meta's default set otherwise).",
+    )
 
     def list(
         self,
@@ -35,17 +37,16 @@ class PhoneNumbers(Resource):
         """The business account's numbers: ``await`` it for one page, ``async for`` for all."""
         request = ListPhoneNumbersRequest(fields=fields, limit=limit, after=after, before=before)
         client = self._client
-        return AsyncPaginator(
-            lambda: client._send(request, Page[PhoneNumber]),
-            lambda url: client._follow(url, request, Page[PhoneNumber]),
-        )
+        return AsyncPaginator(lambda: client._call(request), lambda url: client._follow(url, request))
 
-    async def request_code(self, *, code_method: str = "SMS", language: str = "en_US") -> SuccessResponse:
-        """Ask Meta to send an ownership code by ``"SMS"`` or ``"VOICE"``; never retried (it would send twice)."""
-        return await self._client._send(
-            RequestCodeRequest(code_method=code_method, language=language), SuccessResponse
-        )
+    request_code = endpoint(
+        RequestCodeRequest,
+        doc=(
+            "Ask Meta to send an ownership code by ``code_method='SMS'`` or ``'VOICE'``. Not idempotent"
+            " (a repeat sends another message): retried only when it surely never reached Meta."
+        ),
+    )
 
     async def verify_code(self, code: str) -> VerifyCodeResponse:
-        """Confirm ownership with the six-digit code Meta sent."""
-        return await self._client._send(VerifyCodeRequest(code=code), VerifyCodeResponse)
+        """Confirm ownership with the six-digit code Meta sent; never repeated once sent (each try counts)."""
+        return await self._client._call(VerifyCodeRequest(code=code))

@@ -11,7 +11,7 @@
 """
 
 from ._crypto import ENV_PIN_KEY, PinCipher, WrongKeyError, generate_key, load_key
-from .engine import RotationSetPinRequest, classify_error, rotate_pins
+from .engine import classify_error, rotate_pins
 from .records import PinLookup, PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
 from .sqlite_vault import SqliteVault
@@ -30,7 +30,6 @@ __all__ = [
     "PinState",
     "Progress",
     "RotationReport",
-    "RotationSetPinRequest",
     "SqliteVault",
     "Vault",
     "VaultError",

@@ -8,9 +8,10 @@ in effect (see :mod:`.records` for the state machine).
 Why the engine retries ``set_pin`` itself instead of the client's retry
 middleware: only the engine can remember that an earlier attempt may have
 reached Meta (a timeout, a reset), and that decides what a later definite
-rejection means. So the PIN is sent as a request that the client's retry
-middleware treats as non-idempotent: it still retries connections that never
-opened, and hands everything else back here. Throttling (80007, 4, 130429
+rejection means. So the PIN is sent through a ``with_options(retry=None)`` copy
+of the client (pacing stays on) and every failure comes back here: a connection
+that never opened is simply tried again, everything else is classified.
+Throttling (80007, 4, 130429
 ...) pauses the whole run instead of burning each number's attempts.
 """
 
@@ -24,7 +25,7 @@ import random as _random
 import time
 import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
 
@@ -40,8 +41,6 @@ from ..errors import (
 )
 from ..middleware.retry import RetryPolicy, server_wait_hint
 from ..pins import generate_pin, validate_pin
-from ..types.shared import SuccessResponse
-from ..types.two_step_verification import SetPinRequest
 from .records import PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
 from .vault import ClaimLostError, Vault, VaultError
@@ -49,7 +48,7 @@ from .vault import ClaimLostError, Vault, VaultError
 if TYPE_CHECKING:
     from .._client import WhatsApp
 
-__all__ = ["RotationSetPinRequest", "classify_error", "rotate_pins"]
+__all__ = ["classify_error", "rotate_pins"]
 
 logger = logging.getLogger("meta_cloud_async")
 
@@ -60,13 +59,6 @@ ErrorKind = Literal["not_sent", "throttle", "ambiguous", "rejected"]
 OnProgress = Callable[[Progress], Union[Awaitable[None], None]]
 
 _MAY_BE_APPLIED = "may or may not be applied: still pending, run `pins resume`"
-
-
-@attrs.frozen(kw_only=True)
-class RotationSetPinRequest(SetPinRequest):
-    """``set_pin`` as rotation sends it: marked non-idempotent so only the engine decides on retries."""
-
-    idempotent: ClassVar[bool] = False
 
 
 def classify_error(exc: BaseException) -> ErrorKind:
@@ -455,7 +447,8 @@ class _Rotation:
         pid = record.phone_number_id
         pin = record.pending
         assert pin is not None
-        client = self.wa.with_options(phone_number_id=pid)
+        # The client's retries are off for rotation: the engine decides on every repeat itself.
+        client = self.wa.with_options(phone_number_id=pid, retry=None)
         # A pending PIN found in the vault may have reached Meta in an earlier run.
         ambiguous = not fresh
         attempts = throttles = 0
@@ -466,7 +459,7 @@ class _Rotation:
                 error: MetaCloudError | None
                 unexpected: Exception | None = None
                 try:
-                    answer = await client._send(RotationSetPinRequest(pin=pin), SuccessResponse)
+                    answer = await client.two_step_verification.set_pin(pin)
                     error = (
                         None if answer.success else UnexpectedResponseError("set_pin answered success=false")
                     )

@@ -30,23 +30,12 @@ from typing import Any
 import attrs
 
 from .budgets import parse_duration
+from .routes import ROUTE_NAMES
 
 __all__ = ["ROUTES", "Decision", "FaultConfig", "FaultInjector", "FaultKind", "FaultRates"]
 
-#: Route names faults can target (also the names in the request log).
-ROUTES = frozenset(
-    {
-        "set_pin",
-        "register",
-        "deregister",
-        "request_code",
-        "verify_code",
-        "get_phone_number",
-        "list_phone_numbers",
-        "get_waba",
-        "other",
-    }
-)
+#: Route names faults can target (also the names in the request log): one per sandbox handler.
+ROUTES = ROUTE_NAMES
 
 _RATE_KEYS = ("transient", "reset_before", "reset_after", "slow_body")
 _DURATION_KEYS = ("latency", "jitter", "slow_chunk_delay")

@@ -1,8 +1,10 @@
 """The router: (method, path, query, headers, body) in, (status, headers, body bytes) out.
 
 Both doors (the in-process transport and the aiohttp server) call
-:meth:`Router.process`, so they behave the same by construction. Routing is
-a ``str.split`` and a few dict lookups: no regular expressions per call.
+:meth:`Router.process` for every request, so they behave the same by
+construction. Routing matches the path against the SDK's own operation
+declarations (:mod:`.routes`: one compiled template per operation, indexed by
+method and segment count); validation stays the sandbox's own.
 
 Order of checks for a Graph call (each refusal is an answer, never an exception
 to the door): transient fault -> path/version -> access token -> app budget ->
@@ -25,7 +27,8 @@ from .budgets import Budget, UsageMeter
 from .clock import Clock, Sleep
 from .envelope import GraphError, render_error
 from .faults import Decision, FaultInjector, FaultKind
-from .state import SUCCESS, Business, _Phone
+from .routes import Call, Resolved, not_emulated_error, route_table
+from .state import SUCCESS, Business
 
 __all__ = ["RequestLogEntry", "Result", "Router"]
 
@@ -35,12 +38,6 @@ _SUCCESS_BODY = b'{"success":true}'
 _JSON = "application/json; charset=UTF-8"
 _REDACTED = "<redacted>"
 _SECRET_KEYS = frozenset({"pin", "code", "access_token", "password"})
-_POST_EDGES = {
-    "register": "register",
-    "deregister": "deregister",
-    "request_code": "request_code",
-    "verify_code": "verify_code",
-}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -155,6 +152,8 @@ class Router:
         self._on_reset = on_reset
         self._advance = advance
         self._versions: set[str] = set()
+        self.routes = route_table()
+        self._last: tuple[str, str, Business, Resolved | None] | None = None
         self.log: deque[RequestLogEntry] = deque(maxlen=log_size)
         self.faults = faults
         self.business = business
@@ -176,23 +175,23 @@ class Router:
 
     # -- the shared entry point --------------------------------------------------
 
+    def _resolve(self, method: str, path: str) -> Resolved | None:
+        """Match ``/{version}/...`` against the declared operations (cached for the call's second look)."""
+        last = self._last
+        if last is not None and last[0] == method and last[1] == path and last[2] is self.business:
+            return last[3]
+        _, _, rest = path[1:].partition("/")
+        rel = rest[:-1] if rest.endswith("/") else rest
+        resolved = self.routes.resolve(method, rel, self.business)
+        self._last = (method, path, self.business, resolved)
+        return resolved
+
     def route_of(self, method: str, path: str) -> str:
-        """The route name faults and the log use; syntactic plus one dict lookup."""
-        parts = path.split("/")
-        n = len(parts)
-        if n > 1 and parts[1] == "_sandbox":
+        """The route name faults and the log use: the matched declaration's route, else ``other``."""
+        if path.startswith("/_sandbox"):
             return "admin"
-        if n == 3 or (n == 4 and not parts[3]):
-            if method == "POST":
-                return "set_pin"
-            if method == "GET":
-                return "get_waba" if parts[2] in self.business.waba_phones else "get_phone_number"
-        elif n == 4:
-            if method == "POST":
-                return _POST_EDGES.get(parts[3], "other")
-            if method == "GET" and parts[3] == "phone_numbers":
-                return "list_phone_numbers"
-        return "other"
+        resolved = self._resolve(method, path)
+        return "other" if resolved is None else resolved.route.name
 
     async def process(
         self,
@@ -204,10 +203,15 @@ class Router:
         origin: str,
         sleep: Sleep,
     ) -> Result:
-        """Decide faults, wait out latency, then answer (or tell the door to drop the connection)."""
+        """Decide faults, wait out latency, then answer (or tell the door to drop the connection).
+
+        Both doors call this for every request, admin paths included.
+        """
         route = self.route_of(method, path)
         if route == "admin":
             return self.admin(method, path, query, headers, body)
+        if not self.faults.enabled:
+            return self.handle(method, path, query, headers, body, origin, route)
         decision = self.faults.decide(route)
         if decision.delay:
             await sleep(decision.delay)
@@ -273,13 +277,9 @@ class Router:
                     raise GraphError.unknown_path(path)
                 self._versions.add(version)
             self._authenticate(headers, query)
-            obj = parts[2] if len(parts) > 2 else ""
-            business = self.business
-            phone = business.phones.get(obj)
-            if phone is not None:
-                waba_id = phone.waba_id
-            elif obj in business.waba_phones:
-                waba_id = obj
+            resolved = self._resolve(method, path)
+            if resolved is not None:
+                waba_id = resolved.waba_id
             if not self._app_meter.try_acquire(now):
                 raise GraphError(
                     429,
@@ -288,19 +288,26 @@ class Router:
                     details="The app's call budget is spent; calls are accepted again as usage decays.",
                     is_transient=True,
                 )
-            if waba_id is None:
-                raise GraphError.unsupported(method, obj)
-            meter = self._waba_meters[waba_id]
-            if not meter.try_acquire(now):
-                raise GraphError.whatsapp(
-                    80007,
-                    "Rate limit issues",
-                    f"The WhatsApp Business Account {waba_id} reached its call budget; retry after "
-                    f"{meter.regain_minutes(now)} minutes.",
-                    is_transient=True,
-                )
+            if resolved is None or not resolved.found:
+                rel = "/".join(parts[2:]).rstrip("/")
+                missing = None if resolved is not None else self.routes.not_emulated(method, rel)
+                if missing is not None:
+                    raise not_emulated_error(missing)
+                raise GraphError.unsupported(method, parts[2] if len(parts) > 2 else "")
+            if waba_id is not None:
+                meter = self._waba_meters[waba_id]
+                if not meter.try_acquire(now):
+                    raise GraphError.whatsapp(
+                        80007,
+                        "Rate limit issues",
+                        f"The WhatsApp Business Account {waba_id} reached its call budget; retry after "
+                        f"{meter.regain_minutes(now)} minutes.",
+                        is_transient=True,
+                    )
             params = self._params(method, query, headers, body)
-            payload = self._dispatch(route, method, path, phone, waba_id, params, origin, now)
+            self._last = None
+            call = Call(self.business, resolved.phone, waba_id, resolved.values, params, now, origin, path)
+            payload = resolved.route.handler(call)
             content = (
                 _SUCCESS_BODY if payload is SUCCESS else json.dumps(payload, separators=(",", ":")).encode()
             )
@@ -368,54 +375,6 @@ class Router:
                     "The request body is neither JSON nor form-encoded."
                 ) from None
         return params
-
-    def _dispatch(
-        self,
-        route: str,
-        method: str,
-        path: str,
-        phone: _Phone | None,
-        waba_id: str,
-        params: dict[str, Any],
-        origin: str,
-        now: float,
-    ) -> dict[str, Any]:
-        business = self.business
-        obj = path.split("/")[2]
-        if phone is not None:
-            if route == "set_pin":
-                return business.set_pin(phone, params)
-            if route == "get_phone_number":
-                return business.get_phone(phone, params.get("fields"))
-            if route == "register":
-                return business.register(phone, params, now)
-            if route == "deregister":
-                return business.deregister(phone, now)
-            if route == "request_code":
-                return business.request_code(phone, params, now)
-            if route == "verify_code":
-                return business.verify_code(phone, params, now)
-        else:
-            if route == "list_phone_numbers":
-                return self._list(waba_id, path, params, origin)
-            if route == "get_waba":
-                return business.get_waba(waba_id, params.get("fields"))
-        raise GraphError.unsupported(method, obj)
-
-    def _list(self, waba_id: str, path: str, params: dict[str, Any], origin: str) -> dict[str, Any]:
-        query = {k: v for k, v in params.items() if isinstance(v, str)}
-        items, first, last, has_prev, has_next = self.business.list_phones(waba_id, query)
-        out: dict[str, Any] = {"data": items}
-        if first is None or last is None:
-            return out
-        keep: list[tuple[str, str]] = [(k, query[k]) for k in ("fields", "limit") if k in query]
-        paging: dict[str, Any] = {"cursors": {"before": first, "after": last}}
-        if has_prev:
-            paging["previous"] = f"{origin}{path}?{urlencode([*keep, ('before', first)])}"
-        if has_next:
-            paging["next"] = f"{origin}{path}?{urlencode([*keep, ('after', last)])}"
-        out["paging"] = paging
-        return out
 
     def _headers(self, version: str, trace: str, waba_id: str | None, now: float) -> dict[str, str]:
         """Usage headers for every answer; the JSON strings are cached per value, they change rarely."""

@@ -1,8 +1,7 @@
 """The network door: a low-level aiohttp server in front of the same router.
 
 No aiohttp router, middleware or access log: one handler splits the raw
-path and calls the router (``Router.handle`` directly when no fault can
-happen, ``Router.process`` otherwise), as the in-process door does. Reset faults close the socket with no
+path and calls ``Router.process``, as the in-process door does. Reset faults close the socket with no
 answer (before or after the change was applied); slow bodies are written in
 chunks with a pause between them.
 """
@@ -36,14 +35,6 @@ def make_handler(sandbox: Sandbox) -> web.Server:
             if len(origins) > 64:
                 origins.clear()
         router = sandbox.router
-        if not router.faults.enabled:
-            # The common case: no coroutine, no fault bookkeeping.
-            route = router.route_of(request.method, path)
-            if route == "admin":
-                result = router.admin(request.method, path, query, request.headers, body)
-            else:
-                result = router.handle(request.method, path, query, request.headers, body, origin, route)
-            return web.Response(status=result.status, headers=result.headers, body=result.body)
         result = await router.process(
             request.method, path, query, request.headers, body, origin, sandbox.sleep
         )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import attrs
 
-from .shared import ApiRequest
+from .shared import ApiRequest, Page, SuccessResponse, fields_param
 
 __all__ = [
     "GetPhoneNumberRequest",
@@ -28,7 +28,7 @@ def _check_code_method(_: Any, __: Any, value: str) -> None:
 
 
 def _check_language(_: Any, __: Any, value: str) -> None:
-    if not isinstance(value, str) or not _LANGUAGE.match(value):
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise ValueError(f"language must look like 'en_US', got {value!r}")
 
 
@@ -40,65 +40,6 @@ def _check_code(_: Any, __: Any, value: str) -> None:
 def _check_limit(_: Any, __: Any, value: int | None) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100):
         raise ValueError(f"limit must be an int from 1 to 100, got {value!r}")
-
-
-def _fields_param(value: Any) -> str | None:
-    # An empty selection means "Meta's default fields", not a blank ``fields=`` parameter.
-    if value is None or isinstance(value, str):
-        return value or None
-    return ",".join(value) or None
-
-
-@attrs.frozen(kw_only=True)
-class GetPhoneNumberRequest(ApiRequest):
-    """``GET /{phone_number_id}?fields=...``."""
-
-    method: ClassVar[str] = "GET"
-    path: ClassVar[str] = "{phone_number_id}"
-    idempotent: ClassVar[bool] = True
-
-    fields: str | None = attrs.field(default=None, converter=_fields_param)
-
-
-@attrs.frozen(kw_only=True)
-class ListPhoneNumbersRequest(ApiRequest):
-    """``GET /{business_account_id}/phone_numbers`` with cursor paging."""
-
-    method: ClassVar[str] = "GET"
-    path: ClassVar[str] = "{business_account_id}/phone_numbers"
-    idempotent: ClassVar[bool] = True
-    scope: ClassVar[str] = "waba"
-
-    fields: str | None = attrs.field(default=None, converter=_fields_param)
-    limit: int | None = attrs.field(default=None, validator=_check_limit)
-    after: str | None = None
-    before: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class RequestCodeRequest(ApiRequest):
-    """``POST /{phone_number_id}/request_code``: send an ownership code by SMS or voice.
-
-    Not idempotent: a repeat sends another message to the number.
-    """
-
-    method: ClassVar[str] = "POST"
-    path: ClassVar[str] = "{phone_number_id}/request_code"
-    idempotent: ClassVar[bool] = False
-
-    code_method: str = attrs.field(validator=_check_code_method)
-    language: str = attrs.field(validator=_check_language)
-
-
-@attrs.frozen(kw_only=True)
-class VerifyCodeRequest(ApiRequest):
-    """``POST /{phone_number_id}/verify_code``; each wrong try counts, so never retried."""
-
-    method: ClassVar[str] = "POST"
-    path: ClassVar[str] = "{phone_number_id}/verify_code"
-    idempotent: ClassVar[bool] = False
-
-    code: str = attrs.field(validator=_check_code, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -131,3 +72,58 @@ class PhoneNumber:
     is_official_business_account: bool | None = None
     is_pin_enabled: bool | None = None
     username: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GetPhoneNumberRequest(ApiRequest[PhoneNumber]):
+    """``GET /{phone_number_id}?fields=...``."""
+
+    operation_id: ClassVar[str | None] = "getPhoneNumberById"
+    method: ClassVar[str] = "GET"
+    path: ClassVar[str] = "{phone_number_id}"
+    idempotent: ClassVar[bool] = True
+
+    fields: str | None = attrs.field(default=None, converter=fields_param)
+
+
+@attrs.frozen(kw_only=True)
+class ListPhoneNumbersRequest(ApiRequest[Page[PhoneNumber]]):
+    """``GET /{business_account_id}/phone_numbers`` with cursor paging."""
+
+    operation_id: ClassVar[str | None] = "getWhatsAppBusinessAccountPhoneNumbers"
+    method: ClassVar[str] = "GET"
+    path: ClassVar[str] = "{business_account_id}/phone_numbers"
+    idempotent: ClassVar[bool] = True
+
+    fields: str | None = attrs.field(default=None, converter=fields_param)
+    limit: int | None = attrs.field(default=None, validator=_check_limit)
+    after: str | None = None
+    before: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class RequestCodeRequest(ApiRequest[SuccessResponse]):
+    """``POST /{phone_number_id}/request_code``: send an ownership code by SMS or voice.
+
+    Not idempotent: a repeat sends another message to the number.
+    """
+
+    operation_id: ClassVar[str | None] = "requestVerificationCode"
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{phone_number_id}/request_code"
+    idempotent: ClassVar[bool] = False
+
+    code_method: Literal["SMS", "VOICE"] = attrs.field(default="SMS", validator=_check_code_method)
+    language: str = attrs.field(default="en_US", validator=_check_language)
+
+
+@attrs.frozen(kw_only=True)
+class VerifyCodeRequest(ApiRequest[VerifyCodeResponse]):
+    """``POST /{phone_number_id}/verify_code``; each wrong try counts, so never retried."""
+
+    operation_id: ClassVar[str | None] = "verifyPhoneNumberCode"
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{phone_number_id}/verify_code"
+    idempotent: ClassVar[bool] = False
+
+    code: str = attrs.field(validator=_check_code, repr=False)

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..pins import validate_pin
-from .shared import ApiRequest
+from .shared import ApiRequest, SuccessResponse
 
 __all__ = ["DATA_LOCALIZATION_REGIONS", "DeregisterRequest", "RegisterRequest"]
 
@@ -29,7 +29,7 @@ def _check_region(_: Any, attribute: attrs.Attribute[str | None], value: str | N
 
 
 @attrs.frozen(kw_only=True)
-class RegisterRequest(ApiRequest):
+class RegisterRequest(ApiRequest[SuccessResponse]):
     """``POST /{phone_number_id}/register``.
 
     Not idempotent in the sense that matters: every attempt counts toward
@@ -37,6 +37,7 @@ class RegisterRequest(ApiRequest):
     reached the server.
     """
 
+    operation_id: ClassVar[str | None] = "registerWhatsAppBusinessPhoneNumber"
     method: ClassVar[str] = "POST"
     path: ClassVar[str] = "{phone_number_id}/register"
     idempotent: ClassVar[bool] = False
@@ -47,9 +48,10 @@ class RegisterRequest(ApiRequest):
 
 
 @attrs.frozen(kw_only=True)
-class DeregisterRequest(ApiRequest):
+class DeregisterRequest(ApiRequest[SuccessResponse]):
     """``POST /{phone_number_id}/deregister``; shares the 133016 attempt budget."""
 
+    operation_id: ClassVar[str | None] = "deregisterPhoneNumber"
     method: ClassVar[str] = "POST"
     path: ClassVar[str] = "{phone_number_id}/deregister"
     idempotent: ClassVar[bool] = False

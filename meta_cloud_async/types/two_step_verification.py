@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ..pins import validate_pin
-from .shared import ApiRequest
+from .shared import ApiRequest, SuccessResponse
 
 __all__ = ["SetPinRequest"]
 
@@ -17,13 +17,14 @@ def _check_pin(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
 
 
 @attrs.frozen(kw_only=True)
-class SetPinRequest(ApiRequest):
+class SetPinRequest(ApiRequest[SuccessResponse]):
     """``POST /{phone_number_id}`` with ``{"pin": ...}``: set or change the 2SV PIN.
 
     Idempotent: setting the same PIN twice leaves the same state, so it is
     retried even after a timeout.
     """
 
+    operation_id: ClassVar[str | None] = "updatePhoneNumberStatus"
     method: ClassVar[str] = "POST"
     path: ClassVar[str] = "{phone_number_id}"
     idempotent: ClassVar[bool] = True

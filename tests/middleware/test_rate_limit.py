@@ -105,21 +105,21 @@ async def test_memory_store_async_api_matches_protocol() -> None:
 
 
 async def test_third_call_waits_one_second_and_fourth_two() -> None:
-    h = Harness(RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=2.0))
+    h = Harness(RateLimitPolicy(messaging_rate=1.0, messaging_burst=2.0))
     await asyncio.gather(*(h.call(PHONE) for _ in range(4)))
     assert h.clock.sleeps == [1.0, 2.0]
     assert sorted(h.sent) == [0.0, 0.0, 1.0, 2.0]
 
 
 async def test_many_concurrent_waiters_each_get_their_own_slot() -> None:
-    h = Harness(RateLimitPolicy(per_phone_rate=4.0, per_phone_burst=1.0))
+    h = Harness(RateLimitPolicy(messaging_rate=4.0, messaging_burst=1.0))
     await asyncio.gather(*(h.call(PHONE) for _ in range(20)))
     assert h.sent == [i * 0.25 for i in range(20)]
     assert h.clock.sleeps == [i * 0.25 for i in range(1, 20)]
 
 
 async def test_sequential_calls_pace_at_rate() -> None:
-    h = Harness(RateLimitPolicy(per_phone_rate=2.0, per_phone_burst=1.0))
+    h = Harness(RateLimitPolicy(messaging_rate=2.0, messaging_burst=1.0))
     for _ in range(3):
         await h.call(PHONE)
     assert h.sent == [0.0, 0.5, 1.0]
@@ -135,7 +135,7 @@ async def test_uncontended_call_never_sleeps() -> None:
 
 
 async def test_each_key_has_its_own_bucket_and_the_longest_wait_wins() -> None:
-    policy = RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0, per_waba_rate=0.5, per_waba_burst=1.0)
+    policy = RateLimitPolicy(messaging_rate=1.0, messaging_burst=1.0, per_waba_rate=0.5, per_waba_burst=1.0)
     h = Harness(policy)
     await asyncio.gather(h.call("phone:1", WABA), h.call("phone:2", WABA), h.call("phone:1"))
     # phone:1 second call -> 1 s; the WABA's second token -> 2 s.
@@ -143,14 +143,14 @@ async def test_each_key_has_its_own_bucket_and_the_longest_wait_wins() -> None:
 
 
 async def test_keys_without_a_rate_are_not_paced() -> None:
-    h = Harness(RateLimitPolicy(per_phone_rate=None))
+    h = Harness(RateLimitPolicy(messaging_rate=None))
     await asyncio.gather(*(h.call(PHONE, WABA, "other:1") for _ in range(10)))
     assert h.clock.sleeps == []
     assert h.sent == [0.0] * 10
 
 
 async def test_cancelled_waiter_gives_its_token_back() -> None:
-    h = Harness(RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0))
+    h = Harness(RateLimitPolicy(messaging_rate=1.0, messaging_burst=1.0))
     await h.call(PHONE)
     waiter = asyncio.create_task(h.call(PHONE))
     await asyncio.sleep(0)
@@ -350,7 +350,7 @@ class RecordingStore:
 async def test_shared_store_is_used_for_reserve_refund_and_holds() -> None:
     store = RecordingStore()
     assert isinstance(store, BucketStore)
-    policy = RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0, store=store)
+    policy = RateLimitPolicy(messaging_rate=1.0, messaging_burst=1.0, store=store)
     h = Harness(policy, [Response(status_code=400, content=graph_error(130429))])
     await h.call(PHONE)
     waiter = asyncio.create_task(h.call(PHONE))
@@ -368,7 +368,7 @@ async def test_shared_store_is_used_for_reserve_refund_and_holds() -> None:
 
 async def test_two_middlewares_sharing_a_store_share_the_budget() -> None:
     store = MemoryBucketStore()
-    policy = RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0, store=store)
+    policy = RateLimitPolicy(messaging_rate=1.0, messaging_burst=1.0, store=store)
     a, b = Harness(policy), Harness(policy)
     b.clock = a.clock
     b.mw = RateLimitMiddleware(policy, clock=a.clock.time, sleep=a.clock.sleep)
@@ -382,9 +382,9 @@ async def test_two_middlewares_sharing_a_store_share_the_budget() -> None:
 @pytest.mark.parametrize(
     "kwargs",
     [
-        {"per_phone_rate": 0},
+        {"messaging_rate": 0},
         {"per_waba_rate": -1.0},
-        {"per_phone_burst": 0.5},
+        {"messaging_burst": 0.5},
         {"slow_at": 90.0, "pause_at": 80.0},
         {"slow_at": -1.0},
         {"min_factor": 0.0},
@@ -425,11 +425,11 @@ async def test_client_paces_concurrent_calls() -> None:
 
     def handler(req: Request) -> Response:
         sent.append(clock.time())
-        assert req.meta.rate_limit_keys == ("phone:111", "waba:222")
+        assert req.meta.rate_limit_keys == ("waba:222",)  # a read is a management call
         return Response(status_code=200, content=PHONE_JSON)
 
     async with make_client(
-        clock, handler, retry=None, rate_limit=RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=2.0)
+        clock, handler, retry=None, rate_limit=RateLimitPolicy(per_waba_rate=1.0, per_waba_burst=2.0)
     ) as wa:
         numbers = await asyncio.gather(*(wa.phone_numbers.get() for _ in range(4)))
     assert [n.id for n in numbers] == ["111"] * 4
@@ -443,7 +443,7 @@ async def test_client_with_options_copies_share_buckets() -> None:
         clock,
         lambda req: Response(status_code=200, content=PHONE_JSON),
         retry=None,
-        rate_limit=RateLimitPolicy(per_phone_rate=None, per_waba_rate=1.0, per_waba_burst=1.0),
+        rate_limit=RateLimitPolicy(messaging_rate=None, per_waba_rate=1.0, per_waba_burst=1.0),
     ) as wa:
         other = wa.with_options(phone_number_id="333")
         await asyncio.gather(wa.phone_numbers.get(), other.phone_numbers.get())
@@ -494,7 +494,7 @@ async def test_client_every_retry_attempt_takes_a_token() -> None:
         clock,
         handler,
         retry=RetryPolicy(max_retries=1, jitter=0.0),
-        rate_limit=RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0),
+        rate_limit=RateLimitPolicy(per_waba_rate=1.0, per_waba_burst=1.0),
     ) as wa:
         await wa.phone_numbers.get()
     # the 500 sets no hold: the second attempt waits only for the token the first one spent.
@@ -558,7 +558,7 @@ async def test_a_day_long_regain_hint_is_capped_and_refused_not_slept() -> None:
 async def test_a_refused_call_gives_its_tokens_back() -> None:
     from meta_cloud_async import LocalThrottleError
 
-    h = Harness(RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0, max_wait=0.5))
+    h = Harness(RateLimitPolicy(messaging_rate=1.0, messaging_burst=1.0, max_wait=0.5))
     await h.call(PHONE)
     with pytest.raises(LocalThrottleError):
         await h.call(PHONE)  # would wait 1.0 s > 0.5 s

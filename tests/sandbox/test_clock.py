@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from meta_cloud_async.sandbox import VirtualClock
+from meta_cloud_async import WhatsApp
+from meta_cloud_async.sandbox import Sandbox, VirtualClock
+from meta_cloud_async.testing import FakeClock
 
 
 def test_virtual_clock_moves_only_forward() -> None:
@@ -30,3 +34,37 @@ async def test_virtual_clock_refuses_nan_infinite_and_negative(bad: float) -> No
     with pytest.raises(ValueError, match="finite seconds >= 0"):
         await clock.sleep(bad)
     assert clock() == 10.0  # untouched: NaN would otherwise poison every later comparison
+
+
+@pytest.mark.parametrize("make", [VirtualClock, FakeClock])
+async def test_concurrent_sleeps_share_virtual_time_on_both_clocks(make: type[VirtualClock]) -> None:
+    """One semantics: 10 concurrent ``sleep(1)`` all end at t=1 (not t=10), then sequential sleeps add up."""
+    clock = make()
+    ends: list[float] = []
+
+    async def nap() -> None:
+        await clock.sleep(1)
+        ends.append(clock())
+
+    await asyncio.gather(*(nap() for _ in range(10)))
+    assert ends == [1.0] * 10
+    await clock.sleep(2)
+    assert clock() == 3.0
+
+
+async def test_sandbox_latency_under_concurrency_runs_at_virtual_wall_speed() -> None:
+    clock = VirtualClock()
+    sandbox = Sandbox(phone_numbers=10, clock=clock, faults="latency=1s")
+    async with WhatsApp(
+        access_token=sandbox.access_token,
+        base_url="http://sandbox.test",
+        transport=sandbox.transport(),
+        retry=None,
+    ) as wa:
+        await asyncio.gather(
+            *(
+                wa.with_options(phone_number_id=p).two_step_verification.set_pin("428915")
+                for p in sandbox.phone_number_ids
+            )
+        )
+    assert clock() == 1.0

@@ -222,10 +222,11 @@ async def test_client_end_to_end_on_httpx(graph: Any) -> None:
     async with WhatsApp(
         access_token="tok",
         phone_number_id="111",
+        business_account_id="222",
         base_url=graph.url(""),
         transport=transport,
         retry=None,
-        rate_limit=RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0),
+        rate_limit=RateLimitPolicy(per_waba_rate=1.0, per_waba_burst=1.0),
         clock=clock.time,
         sleep=clock.sleep,
     ) as wa:

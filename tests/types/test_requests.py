@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import pytest
 
@@ -16,24 +18,25 @@ from meta_cloud_async.types.shared import ApiRequest
 from meta_cloud_async.types.two_step_verification import SetPinRequest
 
 ENDPOINTS = [
-    (SetPinRequest, "POST", "{phone_number_id}", True, "phone"),
-    (RegisterRequest, "POST", "{phone_number_id}/register", False, "phone"),
-    (DeregisterRequest, "POST", "{phone_number_id}/deregister", False, "phone"),
-    (GetPhoneNumberRequest, "GET", "{phone_number_id}", True, "phone"),
-    (ListPhoneNumbersRequest, "GET", "{business_account_id}/phone_numbers", True, "waba"),
-    (RequestCodeRequest, "POST", "{phone_number_id}/request_code", False, "phone"),
-    (VerifyCodeRequest, "POST", "{phone_number_id}/verify_code", False, "phone"),
+    (SetPinRequest, "POST", "{phone_number_id}", True, "management"),
+    (RegisterRequest, "POST", "{phone_number_id}/register", False, "management"),
+    (DeregisterRequest, "POST", "{phone_number_id}/deregister", False, "management"),
+    (GetPhoneNumberRequest, "GET", "{phone_number_id}", True, "management"),
+    (ListPhoneNumbersRequest, "GET", "{business_account_id}/phone_numbers", True, "management"),
+    (RequestCodeRequest, "POST", "{phone_number_id}/request_code", False, "management"),
+    (VerifyCodeRequest, "POST", "{phone_number_id}/verify_code", False, "management"),
 ]
 
 
-@pytest.mark.parametrize(("cls", "method", "path", "idempotent", "scope"), ENDPOINTS)
+@pytest.mark.parametrize(("cls", "method", "path", "idempotent", "budget"), ENDPOINTS)
 def test_endpoint_description(
-    cls: type[ApiRequest], method: str, path: str, idempotent: bool, scope: str
+    cls: type[ApiRequest[Any]], method: str, path: str, idempotent: bool, budget: str
 ) -> None:
     assert issubclass(cls, ApiRequest)
-    assert (cls.method, cls.path, cls.idempotent, cls.scope) == (method, path, idempotent, scope)
+    assert (cls.method, cls.path, cls.idempotent, cls.budget) == (method, path, idempotent, budget)
     # Class attributes never become body fields.
-    assert not {"method", "path", "idempotent", "scope"} & {f.name for f in attrs.fields(cls)}
+    declared = {"operation_id", "method", "path", "encoding", "idempotent", "budget", "pair_field"}
+    assert not declared & {f.name for f in attrs.fields(cls)}
 
 
 def test_secrets_stay_out_of_reprs() -> None:
