@@ -78,6 +78,7 @@ COPY_CODE_EXAMPLE_MAX = 15
 CODE_EXPIRATION_RANGE = (1, 90)
 CAROUSEL_CARDS_MAX = 10
 LTO_TEXT_MAX = 16
+LTO_BODY_MAX = 600
 
 _NAME = re.compile(r"[a-z0-9_]+")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Za-z0-9]{2,4})?")
@@ -606,6 +607,12 @@ def validate_components(category: str, components: Sequence[Any], *, _where: str
             raise ValueError(f"{_where}[{i}]: unknown component type {component.get('type')!r}")
     if "BODY" not in seen:
         raise ValueError("body: every template needs a BODY component")
+    if "LIMITED_TIME_OFFER" in seen:
+        if "FOOTER" in seen:
+            raise ValueError("footer: limited-time offer templates take no footer")
+        body = next(c for c in components if _type_of(c, _where) == "BODY")
+        if len(str(body.get("text", ""))) > LTO_BODY_MAX:
+            raise ValueError(f"body: at most {LTO_BODY_MAX} characters in a limited-time offer template")
     return variables.kind
 
 

@@ -661,6 +661,8 @@ def test_refuses_lto_and_carousel_outside_marketing() -> None:
         "limited_time_offer: limited-time offers", [OK_BODY, LimitedTimeOffer(text="x")], category="UTILITY"
     )
     refuse("limited_time_offer: 'text' has 17", [OK_BODY, LimitedTimeOffer(text="x" * 17)])
+    refuse("footer: limited-time offer", [OK_BODY, LimitedTimeOffer(text="x"), Footer(text="f")])
+    refuse("body: at most 600", [{"type": "BODY", "text": "x" * 601}, LimitedTimeOffer(text="x")])
 
 
 # -- the Template model and send-time checks -----------------------------------------------
