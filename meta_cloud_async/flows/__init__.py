@@ -16,6 +16,7 @@ from .crypto import (
     load_private_key,
     load_public_key,
 )
+from .driver import FlowReply, MetaFlowClient
 from .endpoint import (
     FlowEndpoint,
     FlowEndpointError,
@@ -30,8 +31,10 @@ __all__ = [
     "DecryptionError",
     "FlowEndpoint",
     "FlowEndpointError",
+    "FlowReply",
     "FlowRequest",
     "FlowTokenInvalid",
+    "MetaFlowClient",
     "complete",
     "decrypt_request",
     "decrypt_response",
