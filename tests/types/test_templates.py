@@ -846,3 +846,40 @@ def test_creation_errors_are_typed() -> None:
     payload["error"]["error_subcode"] = 33
     other = error_from_response(Response(status_code=400, headers={}, content=json.dumps(payload).encode()))
     assert type(other) is InvalidParameterError
+
+
+# -- against Meta's OpenAPI document ------------------------------------------------------------
+
+
+def test_built_bodies_match_the_spec_and_its_examples(spec: Any) -> None:
+    """Every body built here validates against the create operation's schema, and the spec's own
+    examples pass our local checks unchanged."""
+    _, path, operation = spec.operations["createAuthenticationTemplateWOtpCopyCodeButton"]
+    assert path.endswith("/message_templates")
+    content = spec.deref(operation["requestBody"])["content"]["application/json"]
+    bodies = [
+        authentication_template(
+            "otp", "en_US", button=OtpCopyCodeButton(text="Copy Code"), code_expiration_minutes=5
+        ),
+        build_template_body(LTO_DOC["name"], "en_US", "MARKETING", LTO_DOC["components"]),
+        build_template_body(
+            "named", "en_US", "UTILITY", [Body(text="Hi {{name}}, ok", examples={"name": "P"})]
+        ),
+    ]
+    for body in bodies:
+        assert not spec.schema_errors(body, content["schema"]), body["name"]
+    examples = content.get("examples", {})
+    assert examples, "the spec carries template examples"
+    for title, example in examples.items():
+        value = spec.deref(example)["value"]
+        if "<" in value["name"]:  # placeholders such as <TEMPLATE_NAME>
+            value = {**value, "name": "spec_example"}
+        flows = [
+            b
+            for c in value["components"]
+            for b in c.get("buttons", [])
+            if isinstance(b, dict) and str(b.get("type")).upper() == "FLOW"
+        ]
+        body = build_template_body(value["name"], value["language"], value["category"], value["components"])
+        assert body["components"] == value["components"], title
+        assert all("flow_id" in b or "flow_name" in b or "flow_json" in b for b in flows)
