@@ -339,3 +339,29 @@ def test_named_variables_with_parameter_format() -> None:
         [{"type": "body", "parameters": [{"type": "text", "parameter_name": "first_name", "text": "P"}]}],
         now=T0 + 60,
     )
+
+
+def test_lifecycle_on_a_virtual_clock() -> None:
+    """create → pending → approved → sent → paused (refused) → reinstated, driven by the clock alone."""
+    from meta_cloud_async.sandbox import VirtualClock
+
+    clock = VirtualClock(T0)
+    s = TemplatesState(rules=TemplateRules(review_delay=300.0))
+    w = s.waba(WABA)
+    tid = w.create(marketing(), clock())["id"]
+    with pytest.raises(GraphError) as exc:
+        w.check_send("seasonal_promotion", "en_US", SEND_OK, now=clock())
+    assert exc.value.code == 132001
+    clock.advance(300)
+    w.check_send("seasonal_promotion", "en_US", SEND_OK, now=clock())
+    w.set_quality(tid, "RED", clock())
+    with pytest.raises(GraphError) as exc:
+        w.check_send("seasonal_promotion", "en_US", SEND_OK, now=clock.advance(3600))
+    assert exc.value.code == 132015
+    w.check_send("seasonal_promotion", "en_US", SEND_OK, now=clock.advance(2 * 3600))
+    assert [e["value"].get("event") for e in s.events(clock())] == [
+        "APPROVED",
+        None,  # the quality update
+        "PAUSED",
+        "REINSTATED",
+    ]
