@@ -11,6 +11,7 @@
         ├── AuthenticationError         0, 190: token expired, revoked or wrong
         ├── PermissionDeniedError       3, 10, 200-299: the token lacks a permission
         ├── InvalidParameterError       100, 33: a parameter Meta rejected
+        │   └── TemplateCreationError   100 with subcode 2388xxx: a template create/edit refused
         ├── RateLimitError              4, 17, 341, 80007, 130429, 131056: throttled, back off
         │   ├── RegistrationLimitError  133016: register/deregister budget (10 per 72 h) spent
         │   └── LocalThrottleError      our own pacing would wait too long; the request was not sent
@@ -58,6 +59,7 @@ __all__ = [
     "RateLimitError",
     "RegistrationLimitError",
     "ServerError",
+    "TemplateCreationError",
     "UnexpectedResponseError",
     "error_from_response",
     "is_transient_code",
@@ -181,6 +183,25 @@ class PermissionDeniedError(GraphAPIError):
 
 class InvalidParameterError(GraphAPIError):
     """Meta rejected a parameter (codes 100, 33)."""
+
+
+class TemplateCreationError(InvalidParameterError):
+    """Meta refused a template create or edit (code 100, subcode 2388000-2388999).
+
+    ``error_user_title`` / ``error_user_msg`` carry Meta's explanation meant
+    for people (for example "Template quota reached"), which is the useful part
+    of these errors; ``subcode`` names the rule.
+    """
+
+    SUBCODES = range(2388000, 2389000)
+
+    @property
+    def error_user_title(self) -> str | None:
+        return self.user_title
+
+    @property
+    def error_user_msg(self) -> str | None:
+        return self.user_message
 
 
 class RateLimitError(GraphAPIError):
@@ -332,7 +353,10 @@ def error_from_response(response: Response) -> GraphAPIError | None:
     error_data = err.get("error_data")
     details = _as_str(error_data.get("details")) if isinstance(error_data, dict) else None
     transient_flag = err.get("is_transient")
+    subcode = _as_int(err.get("error_subcode"))
     cls = _class_for(code, response.status_code)
+    if code == 100 and subcode in TemplateCreationError.SUBCODES:
+        cls = TemplateCreationError
     # Without Meta's flag, a throttle or server failure is transient whatever its code:
     # an unknown code on a 503 must not make an idempotent call give up at once.
     is_transient = (
@@ -343,7 +367,7 @@ def error_from_response(response: Response) -> GraphAPIError | None:
     return cls(
         _as_str(err.get("message")) or f"Graph API error (HTTP {response.status_code})",
         code=code,
-        subcode=_as_int(err.get("error_subcode")),
+        subcode=subcode,
         type=_as_str(err.get("type")),
         user_title=_as_str(err.get("error_user_title")),
         user_message=_as_str(err.get("error_user_msg")),

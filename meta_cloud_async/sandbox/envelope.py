@@ -4,6 +4,7 @@ Shape (Meta's, see docs/sandbox.md for where we had to guess)::
 
     {"error": {"message": "(#133005) PIN mismatch", "type": "OAuthException",
                "code": 133005, "error_subcode": ...,            # only when there is one
+               "error_user_title": ..., "error_user_msg": ...,  # template refusals
                "error_data": {"messaging_product": "whatsapp", "details": "..."},
                "fbtrace_id": "...", "is_transient": false}}
 """
@@ -31,6 +32,8 @@ class GraphError(Exception):
         subcode: int | None = None,
         type: str = "OAuthException",
         is_transient: bool = False,
+        user_title: str | None = None,
+        user_message: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -40,6 +43,8 @@ class GraphError(Exception):
         self.subcode = subcode
         self.type = type
         self.is_transient = is_transient
+        self.user_title = user_title
+        self.user_message = user_message
 
     # -- the refusals the sandbox uses more than once -----------------------------
 
@@ -88,6 +93,10 @@ def render_error(error: GraphError, fbtrace_id: str) -> bytes:
     body: dict[str, Any] = {"message": error.message, "type": error.type, "code": error.code}
     if error.subcode is not None:
         body["error_subcode"] = error.subcode
+    if error.user_title is not None:
+        body["error_user_title"] = error.user_title
+    if error.user_message is not None:
+        body["error_user_msg"] = error.user_message
     if error.details is not None:
         body["error_data"] = {"messaging_product": "whatsapp", "details": error.details}
     body["fbtrace_id"] = fbtrace_id
