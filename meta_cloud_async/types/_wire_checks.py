@@ -8,10 +8,11 @@ wire path (``interactive.action.buttons[1].reply.title``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 __all__ = [
+    "as_tuple",
     "canonical",
     "check_bool",
     "check_choice",
@@ -21,6 +22,7 @@ __all__ = [
     "check_number",
     "check_text",
     "check_unique",
+    "to_wire",
 ]
 
 
@@ -101,3 +103,19 @@ def canonical(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [canonical(item) for item in value]
     return value
+
+
+def to_wire(item: Any) -> Any:
+    """A model's wire JSON; dicts and lists are walked, so typed parts may sit inside plain dicts."""
+    if hasattr(item, "to_wire"):
+        return item.to_wire()
+    if isinstance(item, Mapping):
+        return {key: to_wire(value) for key, value in item.items()}
+    if isinstance(item, (list, tuple)):
+        return [to_wire(value) for value in item]
+    return item
+
+
+def as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
+    """attrs converter: a caller's list becomes a tuple, so a checked frozen model cannot change."""
+    return tuple(values)

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal, Union, cast
 import attrs
 
 from ._wire_checks import (
+    as_tuple,
     canonical,
     check_bool,
     check_choice,
@@ -34,6 +35,7 @@ from ._wire_checks import (
     check_number,
     check_text,
     check_unique,
+    to_wire,
 )
 from .templates_send import Template, check_template
 
@@ -91,8 +93,7 @@ FOOTER_MAX = 60
 CALLBACK_DATA_MAX = 512
 
 
-def _wire(item: Any) -> Any:
-    return item.to_wire() if hasattr(item, "to_wire") else item
+_wire = to_wire
 
 
 def _opt(wire: dict[str, Any], key: str, value: Any) -> None:
@@ -318,10 +319,10 @@ class Contact:
     """One contact card; ``name.formatted_name`` is the only required field."""
 
     name: ContactName | Mapping[str, Any]
-    phones: Sequence[ContactPhone | Mapping[str, Any]] = attrs.field(default=(), converter=tuple)
-    emails: Sequence[ContactEmail | Mapping[str, Any]] = attrs.field(default=(), converter=tuple)
-    urls: Sequence[ContactUrl | Mapping[str, Any]] = attrs.field(default=(), converter=tuple)
-    addresses: Sequence[ContactAddress | Mapping[str, Any]] = attrs.field(default=(), converter=tuple)
+    phones: Sequence[ContactPhone | Mapping[str, Any]] = attrs.field(default=(), converter=as_tuple)
+    emails: Sequence[ContactEmail | Mapping[str, Any]] = attrs.field(default=(), converter=as_tuple)
+    urls: Sequence[ContactUrl | Mapping[str, Any]] = attrs.field(default=(), converter=as_tuple)
+    addresses: Sequence[ContactAddress | Mapping[str, Any]] = attrs.field(default=(), converter=as_tuple)
     org: ContactOrg | Mapping[str, Any] | None = None
     birthday: str | None = None  # YYYY-MM-DD
 
@@ -342,7 +343,7 @@ class Contacts(_Checked):
     """``type: "contacts"``; its wire object is a list, not a dict."""
 
     type: ClassVar[str] = "contacts"
-    contacts: Sequence[Contact | Mapping[str, Any]] = attrs.field(converter=tuple)
+    contacts: Sequence[Contact | Mapping[str, Any]] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> list[dict[str, Any]]:  # type: ignore[override]
         return [_wire(c) for c in self.contacts]
@@ -416,7 +417,7 @@ class Buttons(_Interactive):
 
     kind: ClassVar[str] = "button"
     body: str
-    buttons: Sequence[ReplyButton | Mapping[str, Any]] = attrs.field(converter=tuple)
+    buttons: Sequence[ReplyButton | Mapping[str, Any]] = attrs.field(converter=as_tuple)
     header: HeaderInput | None = None
     footer: str | None = None
 
@@ -439,7 +440,7 @@ class ListRow:
 
 @attrs.frozen(kw_only=True, slots=True)
 class ListSection:
-    rows: Sequence[ListRow | Mapping[str, Any]] = attrs.field(converter=tuple)
+    rows: Sequence[ListRow | Mapping[str, Any]] = attrs.field(converter=as_tuple)
     title: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
@@ -455,7 +456,7 @@ class ListMessage(_Interactive):
     kind: ClassVar[str] = "list"
     body: str
     button: str
-    sections: Sequence[ListSection | Mapping[str, Any]] = attrs.field(converter=tuple)
+    sections: Sequence[ListSection | Mapping[str, Any]] = attrs.field(converter=as_tuple)
     header: str | Mapping[str, Any] | None = None
     footer: str | None = None
 
@@ -578,7 +579,7 @@ class Carousel(_Interactive):
 
     kind: ClassVar[str] = "carousel"
     body: str
-    cards: Sequence[CarouselCard | Mapping[str, Any]] = attrs.field(converter=tuple)
+    cards: Sequence[CarouselCard | Mapping[str, Any]] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
         cards = [c.to_wire(i) if isinstance(c, CarouselCard) else c for i, c in enumerate(self.cards)]
@@ -603,7 +604,7 @@ class Product(_Interactive):
 @attrs.frozen(kw_only=True, slots=True)
 class ProductSection:
     title: str
-    product_retailer_ids: Sequence[str] = attrs.field(converter=tuple)
+    product_retailer_ids: Sequence[str] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
         return {
@@ -620,7 +621,7 @@ class ProductList(_Interactive):
     header: str | Mapping[str, Any]
     body: str
     catalog_id: str
-    sections: Sequence[ProductSection | Mapping[str, Any]] = attrs.field(converter=tuple)
+    sections: Sequence[ProductSection | Mapping[str, Any]] = attrs.field(converter=as_tuple)
     footer: str | None = None
 
     def to_wire(self) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Literal, Union
 
 import attrs
 
-from ._wire_checks import check_list, check_mapping, check_number, check_text
+from ._wire_checks import as_tuple, check_list, check_mapping, check_number, check_text, to_wire
 
 __all__ = [
     "ActionParam",
@@ -63,8 +63,7 @@ __all__ = [
 _PLACEHOLDER_TYPES = frozenset({"text", "currency", "date_time"})
 
 
-def _wire(item: Any) -> Any:
-    return item.to_wire() if hasattr(item, "to_wire") else item
+_wire = to_wire
 
 
 # -- parameters ------------------------------------------------------------------
@@ -315,7 +314,7 @@ class LimitedTimeOffer:
 @attrs.frozen(kw_only=True, slots=True)
 class TemplateCarouselCard:
     card_index: int
-    components: tuple[Component, ...] = attrs.field(converter=tuple)
+    components: tuple[Component, ...] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
         return {"card_index": self.card_index, "components": [_wire(c) for c in self.components]}
@@ -325,7 +324,7 @@ class TemplateCarouselCard:
 class CarouselComponent:
     """A media/product card carousel: 2-10 cards, each with its own header and buttons."""
 
-    cards: tuple[TemplateCarouselCard | Mapping[str, Any], ...] = attrs.field(converter=tuple)
+    cards: tuple[TemplateCarouselCard | Mapping[str, Any], ...] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
         return {"type": "carousel", "cards": [_wire(c) for c in self.cards]}
@@ -349,7 +348,7 @@ class Template:
     type: ClassVar[str] = "template"
     name: str
     language: str
-    components: tuple[Component, ...] = attrs.field(default=(), converter=tuple)
+    components: tuple[Component, ...] = attrs.field(default=(), converter=as_tuple)
 
     def __attrs_post_init__(self) -> None:
         check_template(self.to_wire(), "template")
