@@ -555,21 +555,36 @@ class AddressRequest(_Interactive):
 
 @attrs.frozen(kw_only=True, slots=True)
 class CarouselCard:
-    """One card of an interactive media carousel: an image or video header and a URL button."""
+    """One card of an interactive media carousel: an image or video header, then either one URL
+    button (``display_text`` and ``url``) or quick-reply ``buttons``; all cards must match."""
 
     header: Image | Video | Mapping[str, Any]
-    display_text: str
-    url: str
     body: str | None = None
+    display_text: str | None = None
+    url: str | None = None
+    buttons: Sequence[ReplyButton | Mapping[str, Any]] = attrs.field(default=(), converter=as_tuple)
 
     def to_wire(self, index: int = 0) -> dict[str, Any]:
-        wire: dict[str, Any] = {"card_index": index, "type": "cta_url", "header": _header(self.header)}
+        wire: dict[str, Any] = {"card_index": index}
+        if not self.buttons:
+            wire["type"] = "cta_url"
+        wire["header"] = _header(self.header)
         if self.body is not None:
             wire["body"] = {"text": self.body}
-        wire["action"] = {
-            "name": "cta_url",
-            "parameters": {"display_text": self.display_text, "url": self.url},
-        }
+        if self.buttons:
+            wire["action"] = {
+                "buttons": [
+                    {"type": "quick_reply", "quick_reply": {"id": b.id, "title": b.title}}
+                    if isinstance(b, ReplyButton)
+                    else b
+                    for b in self.buttons
+                ]
+            }
+        else:
+            wire["action"] = {
+                "name": "cta_url",
+                "parameters": {"display_text": self.display_text, "url": self.url},
+            }
         return wire
 
 
@@ -915,14 +930,30 @@ def _check_carousel(obj: Mapping[str, Any], field: str, action: Mapping[str, Any
             header.get(header["type"]), f"{where}.header.{header['type']}", header["type"], in_header=True
         )
         _check_text_part(card.get("body"), f"{where}.body", max_len=160, required=False)
-        kinds.add(card.get("type"))
         card_action = check_mapping(card.get("action"), f"{where}.action")
-        if card.get("type") == "cta_url":
+        if "buttons" in card_action:
+            buttons = check_list(card_action["buttons"], f"{where}.action.buttons", max_items=2)
+            ids = []
+            for k, button in enumerate(buttons):
+                bfield = f"{where}.action.buttons[{k}]"
+                button = check_mapping(button, bfield)
+                check_choice(button.get("type"), f"{bfield}.type", ("quick_reply",))
+                reply = check_mapping(button.get("quick_reply"), f"{bfield}.quick_reply")
+                ids.append(check_text(reply.get("id"), f"{bfield}.quick_reply.id", max_len=256))
+                check_text(reply.get("title"), f"{bfield}.quick_reply.title", max_len=20)
+            check_unique(ids, f"{where}.action.buttons ids")
+            kinds.add(("quick_reply", len(buttons)))
+        else:
+            check_choice(card_action.get("name"), f"{where}.action.name", ("cta_url",))
             params = check_mapping(card_action.get("parameters"), f"{where}.action.parameters")
             check_text(params.get("display_text"), f"{where}.action.parameters.display_text", max_len=20)
             check_http_url(params.get("url"), f"{where}.action.parameters.url")
+            kinds.add(("cta_url", 1))
     if len(kinds) > 1:
-        raise ValueError(f"{field}.action.cards must all have the same button type")
+        raise ValueError(
+            f"{field}.action.cards must all have the same buttons (one URL button, or the same number of "
+            "quick-reply buttons)"
+        )
 
 
 def _check_product(obj: Mapping[str, Any], field: str, action: Mapping[str, Any]) -> None:

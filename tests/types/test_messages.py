@@ -394,6 +394,53 @@ CASES: list[tuple[str, Any, str, Any]] = [
         },
     ),
     (
+        "carousel-quick-reply",
+        Carousel(
+            body="Pick a plant",
+            cards=[
+                CarouselCard(
+                    header=Video(media_id="v1"), buttons=[ReplyButton(id="learn-0", title="Learn more")]
+                ),
+                CarouselCard(
+                    header=Video(media_id="v2"), buttons=[ReplyButton(id="learn-1", title="Learn more")]
+                ),
+            ],
+        ),
+        "interactive",
+        {
+            "type": "carousel",
+            "body": {"text": "Pick a plant"},
+            "action": {
+                "cards": [
+                    {
+                        "card_index": 0,
+                        "header": {"type": "video", "video": {"id": "v1"}},
+                        "action": {
+                            "buttons": [
+                                {
+                                    "type": "quick_reply",
+                                    "quick_reply": {"id": "learn-0", "title": "Learn more"},
+                                }
+                            ]
+                        },
+                    },
+                    {
+                        "card_index": 1,
+                        "header": {"type": "video", "video": {"id": "v2"}},
+                        "action": {
+                            "buttons": [
+                                {
+                                    "type": "quick_reply",
+                                    "quick_reply": {"id": "learn-1", "title": "Learn more"},
+                                }
+                            ]
+                        },
+                    },
+                ]
+            },
+        },
+    ),
+    (
         "product",
         Product(
             catalog_id="367025965434465",
