@@ -343,3 +343,11 @@ def test_limits_are_validated() -> None:
         MessagingLimits(throughput=0)
     with pytest.raises(ValueError, match="read_after"):
         MessagingLimits(read_after=-1)
+
+
+def test_answers_match_the_spec_response_schema(spec: Any, wa: Messaging, clock: VirtualClock) -> None:
+    _, _, operation = spec.operations["sendMessage"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    wa.inbound(PHONE, USER, "text", {"body": "hi"}, clock())
+    for body in (text(), template("hello_world", to="16505550000")):
+        assert spec.schema_errors(wa.handle(PHONE, body, clock()), schema) == []

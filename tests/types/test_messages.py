@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from meta_cloud_async.types.messages import (
     AddressRequest,
@@ -1371,3 +1373,46 @@ def test_conforms_to_spec(spec: Any, message: Any, kind: str, expected: Any) -> 
     if kind == "template":
         errors = [e for e in errors if not any(d in e for d in TEMPLATE_DEFECTS)]
     assert errors == []
+
+
+def test_spec_response_examples_parse(spec: Any) -> None:
+    _, _, operation = spec.operations["sendMessage"]
+    examples = operation["responses"]["200"]["content"]["application/json"]["examples"]
+    parsed = [parse_sent_message(e["value"]) for e in examples.values() if "messages" in e["value"]]
+    assert len(parsed) > 30
+    assert all(p.id.startswith("wamid.") for p in parsed)
+
+
+# -- any key order, the same bytes -------------------------------------------------------------
+
+_short = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=20)
+
+
+def _reversed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _reversed(value[key]) for key in reversed(list(value))}
+    if isinstance(value, list):
+        return [_reversed(v) for v in value]
+    return value
+
+
+@given(
+    body=st.text(min_size=1, max_size=200),
+    titles=st.lists(_short, min_size=1, max_size=10, unique=True),
+    per_section=st.integers(min_value=1, max_value=10),
+)
+def test_list_in_any_key_order_gives_the_same_bytes(body: str, titles: list[str], per_section: int) -> None:
+    sections = [
+        ListSection(
+            title=f"Section {s}",
+            rows=[
+                ListRow(id=f"id-{i}", title=titles[i][:24])
+                for i in range(s, min(len(titles), s + per_section))
+            ],
+        )
+        for s in range(0, len(titles), per_section)
+    ]
+    message = ListMessage(body=body, button="Open", sections=sections)
+    typed = build_message_body(TO, message)
+    as_dict = build_message_body(TO, {"interactive": _reversed(message.to_wire()), "type": "interactive"})
+    assert json.dumps(typed).encode() == json.dumps(as_dict).encode()
