@@ -117,5 +117,6 @@ def to_wire(item: Any) -> Any:
 
 
 def as_tuple(values: Iterable[Any]) -> tuple[Any, ...]:
-    """attrs converter: a caller's list becomes a tuple, so a checked frozen model cannot change."""
-    return tuple(values)
+    """attrs converter: a caller's list becomes a tuple and its dicts are copied, so a checked
+    frozen model cannot change when the caller later edits what it passed in."""
+    return tuple(to_wire(v) if isinstance(v, (Mapping, list)) else v for v in values)

@@ -1297,6 +1297,11 @@ def test_models_are_frozen() -> None:
     section = ListSection(rows=rows)
     rows.append(ListRow(id="a", title="dup"))
     assert len(section.rows) == 1
+    # ... and a dict part is copied, so editing it afterwards cannot smuggle in a bad value.
+    button: dict[str, Any] = {"type": "reply", "reply": {"id": "a", "title": "A"}}
+    buttons = Buttons(body="b", buttons=[button])
+    button["reply"]["title"] = "t" * 50
+    assert build_message_body(TO, buttons)["interactive"]["action"]["buttons"][0]["reply"]["title"] == "A"
 
 
 # -- the response -----------------------------------------------------------------------------
