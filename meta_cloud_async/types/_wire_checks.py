@@ -27,7 +27,7 @@ __all__ = [
 
 
 def check_mapping(value: Any, field: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise TypeError(f"{field} must be an object (a dict), got {type(value).__name__}")
     return value
 
@@ -98,9 +98,12 @@ def check_http_url(value: Any, field: str, *, max_len: int = 2000) -> None:
 
 def canonical(value: Any) -> Any:
     """The same JSON with keys sorted and tuples as lists, so any input order gives the same bytes."""
-    if isinstance(value, Mapping):
+    kind = type(value)
+    if kind is str or kind is bool or kind is int or kind is float or value is None:
+        return value  # the common leaves first: this runs on every send
+    if kind is dict or isinstance(value, Mapping):
         return {key: canonical(value[key]) for key in sorted(value)}
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
         return [canonical(item) for item in value]
     return value
 
