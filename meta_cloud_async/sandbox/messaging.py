@@ -237,11 +237,16 @@ class _Inbound:
         self.read = False
 
 
+_FORMATTING = str.maketrans("", "", " -().")
+
+
 def _wa_id(value: Any, field: str) -> str:
-    """A phone number as Meta's wa_id: digits only, an optional leading ``+`` dropped."""
+    """A phone number as Meta's wa_id: digits only. Like Meta, a leading ``+`` and formatting
+    (``+1 (650) 555-1234``) are accepted and dropped; the client is stricter on purpose."""
     if not isinstance(value, str):
         raise GraphError.invalid_parameter(f"{field} must be a phone number string")
-    digits = value[1:] if value.startswith("+") else value
+    digits = value.translate(_FORMATTING)
+    digits = digits[1:] if digits.startswith("+") else digits
     if not (digits.isascii() and digits.isdigit() and 1 <= len(digits) <= 15):
         raise GraphError.invalid_parameter(f"{field} must be a phone number of 1-15 digits, got {value!r}")
     return digits

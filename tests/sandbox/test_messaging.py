@@ -95,6 +95,9 @@ def test_window_is_per_sending_number_and_plus_prefix_is_the_same_user(
     wa.inbound(PHONE, "+" + USER, "text", {"body": "hi"}, clock())
     assert wa.window_open(PHONE, USER, clock())
     wa.handle(PHONE, text(to="+" + USER), clock())
+    # Meta also accepts a formatted number and answers with the wa_id it resolved.
+    answer = wa.handle(PHONE, text(to="+1 (650) 555-1234"), clock.advance(10))
+    assert answer["contacts"] == [{"input": "+1 (650) 555-1234", "wa_id": USER}]
     refused(131047, wa.handle, "other-number", text(), clock())
 
 
