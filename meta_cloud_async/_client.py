@@ -348,7 +348,7 @@ class WhatsApp:
     def _prepare(self, cls: type[Any]) -> _Prepared:
         op = operation_of(cls)
         url = None
-        if op.plain and len(op.option_placeholders) == len(op.placeholders):
+        if not op.path_fields:
             url = self._prefix + op.render_options(self._ids)
         keys = self._keys[op.budget]
         metas = self._shared.metas
@@ -375,7 +375,8 @@ class WhatsApp:
         values: dict[str, Any] = self._shared.converter.unstructure(req)
         meta = prepared.meta
         if op.pair_field is not None and meta.rate_limit_keys:
-            to = values.get(op.pair_field)
+            source = values.get(op.body_field) if op.body_field is not None else values
+            to = source.get(op.pair_field) if isinstance(source, dict) else None
             if to:
                 meta = attrs.evolve(
                     meta, rate_limit_keys=(*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
@@ -383,24 +384,21 @@ class WhatsApp:
         headers: dict[str, str] | None = None
         query: list[tuple[str, str]] = []
         body: Any = values
-        if prepared.url is not None:
-            url = prepared.url
-        else:
-            url = self._prefix + op.render_path(values, self._ids)
-            if not op.plain:
-                body = {}
-                for name, value in values.items():
-                    if name in op.path_fields:
-                        continue
-                    if name in op.query_fields:
-                        query.append((name, encode_value(value)))
-                    elif name in op.header_fields:
-                        headers = headers or {}
-                        headers[op.header_fields[name]] = encode_value(value)
-                    elif name == op.body_field:
-                        body = value
-                    else:
-                        body[name] = value
+        url = prepared.url if prepared.url is not None else self._prefix + op.render_path(values, self._ids)
+        if not op.plain:
+            body = {}
+            for name, value in values.items():
+                if name in op.path_fields:
+                    continue
+                if name in op.query_fields:
+                    query.append((name, encode_value(value)))
+                elif name in op.header_fields:
+                    headers = headers or {}
+                    headers[op.header_fields[name]] = encode_value(value)
+                elif name == op.body_field:
+                    body = value
+                else:
+                    body[name] = value
         encoding = op.encoding
         if encoding == "query":
             if body:

@@ -37,6 +37,7 @@ from ._wire_checks import (
     check_unique,
     to_wire,
 )
+from .shared import BODY, ApiRequest, Budget, SuccessResponse
 from .templates_send import Template, check_template
 
 __all__ = [
@@ -66,12 +67,15 @@ __all__ = [
     "Location",
     "LocationRequest",
     "MarkAsRead",
+    "MarkAsReadRequest",
     "Message",
     "Product",
     "ProductList",
     "ProductSection",
     "Reaction",
     "ReplyButton",
+    "SendMarketingMessageRequest",
+    "SendMessageRequest",
     "SentMessage",
     "Sticker",
     "Text",
@@ -1173,3 +1177,52 @@ def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
         input=contact.get("input"),
         message_status=status if status in _STATUSES else None,
     )
+
+
+# -- the operations ------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class SendMessageRequest(ApiRequest[SentMessage]):
+    """``POST /{phone_number_id}/messages``: one message, its body built and checked by ``build_message_body``.
+
+    Meta has no idempotency key, so a send is never repeated once it may have
+    reached Meta; it is retried only when Meta refused it unprocessed (130429
+    throughput, 131056 pair limit, 131057 maintenance) or no connection opened.
+    It draws on the sending number's messaging budget and the recipient's pair limit.
+    """
+
+    operation_id: ClassVar[str | None] = "sendMessage"
+    path: ClassVar[str] = "{phone_number_id}/messages"
+    idempotent: ClassVar[bool] = False
+    retry_refused: ClassVar[bool] = True
+    budget: ClassVar[Budget] = "messaging"
+    pair_field: ClassVar[str | None] = "to"
+
+    body: dict[str, Any] = attrs.field(metadata=BODY, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class MarkAsReadRequest(ApiRequest[SuccessResponse]):
+    """``POST /{phone_number_id}/messages`` with ``status: "read"``: marking twice changes nothing, so retried."""
+
+    operation_id: ClassVar[str | None] = "sendMessage"
+    path: ClassVar[str] = "{phone_number_id}/messages"
+    idempotent: ClassVar[bool] = True
+    budget: ClassVar[Budget] = "messaging"
+
+    body: dict[str, Any] = attrs.field(metadata=BODY)
+
+
+@attrs.frozen(kw_only=True)
+class SendMarketingMessageRequest(ApiRequest[SentMessage]):
+    """``POST /{phone_number_id}/marketing_messages`` (Marketing Messages API): templates only, same send rules."""
+
+    operation_id: ClassVar[str | None] = "sendMarketingMessage"
+    path: ClassVar[str] = "{phone_number_id}/marketing_messages"
+    idempotent: ClassVar[bool] = False
+    retry_refused: ClassVar[bool] = True
+    budget: ClassVar[Budget] = "messaging"
+    pair_field: ClassVar[str | None] = "to"
+
+    body: dict[str, Any] = attrs.field(metadata=BODY, repr=False)
