@@ -29,11 +29,10 @@ or the access token.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from ._http import Response
+from ._http import Response, loads_json
 
 __all__ = [
     "APIConnectionError",
@@ -294,7 +293,7 @@ def error_from_response(response: Response) -> GraphAPIError | None:
     payload: Any = None
     if response.content:
         try:
-            payload = json.loads(response.content)
+            payload = loads_json(response.content)
         except ValueError:
             payload = None
     err = payload.get("error") if isinstance(payload, dict) else None

@@ -62,7 +62,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import math
 import time
@@ -71,7 +70,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from .._http import Request, Response
+from .._http import Request, Response, loads_json
 from ..errors import ConnectError, LocalThrottleError, MetaCloudError
 from .base import Handler
 from .retry import server_wait_hint
@@ -290,7 +289,7 @@ def _entry_usage(entry: Any) -> tuple[float, float]:
 @functools.lru_cache(maxsize=256)
 def _parse_buc(raw: str) -> tuple[tuple[str, tuple[float, float]], ...]:
     try:
-        data: Any = json.loads(raw)
+        data: Any = loads_json(raw)
     except ValueError:
         return ()
     if not isinstance(data, dict):
@@ -308,7 +307,7 @@ def _parse_buc(raw: str) -> tuple[tuple[str, tuple[float, float]], ...]:
 @functools.lru_cache(maxsize=256)
 def _parse_app(raw: str) -> tuple[float, float] | None:
     try:
-        data: Any = json.loads(raw)
+        data: Any = loads_json(raw)
     except ValueError:
         return None
     return _entry_usage(data) if isinstance(data, dict) else None
@@ -316,12 +315,12 @@ def _parse_app(raw: str) -> tuple[float, float] | None:
 
 def _throttle_code(response: Response) -> int | None:
     try:
-        data: Any = json.loads(response.content)
+        data: Any = loads_json(response.content)
     except ValueError:
         return None
     error = data.get("error") if isinstance(data, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and code.isascii() and code.isdigit():  # int('²') raises
         code = int(code)
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import email.utils
-import json
 import math
 import random as _random
 import time
@@ -32,7 +31,7 @@ from typing import Any, Union
 
 import attrs
 
-from .._http import Request, Response
+from .._http import Request, Response, loads_json
 from ..errors import APIConnectionError, MetaCloudError, error_from_response, is_transient_code
 from .base import Handler
 
@@ -112,7 +111,7 @@ def _regain_minutes(headers: Mapping[str, str]) -> float | None:
     if not raw:
         return None
     try:
-        data: Any = json.loads(raw)
+        data: Any = loads_json(raw)
     except ValueError:
         return None
     best: float | None = None

@@ -357,6 +357,8 @@ class Router:
                 data = json.loads(body)
             except ValueError:
                 raise GraphError.invalid_parameter("The request body is not valid JSON.") from None
+            except RecursionError:  # [[[[... : a 400 like any bad body, not a 500
+                raise GraphError.invalid_parameter("The request body is nested too deeply.") from None
             if not isinstance(data, dict):
                 raise GraphError.invalid_parameter("The request body must be a JSON object.")
             params.update(data)
@@ -498,7 +500,7 @@ class Router:
                     )
                 try:
                     seconds = float(json.loads(body or b"{}").get("advance", 0))
-                except (ValueError, AttributeError, TypeError):
+                except (ValueError, AttributeError, TypeError, RecursionError):
                     raise GraphError.invalid_parameter('send {"advance": seconds}') from None
                 if not (math.isfinite(seconds) and seconds >= 0):
                     raise GraphError.invalid_parameter("advance must be a finite number of seconds >= 0")

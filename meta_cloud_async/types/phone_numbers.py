@@ -18,8 +18,8 @@ __all__ = [
     "VerifyCodeResponse",
 ]
 
-_LANGUAGE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
-_CODE = re.compile(r"^[0-9]{6}$", re.ASCII)
+_LANGUAGE = re.compile(r"[a-z]{2}_[A-Z]{2}")
+_CODE = re.compile(r"[0-9]{6}", re.ASCII)
 
 
 def _check_code_method(_: Any, __: Any, value: str) -> None:
@@ -28,7 +28,7 @@ def _check_code_method(_: Any, __: Any, value: str) -> None:
 
 
 def _check_language(_: Any, __: Any, value: str) -> None:
-    if not isinstance(value, str) or not _LANGUAGE.match(value):
+    if not isinstance(value, str) or not _LANGUAGE.fullmatch(value):
         raise ValueError(f"language must look like 'en_US', got {value!r}")
 
 

@@ -601,3 +601,23 @@ async def test_a_store_failure_before_sending_is_a_not_sent_connect_error() -> N
         await h.call(PHONE)
     assert caught.value.request_sent is False and caught.value.may_have_applied is False
     assert h.sent == []
+
+
+DEEP = "[" * 100_000
+
+
+async def test_deeply_nested_usage_headers_and_error_bodies_are_ignored(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hostile ``[[[[...`` header or body is malformed input: ignored, no warning, no RecursionError."""
+    answers = [
+        Response(status_code=200, headers={"x-business-use-case-usage": DEEP, "x-app-usage": DEEP}),
+        Response(status_code=400, headers={"x-business-use-case-usage": DEEP}, content=DEEP.encode()),
+        Response(status_code=400, content=b'{"error":{"code":"\xc2\xb2"}}'),  # "²".isdigit() is True
+    ]
+    h = Harness(RateLimitPolicy(per_phone_rate=10, per_phone_burst=10), answers)
+    with caplog.at_level("WARNING", logger="meta_cloud_async"):
+        for _ in answers:
+            await h.call(PHONE)
+    assert not caplog.records
+    assert h.mw.factor(WABA) == 1.0 and h.mw.held_until(APP_KEY) == float("-inf")

@@ -644,3 +644,31 @@ async def test_flag_survives_a_final_answer_below_400(final: Response) -> None:
     with pytest.raises(GraphAPIError) as caught:
         await client(script, clock).two_step_verification.set_pin("428915")
     assert caught.value.may_have_applied is True
+
+
+def test_deeply_nested_usage_header_gives_no_hint() -> None:
+    assert server_wait_hint({"x-business-use-case-usage": "[" * 100_000}) is None
+    assert server_wait_hint({"x-business-use-case-usage": '{"1":' * 100_000}) is None
+
+
+async def test_deeply_nested_answers_are_typed_errors_through_the_client() -> None:
+    """Body and usage header both nested past the parser's depth: a ServerError after retries, nothing raw."""
+    deep = "[" * 100_000
+    calls = 0
+
+    def handler(request: Request) -> Response:
+        nonlocal calls
+        calls += 1
+        return Response(status_code=503, headers={"x-business-use-case-usage": deep}, content=deep.encode())
+
+    clock = FakeClock()
+    async with WhatsApp(
+        access_token="T",
+        phone_number_id="1",
+        transport=MockTransport(handler),
+        clock=clock.time,
+        sleep=clock.sleep,
+    ) as wa:
+        with pytest.raises(ServerError):
+            await wa.phone_numbers.get()
+    assert calls == 3

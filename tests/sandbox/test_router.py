@@ -278,3 +278,16 @@ async def test_admin_clock_refuses_nan_infinite_and_negative(advance: str) -> No
     assert clock() == 100.0
     ok = await _call(sandbox, "POST", "/_sandbox/clock", b'{"advance": 2.5}')
     assert ok.json() == {"now": 102.5}
+
+
+async def test_deeply_nested_json_body_is_a_400_code_100() -> None:
+    sandbox = Sandbox()
+    pid = sandbox.phone_number_ids[0]
+    for body in (b"[" * 100_000, b'{"pin":' * 100_000):
+        response = await _call(sandbox, "POST", f"/v23.0/{pid}", body)
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["code"], error["type"]) == (100, "OAuthException")
+    virtual = Sandbox(clock=VirtualClock())
+    response = await _call(virtual, "POST", "/_sandbox/clock", b"[" * 100_000)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, 100)
