@@ -280,7 +280,8 @@ class WhatsApp:
             data = loads_json(response.content)
         except ValueError:
             raise UnexpectedResponseError(
-                f"HTTP {response.status_code} response is not JSON ({len(response.content)} bytes)"
+                f"HTTP {response.status_code} response is not JSON ({len(response.content)} bytes)",
+                http_status=response.status_code,
             ) from None
         if isinstance(data, dict) and "error" in data:
             error = error_from_response(response)
@@ -291,7 +292,8 @@ class WhatsApp:
         name = getattr(cast_to, "__name__", cast_to)
         if not isinstance(data, dict):
             raise UnexpectedResponseError(
-                f"response does not fit {name}: expected a JSON object, got {type(data).__name__}"
+                f"response does not fit {name}: expected a JSON object, got {type(data).__name__}",
+                http_status=response.status_code,
             )
         try:
             return self._shared.converter.structure(data, cast_to)
@@ -302,7 +304,9 @@ class WhatsApp:
                 if isinstance(exc, cattrs.BaseValidationError)
                 else type(exc).__name__
             )
-            raise UnexpectedResponseError(f"response does not fit {name}: {why}") from exc
+            raise UnexpectedResponseError(
+                f"response does not fit {name}: {why}", http_status=response.status_code
+            ) from exc
 
 
 def _options_dict(options: ClientOptions) -> dict[str, Any]:

@@ -99,7 +99,20 @@ class APITimeoutError(APIConnectionError):
 
 
 class UnexpectedResponseError(MetaCloudError):
-    """A response that is neither a Graph error nor the shape the endpoint promises."""
+    """A response that is neither a Graph error nor the shape the endpoint promises.
+
+    ``http_status`` is the status of that response (None when no response is
+    at fault, e.g. a ``paging.next`` link refused before sending). After a
+    2xx the server accepted the call, so ``may_have_applied`` is True however
+    garbled, empty or misshapen the body: a ``register()`` answered that way
+    may well have registered.
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.may_have_applied = http_status is not None and 200 <= http_status < 300
 
 
 class GraphAPIError(MetaCloudError):

@@ -480,3 +480,27 @@ def test_repr_has_no_secrets() -> None:
 def test_transport_must_be_a_transport(bad: Any) -> None:
     with pytest.raises(TypeError, match="MockTransport"):
         WhatsApp(access_token=TOKEN, transport=bad)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Response(status_code=200, content=b""),
+        Response(status_code=200, content=b"\x1f\x8b garbled"),
+        Response(status_code=201, content=b"<html>OK</html>"),
+        Response(status_code=200, content=b"[1]"),
+        Response(status_code=200, content=b'{"success": "yes"}'),
+        Response(status_code=200, content=b"[" * 100_000),
+    ],
+)
+async def test_unexpected_answer_after_a_2xx_may_have_applied(answer: Response) -> None:
+    """Meta accepted the call: however garbled the body, register() may have registered."""
+    async with make(Recorder(answer)) as wa:
+        with pytest.raises(UnexpectedResponseError) as caught:
+            await wa.registration.register("428915")
+    assert caught.value.may_have_applied is True
+    assert caught.value.http_status == answer.status_code
+
+
+def test_unexpected_response_without_a_response_did_not_apply() -> None:
+    assert UnexpectedResponseError("refused before sending").may_have_applied is False
