@@ -22,6 +22,7 @@ from .middleware.base import Handler, Middleware, build_chain
 from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
+from .pagination import check_next_url
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
 from .resources.two_step_verification import TwoStepVerification
@@ -255,10 +256,7 @@ class WhatsApp:
 
     async def _follow(self, url: str, template: ApiRequest, cast_to: type[T]) -> T:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""
-        if urlsplit(url)[:2] != self._origin:
-            raise UnexpectedResponseError(
-                "paging.next points to another host; refusing to send the token there"
-            )
+        check_next_url(url, self._origin)
         request = Request(
             method="GET",
             url=url,
