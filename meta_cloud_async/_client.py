@@ -15,7 +15,7 @@ import cattrs
 
 from ._converter import converter as _default_converter
 from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
-from ._options import NOT_GIVEN, ClientOptions, NotGiven
+from ._options import NOT_GIVEN, ClientOptions, NotGiven, check_client_args, resolve
 from ._version import __version__
 from .errors import UnexpectedResponseError, error_from_response
 from .middleware.base import Handler, Middleware, build_chain
@@ -26,7 +26,7 @@ from .pagination import check_next_url
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
 from .resources.two_step_verification import TwoStepVerification
-from .transports.base import Transport
+from .transports.base import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from .types.shared import ApiRequest
 
 __all__ = ["WhatsApp"]
@@ -63,7 +63,9 @@ class WhatsApp:
 
     ``retry=None`` turns retries off and ``rate_limit=None`` turns pacing
     off. ``clock``, ``sleep`` and ``random`` are injected into the middleware
-    so tests of timing are exact and instant.
+    so tests of timing are exact and instant. ``max_response_bytes`` caps
+    each response body of the transport created here (default 32 MiB); a
+    transport passed in has its own cap.
     """
 
     def __init__(
@@ -82,7 +84,18 @@ class WhatsApp:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         random: Callable[[], float] = _random.random,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
+        check_client_args(
+            retry=retry,
+            rate_limit=rate_limit,
+            middleware=middleware,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+            max_response_bytes=max_response_bytes,
+            transport=transport,
+        )
         self._options = ClientOptions.from_env(
             access_token=access_token,
             phone_number_id=phone_number_id,
@@ -100,7 +113,9 @@ class WhatsApp:
         if transport is None:
             from .transports.aiohttp_transport import AiohttpTransport
 
-            transport = AiohttpTransport()
+            transport = AiohttpTransport(
+                max_response_bytes=resolve(max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
+            )
         chain: list[Middleware] = []
         retry_policy = RetryPolicy() if isinstance(retry, NotGiven) else retry
         if retry_policy is not None:

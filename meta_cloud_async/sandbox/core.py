@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
+from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .budgets import Budget
 from .clock import Clock, Sleep, VirtualClock
 from .faults import FaultConfig, FaultInjector
@@ -125,9 +126,11 @@ class Sandbox:
 
     # -- the two doors ---------------------------------------------------------------
 
-    def transport(self, *, sleep: Sleep | None = None) -> SandboxTransport:
+    def transport(
+        self, *, sleep: Sleep | None = None, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    ) -> SandboxTransport:
         """An in-process Transport for ``WhatsApp(transport=...)``; no sockets."""
-        return SandboxTransport(self, sleep=sleep)
+        return SandboxTransport(self, sleep=sleep, max_response_bytes=max_response_bytes)
 
     @contextlib.asynccontextmanager
     async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:

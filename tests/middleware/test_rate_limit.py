@@ -621,3 +621,33 @@ async def test_deeply_nested_usage_headers_and_error_bodies_are_ignored(
             await h.call(PHONE)
     assert not caplog.records
     assert h.mw.factor(WABA) == 1.0 and h.mw.held_until(APP_KEY) == float("-inf")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "name"),
+    [
+        ({"store": "x"}, TypeError, "store"),
+        ({"store": object()}, TypeError, "store"),
+        ({"per_phone_rate": float("nan")}, ValueError, "per_phone_rate"),
+        ({"per_phone_rate": float("inf")}, ValueError, "per_phone_rate"),
+        ({"per_phone_rate": "80"}, TypeError, "per_phone_rate"),
+        ({"per_waba_rate": float("nan")}, ValueError, "per_waba_rate"),
+        ({"per_phone_burst": float("inf")}, ValueError, "per_phone_burst"),
+        ({"per_waba_burst": 0.5}, ValueError, "per_waba_burst"),
+        ({"usage_base_rate": float("nan")}, ValueError, "usage_base_rate"),
+        ({"slow_at": float("nan")}, ValueError, "slow_at"),
+        ({"pause_at": float("inf")}, ValueError, "pause_at"),
+        ({"min_factor": float("nan")}, ValueError, "min_factor"),
+        ({"pause_seconds": float("inf")}, ValueError, "pause_seconds"),
+        ({"usage_hold_seconds": float("nan")}, ValueError, "usage_hold_seconds"),
+        ({"throughput_hold_seconds": -1}, ValueError, "throughput_hold_seconds"),
+        ({"max_hold_seconds": float("inf")}, ValueError, "max_hold_seconds"),
+        ({"max_wait": float("nan")}, ValueError, "max_wait"),
+        ({"max_wait": "300"}, TypeError, "max_wait"),
+    ],
+)
+def test_every_rate_limit_policy_field_is_checked_by_name(
+    kwargs: dict[str, Any], exc: type[Exception], name: str
+) -> None:
+    with pytest.raises(exc, match=name):
+        RateLimitPolicy(**kwargs)
