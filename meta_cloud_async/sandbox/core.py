@@ -197,11 +197,24 @@ class Sandbox:
         return SandboxTransport(self, sleep=sleep, max_response_bytes=max_response_bytes)
 
     @contextlib.asynccontextmanager
-    async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-        """Serve the same sandbox over HTTP for the block; yields the base URL."""
+    async def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        header_timeout: float = 60.0,
+        body_timeout: float = 30.0,
+    ) -> AsyncIterator[str]:
+        """Serve the same sandbox over HTTP for the block; yields the base URL.
+
+        A client has ``header_timeout`` seconds to send a request's headers
+        and ``body_timeout`` for its body (see :mod:`.server`).
+        """
         from .server import serve
 
-        async with serve(self, host, port) as base_url:
+        async with serve(
+            self, host, port, header_timeout=header_timeout, body_timeout=body_timeout
+        ) as base_url:
             yield base_url
 
     def __repr__(self) -> str:
