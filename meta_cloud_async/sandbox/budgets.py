@@ -34,8 +34,8 @@ def _positive_int(_: object, attribute: attrs.Attribute[int], value: int) -> Non
 
 
 def _positive_float(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+    if not 0 < value < math.inf:
+        raise ValueError(f"{attribute.name} must be finite and > 0, got {value!r}")
 
 
 @attrs.frozen

@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 
 from meta_cloud_async import ResponseTooLargeError, WhatsApp
-from meta_cloud_async.sandbox import DEFAULT_ACCESS_TOKEN, Sandbox, SandboxTransport, VirtualClock
+from meta_cloud_async.sandbox import (
+    DEFAULT_ACCESS_TOKEN,
+    Budget,
+    FaultConfig,
+    Limits,
+    Sandbox,
+    SandboxTransport,
+    VirtualClock,
+)
 from meta_cloud_async.transports.base import Transport
 
 
@@ -162,3 +170,19 @@ async def test_sandbox_transport_honours_a_body_cap() -> None:
     ) as wa:
         with pytest.raises(ResponseTooLargeError, match="max_response_bytes=100"):
             await wa.phone_numbers.list()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Limits(code_ttl=float("inf")),
+        lambda: Limits(code_attempts="5"),
+        lambda: Budget(10, float("inf")),
+        lambda: FaultConfig(latency=float("inf")),
+        lambda: FaultConfig(slow_chunk_delay=float("nan")),
+        lambda: FaultConfig(slow_chunks=10**9),
+    ],
+)
+def test_sandbox_settings_must_be_finite_and_bounded(make: Any) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        make()
