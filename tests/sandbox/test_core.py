@@ -176,7 +176,7 @@ async def test_sandbox_transport_honours_a_body_cap() -> None:
     "make",
     [
         lambda: Limits(code_ttl=float("inf")),
-        lambda: Limits(code_attempts="5"),
+        lambda: Limits(code_attempts="5"),  # type: ignore[arg-type]
         lambda: Budget(10, float("inf")),
         lambda: FaultConfig(latency=float("inf")),
         lambda: FaultConfig(slow_chunk_delay=float("nan")),
