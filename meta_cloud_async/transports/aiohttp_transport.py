@@ -153,9 +153,13 @@ class AiohttpTransport:
     async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
         cap = self.max_response_bytes
         declared = resp.content_length
-        if declared is not None and declared > cap and "content-encoding" not in resp.headers:
-            resp.close()
-            raise _too_large(resp.status, cap)
+        if declared is not None and "content-encoding" not in resp.headers:
+            # The body is exactly ``declared`` bytes: refuse it unread, or read it in one go
+            # (the common Graph answer, and as fast as before the cap existed).
+            if declared > cap:
+                resp.close()
+                raise _too_large(resp.status, cap)
+            return await resp.read()
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(65536):
