@@ -74,3 +74,16 @@ def test_fields_are_joined() -> None:
     assert GetPhoneNumberRequest(fields="a,b").fields == "a,b"
     assert ListPhoneNumbersRequest(fields=("x",)).fields == "x"
     assert GetPhoneNumberRequest().fields is None
+
+
+@pytest.mark.parametrize("language", ["en_US\n", "en_US\r\n", "\nen_US", "en_USx", "en_us"])
+def test_language_must_match_whole_string(language: str) -> None:
+    # re.match with "$" accepted a trailing newline, which was then sent to Meta.
+    with pytest.raises(ValueError, match="language"):
+        RequestCodeRequest(code_method="SMS", language=language)
+
+
+@pytest.mark.parametrize("code", ["123456\n", "\n123456"])
+def test_code_must_match_whole_string(code: str) -> None:
+    with pytest.raises(ValueError, match="code"):
+        VerifyCodeRequest(code=code)
