@@ -26,6 +26,7 @@ from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
 from .pagination import check_next_url
+from .resources.messages import MarketingMessages, Messages
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
 from .resources.two_step_verification import TwoStepVerification
@@ -209,6 +210,16 @@ class WhatsApp:
     def phone_numbers(self) -> PhoneNumbers:
         """Read and list phone numbers; verify ownership by code."""
         return PhoneNumbers(self)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """Send every message type from the client's number; mark inbound messages read."""
+        return Messages(self)
+
+    @cached_property
+    def marketing_messages(self) -> MarketingMessages:
+        """Marketing templates through Meta's Marketing Messages API."""
+        return MarketingMessages(self)
 
     def with_options(
         self,

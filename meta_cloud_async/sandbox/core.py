@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from .._checks import check_callable, check_int
@@ -13,6 +13,7 @@ from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .budgets import Budget
 from .clock import Clock, Sleep, VirtualClock
 from .faults import FaultConfig, FaultInjector
+from .messaging import Messaging, SentRecord
 from .router import RequestLogEntry, Router
 from .state import Business, Limits, PhoneNumberState
 from .transport import SandboxTransport
@@ -170,6 +171,28 @@ class Sandbox:
         if phone_number_id not in self.router.business.phones:
             raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
         return self.router.business.snapshot(phone_number_id, self.clock())
+
+    # -- messaging ---------------------------------------------------------------------
+
+    @property
+    def messaging(self) -> Messaging:
+        """The messaging state: templates it knows, numbers not on WhatsApp, throughput per number."""
+        return self.router.business.messaging
+
+    def inbound(
+        self, phone_number_id: str, from_: str, type: str = "text", payload: Mapping[str, Any] | None = None
+    ) -> str:
+        """A user's message reaches ``phone_number_id``: opens the 24-hour window; returns its wamid.
+
+        ``payload`` is the type object (``{"body": "hi"}`` for text). Same as ``POST /_sandbox/inbound``.
+        """
+        if phone_number_id not in self.router.business.phones:
+            raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
+        return self.messaging.inbound(phone_number_id, from_, type, payload, self.clock())
+
+    def messages(self, phone_number_id: str | None = None) -> list[SentRecord]:
+        """What was sent through the sandbox (oldest first), each with its status now. Same as ``GET /_sandbox/messages``."""
+        return self.messaging.messages(self.clock(), phone_number_id)
 
     @property
     def request_log(self) -> list[RequestLogEntry]:

@@ -468,6 +468,25 @@ class Router:
             status, content = bug.status, render_error(bug, "ASbxAdmin")
         return Result(status, {"content-type": _JSON}, content)
 
+    def _inbound(self, body: bytes, now: float) -> dict[str, Any]:
+        """``POST /_sandbox/inbound`` ``{"phone_number_id", "from", "type", <type>: {...}}``: a user writes in."""
+        try:
+            data = json.loads(body or b"{}")
+        except (ValueError, RecursionError):
+            raise GraphError.invalid_parameter("The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise GraphError.invalid_parameter("send a JSON object")
+        phone_id = data.get("phone_number_id")
+        if phone_id not in self.business.phones:
+            raise GraphError(404, 100, "(#100) No such phone_number_id in this sandbox")
+        kind = data.get("type", "text")
+        payload = data.get(kind) if isinstance(kind, str) else None
+        sender = data.get("from")
+        if not isinstance(sender, str):
+            raise GraphError.invalid_parameter("from must be the user's phone number as a string")
+        wamid = self.business.messaging.inbound(phone_id, sender, kind, payload, now)
+        return {"id": wamid}
+
     def _admin(self, method: str, parts: list[str], query: str, body: bytes) -> Any:
         business = self.business
         now = self._clock()
@@ -482,6 +501,12 @@ class Router:
             if len(parts) == 2 and parts[1] in business.phones:
                 return business.snapshot(parts[1], now).to_dict()
             raise GraphError(404, 100, f"(#100) No phone number {parts[-1]!r} in this sandbox")
+        if what == "inbound" and method == "POST" and len(parts) == 1:
+            return self._inbound(body, now)
+        if what == "messages" and method == "GET" and len(parts) == 1:
+            query_args = dict(parse_qsl(query))
+            records = business.messaging.messages(now, query_args.get("phone_number_id"))
+            return {"data": [record.to_dict() for record in records]}
         if what == "wabas" and method == "GET" and len(parts) == 1:
             return {
                 "data": [{"id": w, "phone_numbers": len(business.waba_phones[w])} for w in business.waba_ids]

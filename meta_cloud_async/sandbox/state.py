@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from .envelope import GraphError
+from .messaging import Messaging
 
 __all__ = [
     "DATA_LOCALIZATION_REGIONS",
@@ -272,6 +273,8 @@ class Business:
         if initial_pin not in (None, "random") and not _is_six_digits(initial_pin):
             raise ValueError("initial_pin must be None, 'random' or 6 ASCII digits")
         self.limits = limits
+        #: Outbound and inbound messages, windows, templates and statuses (its own rules: messaging.py).
+        self.messaging = Messaging(seed=seed)
         rng = random.Random(seed)
         self._code_rng = random.Random(rng.random())
         taken: set[str] = set()
