@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ._checks import check_int
+from ._facts import is_ascii_digits
 
 __all__ = ["NOT_GIVEN", "ClientOptions", "NotGiven", "check_client_args", "resolve"]
 
@@ -55,7 +56,7 @@ def _check_version(_: object, __: object, value: str) -> None:
 
 
 def _check_id(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not value.isdigit() or not value.isascii()):
+    if value is not None and not is_ascii_digits(value):
         raise ValueError(f"{attribute.name} must be a string of digits, got {value!r}")
 
 

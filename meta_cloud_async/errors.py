@@ -35,7 +35,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._http import Response, loads_json
+from ._facts import is_ascii_digits
+from ._http import Response
 
 __all__ = [
     "APP_THROTTLE_CODES",
@@ -353,7 +354,7 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if is_ascii_digits(value):
         return int(value)
     return None
 
@@ -368,12 +369,7 @@ def error_from_response(response: Response) -> GraphAPIError | None:
     Works for bodies that are not JSON at all (an HTML 502 from a proxy): the
     status decides the class and the message says what arrived.
     """
-    payload: Any = None
-    if response.content:
-        try:
-            payload = loads_json(response.content)
-        except ValueError:
-            payload = None
+    payload: Any = response.decoded()
     err = payload.get("error") if isinstance(payload, dict) else None
     if not isinstance(err, dict):
         if response.is_success:

@@ -83,6 +83,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 
 from .._checks import check_number, number_field
+from .._facts import is_ascii_digits
 from .._http import Request, Response, loads_json
 from .._options import NOT_GIVEN
 from ..errors import (
@@ -356,13 +357,11 @@ def _parse_app(raw: str) -> tuple[float, float] | None:
 
 
 def _throttle_code(response: Response) -> int | None:
-    try:
-        data: Any = loads_json(response.content)
-    except ValueError:
-        return None
+    # The body is decoded once per response and shared with the error mapping and the client.
+    data: Any = response.decoded()
     error = data.get("error") if isinstance(data, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
-    if isinstance(code, str) and code.isascii() and code.isdigit():  # int('²') raises
+    if isinstance(code, str) and is_ascii_digits(code):  # int('²') raises
         code = int(code)
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 

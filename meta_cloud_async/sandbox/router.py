@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
+from .._facts import REDACTED, is_secret_name
 from .budgets import Budget, UsageMeter
 from .clock import Clock, Sleep
 from .envelope import GraphError, render_error
@@ -36,8 +37,7 @@ _log = logging.getLogger(__name__)
 
 _SUCCESS_BODY = b'{"success":true}'
 _JSON = "application/json; charset=UTF-8"
-_REDACTED = "<redacted>"
-_SECRET_KEYS = frozenset({"pin", "code", "access_token", "password"})
+_REDACTED = REDACTED
 #: The request log keeps bounded entries only: the sandbox may be reachable by anyone with its
 #: (public default) token, so 10,000 entries must never mean 10,000 request bodies.
 LOG_VALUE_CHARS = 64
@@ -87,7 +87,7 @@ class Result:
 
 def _is_secret(key: str) -> bool:
     # Case-insensitive: a ``Pin`` Graph ignores still must not put a PIN in the log.
-    return key.lower() in _SECRET_KEYS
+    return is_secret_name(key)
 
 
 def _capped(text: str, limit: int) -> str:

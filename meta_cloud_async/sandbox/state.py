@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from .._facts import DATA_LOCALIZATION_REGIONS
 from .envelope import GraphError
 from .messaging import Messaging
 
@@ -37,9 +38,6 @@ __all__ = [
 logger = logging.getLogger("meta_cloud_async.sandbox")
 
 #: The regions the v23.0 spec enumerates for ``data_localization_region``.
-DATA_LOCALIZATION_REGIONS = frozenset(
-    {"AE", "AU", "BH", "BR", "CA", "CH", "DE", "GB", "ID", "IN", "JP", "KR", "SG", "ZA"}
-)
 
 #: Fields a phone number node answers (``fields=`` outside this set is error 100).
 PHONE_FIELDS = frozenset(
