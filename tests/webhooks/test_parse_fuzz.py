@@ -1,0 +1,102 @@
+"""Mutated, truncated and arbitrary bodies: only WebhookPayloadError ever escapes parse_webhook."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meta_cloud_async.webhooks import WebhookPayload, WebhookPayloadError, parse_webhook
+from tests.webhooks.conftest import FIXTURES
+
+BODIES = [p.read_bytes() for p in sorted(FIXTURES.glob("*.json"))]
+DOCS = [json.loads(b) for b in BODIES]
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(node: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _replace(node: Any, path: tuple[Any, ...], value: Any) -> Any:
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(node, dict):
+        copy = dict(node)
+        copy[head] = _replace(node[head], rest, value)
+        return copy
+    copy_list = list(node)
+    copy_list[head] = _replace(node[head], rest, value)
+    return copy_list
+
+
+def _only_payload_error(body: bytes | str) -> None:
+    try:
+        result = parse_webhook(body)
+    except WebhookPayloadError:
+        return
+    assert isinstance(result, WebhookPayload)
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(DOCS) - 1), st.data(), json_values)
+def test_replacing_any_node_with_any_json_value(index: int, data: st.DataObject, value: Any) -> None:
+    doc = DOCS[index]
+    paths = _paths(doc)
+    path = data.draw(st.sampled_from(paths))
+    _only_payload_error(json.dumps(_replace(doc, path, value)))
+
+
+@settings(max_examples=300)
+@given(st.integers(0, len(BODIES) - 1), st.data())
+def test_truncated_bodies(index: int, data: st.DataObject) -> None:
+    body = BODIES[index]
+    cut = data.draw(st.integers(0, len(body)))
+    _only_payload_error(body[:cut])
+
+
+@settings(max_examples=300)
+@given(st.integers(0, len(BODIES) - 1), st.data())
+def test_byte_flips(index: int, data: st.DataObject) -> None:
+    body = bytearray(BODIES[index])
+    for _ in range(data.draw(st.integers(1, 4))):
+        pos = data.draw(st.integers(0, len(body) - 1))
+        body[pos] = data.draw(st.integers(0, 255))
+    _only_payload_error(bytes(body))
+
+
+@settings(max_examples=200)
+@given(json_values)
+def test_arbitrary_json(value: Any) -> None:
+    _only_payload_error(json.dumps(value))
+
+
+@settings(max_examples=100)
+@given(st.binary(max_size=64))
+def test_arbitrary_bytes(body: bytes) -> None:
+    _only_payload_error(body)
+
+
+def test_deep_nesting_and_non_json_are_payload_errors() -> None:
+    for body in (b"[" * 100_000, b"", b"not json", b"\xff\xfe", b'{"entry": 5}', b"[]", b'{"entry": [1]}'):
+        try:
+            parse_webhook(body)
+        except WebhookPayloadError as exc:
+            assert isinstance(exc, ValueError)
+        else:
+            raise AssertionError(body[:20])
