@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from meta_cloud_async.webhooks import WebhookContext, WebhookRouter, parse_webhook, sign
-from tests.webhooks.conftest import fixture_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    """One of our fixture bodies (built from Meta's documented shapes), as raw bytes."""
+    return (FIXTURES / f"{name}.json").read_bytes()
 
 
 class FakeNamespace:
@@ -21,6 +28,7 @@ class FakeNamespace:
             return {"ok": method}
 
         if method == "stream":
+
             def stream(*args: Any, **kwargs: Any) -> Any:
                 self.owner.calls.append((self.owner.phone_number_id, f"{self.name}.stream", args, kwargs))
                 return "a-stream"
@@ -95,6 +103,10 @@ async def test_a_handler_replies_through_the_router() -> None:
     assert (await router.handle("POST", {}, {"X-Hub-Signature-256": sign(body, "x")}, body)).status == 200
     await router.aclose()
     assert client.calls == [
-        ("400000000000001", "messages.send_text", ("16465550100", "you said: Olá, tudo bem? ✓"),
-         {"reply_to": "wamid.TEST-text"}),
+        (
+            "400000000000001",
+            "messages.send_text",
+            ("16465550100", "you said: Olá, tudo bem? ✓"),
+            {"reply_to": "wamid.TEST-text"},
+        ),
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +60,14 @@ from meta_cloud_async.webhooks import (
     WebhookPayload,
     parse_webhook,
 )
-from tests.webhooks.conftest import FIXTURES, fixture_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    """One of our fixture bodies (built from Meta's documented shapes), as raw bytes."""
+    return (FIXTURES / f"{name}.json").read_bytes()
+
 
 USER = "16465550100"
 PID = "400000000000001"

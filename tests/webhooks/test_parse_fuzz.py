@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meta_cloud_async.webhooks import WebhookPayload, WebhookPayloadError, parse_webhook
-from tests.webhooks.conftest import FIXTURES
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    """One of our fixture bodies (built from Meta's documented shapes), as raw bytes."""
+    return (FIXTURES / f"{name}.json").read_bytes()
+
 
 BODIES = [p.read_bytes() for p in sorted(FIXTURES.glob("*.json"))]
 DOCS = [json.loads(b) for b in BODIES]
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
     max_leaves=8,
 )
 

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +22,14 @@ from meta_cloud_async.webhooks import (
     filters,
     sign,
 )
-from tests.webhooks.conftest import fixture_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    """One of our fixture bodies (built from Meta's documented shapes), as raw bytes."""
+    return (FIXTURES / f"{name}.json").read_bytes()
+
 
 SECRET = "s3cret-app"
 TOKEN = "verify-me"
@@ -33,10 +41,32 @@ def headers(body: bytes, secret: str = SECRET) -> dict[str, str]:
 
 def text_body(i: int, body: str = "hi", sender: str = "16465550100", pid: str = "400000000000001") -> bytes:
     return json.dumps(
-        {"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages", "value": {
-            "messaging_product": "whatsapp", "metadata": {"display_phone_number": "1555", "phone_number_id": pid},
-            "messages": [{"from": sender, "id": f"wamid.{i}", "timestamp": "1760000000", "type": "text",
-                          "text": {"body": body}}]}}]}]}
+        {
+            "object": "whatsapp_business_account",
+            "entry": [
+                {
+                    "id": "1",
+                    "changes": [
+                        {
+                            "field": "messages",
+                            "value": {
+                                "messaging_product": "whatsapp",
+                                "metadata": {"display_phone_number": "1555", "phone_number_id": pid},
+                                "messages": [
+                                    {
+                                        "from": sender,
+                                        "id": f"wamid.{i}",
+                                        "timestamp": "1760000000",
+                                        "type": "text",
+                                        "text": {"body": body},
+                                    }
+                                ],
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
     ).encode()
 
 
@@ -78,7 +108,9 @@ async def test_handshake(query: dict[str, str], status: int, body: bytes) -> Non
 
 async def test_handshake_without_a_configured_token_is_refused() -> None:
     router = WebhookRouter(app_secret=SECRET)
-    resp = await router.handle("GET", {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}, {}, b"")
+    resp = await router.handle(
+        "GET", {"hub.mode": "subscribe", "hub.verify_token": "", "hub.challenge": "1"}, {}, b""
+    )
     assert resp.status == 403
 
 
@@ -176,13 +208,26 @@ async def test_every_matching_handler_runs_and_a_failure_changes_nothing_else(
         for body in bodies:
             assert (await router.handle("POST", {}, headers(body), body)).status == 200
         await router.join()
-    assert sorted(calls) == sorted([
-        ("exact", "wamid.1"), ("regex", "wamid.2"), ("composed", "wamid.2"), ("regex", "wamid.3"),
-        ("sender", "wamid.3"), ("number", "wamid.4"), ("read", "wamid.SENT1"), ("image", "wamid.TEST-image"),
-    ])
+    assert sorted(calls) == sorted(
+        [
+            ("exact", "wamid.1"),
+            ("regex", "wamid.2"),
+            ("composed", "wamid.2"),
+            ("regex", "wamid.3"),
+            ("sender", "wamid.3"),
+            ("number", "wamid.4"),
+            ("read", "wamid.SENT1"),
+            ("image", "wamid.TEST-image"),
+        ]
+    )
     failures = [r for r in caplog.records if "failed for event" in r.getMessage()]
-    assert {r.getMessage().split()[-1] for r in failures} == {"wamid.1", "wamid.2", "wamid.3", "wamid.4",
-                                                              "wamid.TEST-image"}
+    assert {r.getMessage().split()[-1] for r in failures} == {
+        "wamid.1",
+        "wamid.2",
+        "wamid.3",
+        "wamid.4",
+        "wamid.TEST-image",
+    }
     await router.aclose()
 
 
@@ -255,9 +300,9 @@ async def test_insecure_router_accepts_unsigned() -> None:
 def test_registration_errors() -> None:
     router = WebhookRouter(app_secret=SECRET)
     with pytest.raises(TypeError, match="async"):
-        router.on_message()(lambda e, c: None)  # type: ignore[arg-type]
+        router.on_message()(lambda e, c: None)  # type: ignore[type-var]
     with pytest.raises(TypeError, match="Event class"):
-        router.on(int)  # type: ignore[arg-type]
+        router.on(int)
     with pytest.raises(TypeError, match="callables"):
         router.on_message("text")  # type: ignore[arg-type]
     with pytest.raises(ValueError):

@@ -5,11 +5,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from pathlib import Path
 
 import pytest
 
 from meta_cloud_async.webhooks import InvalidSignatureError, sign, verify_signature
-from tests.webhooks.conftest import fixture_bytes
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def fixture_bytes(name: str) -> bytes:
+    """One of our fixture bodies (built from Meta's documented shapes), as raw bytes."""
+    return (FIXTURES / f"{name}.json").read_bytes()
+
 
 SECRET = "app-secret-7f3a9c"
 
