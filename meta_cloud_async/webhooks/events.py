@@ -2,8 +2,10 @@
 
 Every event carries where it came from (``field``, ``waba_id``, ``phone_number_id``,
 ``display_phone_number``, ``timestamp`` when Meta sends them) and ``raw``, the item exactly
-as it arrived, so nothing Meta adds is ever lost. Classes are frozen attrs slots classes
-built by the hand-written parser in ``parse.py`` (no reflection on the hot path).
+as it arrived, so nothing Meta adds is ever lost. Classes are attrs slots classes built by
+the hand-written parser in ``parse.py`` (no reflection on the hot path). They are not frozen:
+a frozen attrs ``__init__`` costs about three times as much, and parse speed is what lets the
+receiver answer Meta in milliseconds; treat events as read-only.
 """
 
 from __future__ import annotations
@@ -107,7 +109,7 @@ def _hash_key(prefix: str, *parts: Any) -> str:
 # -- value objects -----------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class WebhookError:
     """An asynchronous error: value-level, on a status, on an unsupported message, on a call."""
 
@@ -118,7 +120,7 @@ class WebhookError:
     href: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Contact:
     """The sender's profile from ``value.contacts``."""
 
@@ -127,13 +129,13 @@ class Contact:
     user_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ReferredProduct:
     catalog_id: str | None
     product_retailer_id: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MessageContext:
     """What the message replies to or came from (``context``); ``forwarded`` flags live here."""
 
@@ -144,7 +146,7 @@ class MessageContext:
     referred_product: ReferredProduct | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Referral:
     """Click-to-WhatsApp ad (or post) the user came from."""
 
@@ -161,7 +163,7 @@ class Referral:
     welcome_message: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Identity:
     """Security-code change data sent with a message when identity-change checks are on."""
 
@@ -170,7 +172,7 @@ class Identity:
     hash: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Media:
     """An inbound media object; ``id`` is what ``client.media.download`` takes."""
 
@@ -184,7 +186,7 @@ class Media:
     animated: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Location:
     latitude: float | None
     longitude: float | None
@@ -193,26 +195,26 @@ class Location:
     url: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SharedContactPhone:
     phone: str | None
     wa_id: str | None = None
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SharedContactEmail:
     email: str | None
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SharedContactUrl:
     url: str | None
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SharedContactAddress:
     street: str | None = None
     city: str | None = None
@@ -223,7 +225,7 @@ class SharedContactAddress:
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SharedContact:
     """One vCard-like card from a ``contacts`` message."""
 
@@ -241,20 +243,20 @@ class SharedContact:
     addresses: tuple[SharedContactAddress, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ButtonReply:
     id: str | None
     title: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ListReply:
     id: str | None
     title: str | None
     description: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class FlowReply:
     """A Flow completion (``nfm_reply``): ``response`` is ``response_json`` decoded (``{}`` if not JSON)."""
 
@@ -264,7 +266,7 @@ class FlowReply:
     response: Any = attrs.field(eq=False, repr=False)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class CallPermissionReply:
     response: str | None
     is_permanent: bool | None = None
@@ -272,7 +274,7 @@ class CallPermissionReply:
     response_source: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ProductItem:
     product_retailer_id: str | None
     quantity: int | None
@@ -280,21 +282,21 @@ class ProductItem:
     currency: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Order:
     catalog_id: str | None
     text: str | None
     product_items: tuple[ProductItem, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Conversation:
     id: str | None
     origin_type: str | None = None
     expiration_timestamp: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Pricing:
     billable: bool | None
     pricing_model: str | None
@@ -302,26 +304,26 @@ class Pricing:
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class CallSession:
     sdp_type: str | None
     sdp: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SyncedContact:
     full_name: str | None
     first_name: str | None
     phone_number: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class GroupParticipant:
     wa_id: str | None
     input: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class TemplateButton:
     type: str | None
     text: str | None
@@ -329,7 +331,7 @@ class TemplateButton:
     phone_number: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Restriction:
     restriction_type: str | None
     expiration: int | None = None
@@ -338,7 +340,7 @@ class Restriction:
 # -- events ------------------------------------------------------------------------------
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class Event:
     """Base of every event. ``raw`` is the item as sent (a message, a status, a change value...)."""
 
@@ -355,14 +357,14 @@ class Event:
         return _hash_key("h:", self.field, self.waba_id, self.phone_number_id, self.raw)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class UnknownEvent(Event):
     """A field, message type or item kind this version does not model; ``raw`` keeps all of it."""
 
     kind: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MessageEvent(Event):
     """An inbound message (field ``messages``). Subclasses carry the type's content."""
 
@@ -390,12 +392,12 @@ class MessageEvent(Event):
         return "m:" + self.id
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class TextMessage(MessageEvent):
     body: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MediaMessage(MessageEvent):
     """Image, video, audio (``media.voice`` for voice notes), document or sticker (``media.animated``)."""
 
@@ -406,42 +408,42 @@ class MediaMessage(MessageEvent):
         return self.media_object
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ImageMessage(MediaMessage):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class VideoMessage(MediaMessage):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class AudioMessage(MediaMessage):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class DocumentMessage(MediaMessage):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class StickerMessage(MediaMessage):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class LocationMessage(MessageEvent):
     location: Location
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ContactsMessage(MessageEvent):
     contacts: tuple[SharedContact, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ReactionMessage(MessageEvent):
     """A reaction to ``message_id``; ``emoji`` is None (or empty) when the user removed it."""
 
@@ -453,7 +455,7 @@ class ReactionMessage(MessageEvent):
         return not self.emoji
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ButtonMessage(MessageEvent):
     """A quick-reply button of a template was tapped."""
 
@@ -461,7 +463,7 @@ class ButtonMessage(MessageEvent):
     text: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class InteractiveMessage(MessageEvent):
     """``interactive_type`` is button_reply, list_reply, nfm_reply or call_permission_reply."""
 
@@ -469,12 +471,12 @@ class InteractiveMessage(MessageEvent):
     reply: ButtonReply | ListReply | FlowReply | CallPermissionReply
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class OrderMessage(MessageEvent):
     order: Order
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SystemMessage(MessageEvent):
     """``system_type``: user_changed_number (``new_wa_id``) or customer_identity_changed."""
 
@@ -484,12 +486,12 @@ class SystemMessage(MessageEvent):
     customer: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class RequestWelcomeMessage(MessageEvent):
     """The user opened the chat for the first time (welcome-message request)."""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class EditMessage(MessageEvent):
     """The user edited ``original_message_id``; ``message`` is the new content, typed."""
 
@@ -497,21 +499,21 @@ class EditMessage(MessageEvent):
     message: Event | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class RevokeMessage(MessageEvent):
     """The user deleted ``original_message_id`` for everyone."""
 
     original_message_id: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class UnsupportedMessage(MessageEvent):
     """A type Cloud API cannot deliver; ``errors`` says why, ``unsupported_type`` what it was."""
 
     unsupported_type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class StatusEvent(Event):
     """The status of a message we sent (sent, delivered, read, played, failed, deleted)."""
 
@@ -530,7 +532,7 @@ class StatusEvent(Event):
         return "s:" + self.id + ":" + self.status
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class CallStatusEvent(Event):
     """A business-initiated call's state (RINGING, ACCEPTED, REJECTED), sent in ``statuses``."""
 
@@ -545,14 +547,14 @@ class CallStatusEvent(Event):
         return "s:" + self.id + ":" + self.status
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ErrorEvent(Event):
     """A value-level error (``value.errors[]``): something went wrong outside any one message."""
 
     error: WebhookError
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MessageEchoEvent(Event):
     """A message the business sent from the WhatsApp Business app (coexistence) or another app."""
 
@@ -566,7 +568,7 @@ class MessageEchoEvent(Event):
         return "e:" + self.id
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class StateSyncEvent(Event):
     """A contact added or removed in the WhatsApp Business app (``smb_app_state_sync``)."""
 
@@ -575,13 +577,13 @@ class StateSyncEvent(Event):
     contact: SyncedContact | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class HistoryThread:
     id: str | None
     messages: tuple[Event, ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class HistoryEvent(Event):
     """One chunk of WhatsApp Business app chat history, or the refusal to share it (``errors``)."""
 
@@ -592,7 +594,7 @@ class HistoryEvent(Event):
     errors: tuple[WebhookError, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class CallEvent(Event):
     """A call ``event``: connect (with the SDP ``session``) or terminate (with status and duration)."""
 
@@ -614,7 +616,7 @@ class CallEvent(Event):
         return "c:" + self.id + ":" + self.event
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class UserPreferenceEvent(Event):
     """A user stopped or resumed marketing messages (``user_preferences``)."""
 
@@ -624,7 +626,7 @@ class UserPreferenceEvent(Event):
     detail: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class UserActionEvent(Event):
     """A user action such as a marketing-message link click (``value.user_actions[]``)."""
 
@@ -635,7 +637,7 @@ class UserActionEvent(Event):
     tracking_token: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class AutomaticEvent(Event):
     """A purchase or lead detected in a Click-to-WhatsApp chat (``automatic_events``)."""
 
@@ -646,7 +648,7 @@ class AutomaticEvent(Event):
     value: float | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class GroupEvent(Event):
     """An item of ``value.groups[]``; the subclass tells the field."""
 
@@ -665,27 +667,27 @@ class GroupEvent(Event):
     errors: tuple[WebhookError, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class GroupLifecycleEvent(GroupEvent):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class GroupParticipantsEvent(GroupEvent):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class GroupSettingsEvent(GroupEvent):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class GroupStatusEvent(GroupEvent):
     pass
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class ChangeEvent(Event):
     """A field whose value is the event itself (account, template, phone number updates...)."""
 
@@ -694,7 +696,7 @@ class ChangeEvent(Event):
         return self.raw
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class AccountUpdateEvent(ChangeEvent):
     """``event`` is one Meta documents (VERIFIED_ACCOUNT, DISABLED_UPDATE, PARTNER_ADDED, ...)."""
 
@@ -711,12 +713,12 @@ class AccountUpdateEvent(ChangeEvent):
     country: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class AccountReviewUpdateEvent(ChangeEvent):
     decision: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class AccountAlertEvent(ChangeEvent):
     entity_type: str | None
     entity_id: str | None
@@ -726,12 +728,12 @@ class AccountAlertEvent(ChangeEvent):
     alert_description: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class AccountSettingsUpdateEvent(ChangeEvent):
     setting_type: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class BusinessCapabilityUpdateEvent(ChangeEvent):
     max_daily_conversation_per_phone: int | None
     max_phone_numbers_per_business: int | None
@@ -739,14 +741,14 @@ class BusinessCapabilityUpdateEvent(ChangeEvent):
     max_daily_conversations_per_business: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class PhoneNumberNameUpdateEvent(ChangeEvent):
     decision: str | None
     requested_verified_name: str | None
     rejection_reason: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class PhoneNumberQualityUpdateEvent(ChangeEvent):
     event: str | None
     current_limit: str | None
@@ -754,7 +756,7 @@ class PhoneNumberQualityUpdateEvent(ChangeEvent):
     max_daily_conversations_per_business: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MessageTemplateStatusUpdateEvent(ChangeEvent):
     event: str | None
     message_template_id: str | None
@@ -769,7 +771,7 @@ class MessageTemplateStatusUpdateEvent(ChangeEvent):
     rejection_recommendation: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MessageTemplateQualityUpdateEvent(ChangeEvent):
     message_template_id: str | None
     message_template_name: str | None
@@ -778,7 +780,7 @@ class MessageTemplateQualityUpdateEvent(ChangeEvent):
     new_quality_score: str | None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class MessageTemplateComponentsUpdateEvent(ChangeEvent):
     message_template_id: str | None
     message_template_name: str | None
@@ -789,7 +791,7 @@ class MessageTemplateComponentsUpdateEvent(ChangeEvent):
     buttons: tuple[TemplateButton, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class TemplateCategoryUpdateEvent(ChangeEvent):
     message_template_id: str | None
     message_template_name: str | None
@@ -799,7 +801,7 @@ class TemplateCategoryUpdateEvent(ChangeEvent):
     correct_category: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class FlowsEvent(ChangeEvent):
     event: str | None
     flow_id: str | None
@@ -809,20 +811,20 @@ class FlowsEvent(ChangeEvent):
     alert_state: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class SecurityEvent(ChangeEvent):
     event: str | None
     requester: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class PartnerSolutionsEvent(ChangeEvent):
     event: str | None
     solution_id: str | None
     solution_status: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class PaymentConfigurationUpdateEvent(ChangeEvent):
     configuration_name: str | None
     provider_name: str | None
@@ -832,7 +834,7 @@ class PaymentConfigurationUpdateEvent(ChangeEvent):
     updated_timestamp: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.define(kw_only=True)
 class TrackingEvent(ChangeEvent):
     """``tracking_events``: ``event`` and ``tracking_id`` when present; the rest is in ``value``."""
 

@@ -20,6 +20,8 @@ from meta_cloud_async.webhooks.errors import WebhookPayloadError
 __all__ = ["WebhookPayload", "parse_webhook"]
 
 _loads = json.loads
+# JSONDecoder.decode skips json.loads' per-call encoding detection and argument checks.
+_decode = json.JSONDecoder().decode
 
 
 @attrs.frozen
@@ -142,8 +144,19 @@ class _Where:
 
 def _contact_for(where: _Where, sender: str) -> ev.Contact | None:
     contacts = where.contacts
-    if not contacts:
-        return None
+    if len(contacts) == 1:
+        c = contacts[0]
+        if c.__class__ is dict:
+            profile = c.get("profile")
+            name = profile.get("name") if profile.__class__ is dict else None
+            wa_id = c.get("wa_id")
+            user_id = c.get("user_id")
+            if (
+                name.__class__ is str
+                and wa_id.__class__ is str
+                and (user_id is None or user_id.__class__ is str)
+            ):
+                return ev.Contact(wa_id=wa_id, name=name, user_id=user_id)
     chosen = None
     for c in contacts:
         c = _d(c)
@@ -940,7 +953,15 @@ def parse_webhook(body: bytes | bytearray | str) -> WebhookPayload:
     shaped like a webhook; no other exception escapes.
     """
     try:
-        data = _loads(body)
+        if body.__class__ is bytes or isinstance(body, (bytes, bytearray)):
+            text = body.decode("utf-8")
+            if text.startswith("\ufeff"):  # a BOM: json.loads tolerates it for bytes, so do we
+                text = text[1:]
+        elif isinstance(body, str):
+            text = body
+        else:
+            raise TypeError("body must be bytes or str")
+        data = _decode(text)
     except (ValueError, RecursionError, TypeError) as exc:
         raise WebhookPayloadError(f"webhook body is not JSON: {type(exc).__name__}") from None
     try:
