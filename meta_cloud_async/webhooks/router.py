@@ -78,14 +78,7 @@ class WebhookContext:
     @property
     def client(self) -> Any:
         if self._client is None:
-            base = self.router.client
-            if base is None:
-                raise RuntimeError("WebhookRouter(client=...) is needed to reply from a handler")
-            self._client = (
-                base.with_options(phone_number_id=self.event.phone_number_id)
-                if self.event.phone_number_id
-                else base
-            )
+            self._client = self.router.client_for(self.event.phone_number_id)
         return self._client
 
     def _message(self) -> ev.MessageEvent:
@@ -212,6 +205,7 @@ class WebhookRouter:
         self.concurrency = concurrency
         self.handoff = handoff
         self._routes: list[_Route] = []
+        self._bound: dict[str, Any] = {}
         self._queue: asyncio.Queue[ev.Event] | None = None
         self._workers: list[asyncio.Task[None]] = []
         self._backlog = 0
@@ -222,6 +216,17 @@ class WebhookRouter:
             f"WebhookRouter(routes={len(self._routes)}, signed={self.__secret is not None}, "
             f"backlog={self._backlog})"
         )
+
+    def client_for(self, phone_number_id: str | None) -> Any:
+        """The client bound to a receiving number (one light copy per number, reused)."""
+        if self.client is None:
+            raise RuntimeError("WebhookRouter(client=...) is needed to reply from a handler")
+        if not phone_number_id:
+            return self.client
+        bound = self._bound.get(phone_number_id)
+        if bound is None:
+            bound = self._bound[phone_number_id] = self.client.with_options(phone_number_id=phone_number_id)
+        return bound
 
     # -- registration ---------------------------------------------------------------------
 

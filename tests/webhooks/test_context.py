@@ -69,6 +69,23 @@ async def test_replies_leave_from_the_receiving_number() -> None:
     ]
 
 
+def test_bound_clients_are_reused_per_number() -> None:
+    router = WebhookRouter(app_secret="x", client=FakeClient())
+    first = router.client_for("1")
+    assert router.client_for("1") is first and first.phone_number_id == "1"
+    assert router.client_for("2").phone_number_id == "2"
+    assert router.client_for(None) is router.client
+
+
+def test_the_real_client_binds_to_the_receiving_number() -> None:
+    from meta_cloud_async import MockTransport, WhatsApp
+
+    wa = WhatsApp(access_token="t", phone_number_id="999", transport=MockTransport(lambda request: None))
+    ctx = _ctx("message_text", wa)
+    assert ctx.client is not wa
+    assert ctx.client._options.phone_number_id == "400000000000001"
+
+
 async def test_media_download_and_stream() -> None:
     client = FakeClient()
     ctx = _ctx("message_document", client)
