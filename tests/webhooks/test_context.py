@@ -78,9 +78,12 @@ def test_bound_clients_are_reused_per_number() -> None:
 
 
 def test_the_real_client_binds_to_the_receiving_number() -> None:
-    from meta_cloud_async import MockTransport, WhatsApp
+    from meta_cloud_async import MockTransport, Request, Response, WhatsApp
 
-    wa = WhatsApp(access_token="t", phone_number_id="999", transport=MockTransport(lambda request: None))
+    def never(request: Request) -> Response:
+        raise AssertionError("no request is made")
+
+    wa = WhatsApp(access_token="t", phone_number_id="999", transport=MockTransport(never))
     ctx = _ctx("message_text", wa)
     assert ctx.client is not wa
     assert ctx.client._options.phone_number_id == "400000000000001"
