@@ -353,8 +353,12 @@ class Event:
 
     @property
     def dedupe_key(self) -> str:
-        """Meta redelivers: the key under which a repeat of this event is recognised."""
-        return _hash_key("h:", self.field, self.waba_id, self.phone_number_id, self.raw)
+        """Meta redelivers: the key under which a repeat of this event is recognised.
+
+        The timestamp is part of it, so the same update sent again on another day (an alert,
+        a template review) is a new event, while a redelivery (same body) is not.
+        """
+        return _hash_key("h:", self.field, self.waba_id, self.phone_number_id, self.timestamp, self.raw)
 
 
 @attrs.define(kw_only=True)

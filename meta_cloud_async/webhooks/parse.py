@@ -24,7 +24,7 @@ _loads = json.loads
 _decode = json.JSONDecoder().decode
 
 
-@attrs.frozen
+@attrs.define
 class WebhookPayload:
     """A parsed POST: ``events`` holds one typed event per item, in the order Meta sent them."""
 

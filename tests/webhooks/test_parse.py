@@ -684,6 +684,10 @@ def test_dedupe_keys() -> None:
     assert review.dedupe_key.startswith("h:")
     (again,) = parse_webhook(fixture_bytes("account_review_update")).events
     assert again.dedupe_key == review.dedupe_key
+    later = json.loads(fixture_bytes("account_review_update"))
+    later["entry"][0]["time"] += 86400
+    (next_day,) = parse_webhook(json.dumps(later)).events
+    assert next_day.dedupe_key != review.dedupe_key
 
 
 def test_escaped_and_raw_utf8_bodies_parse_alike() -> None:
