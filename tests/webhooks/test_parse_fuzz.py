@@ -110,3 +110,51 @@ def test_deep_nesting_and_non_json_are_payload_errors() -> None:
             assert isinstance(exc, ValueError)
         else:
             raise AssertionError(body[:20])
+
+
+_kinds = st.sampled_from(["message", "status", "call", "group"])
+
+
+@settings(max_examples=150)
+@given(st.lists(st.lists(st.lists(_kinds, max_size=5), max_size=4), max_size=4))
+def test_batched_entries_changes_items_all_come_out_in_order(shape: list[list[list[str]]]) -> None:
+    """Every entry x change x item becomes one event, in the order sent (no entry[0] shortcut)."""
+    expected: list[tuple[str, str]] = []
+    entries = []
+    n = 0
+    for e, changes in enumerate(shape):
+        out_changes = []
+        for c, items in enumerate(changes):
+            value: dict[str, Any] = {"metadata": {"phone_number_id": f"pn-{e}-{c}"}}
+            for kind in items:
+                n += 1
+                key = f"id-{n}"
+                if kind == "message":
+                    value.setdefault("messages", []).append(
+                        {"from": "1", "id": key, "timestamp": "1", "type": "text", "text": {"body": key}}
+                    )
+                elif kind == "status":
+                    value.setdefault("statuses", []).append(
+                        {"id": key, "status": "read", "recipient_id": "1"}
+                    )
+                elif kind == "call":
+                    value.setdefault("calls", []).append(
+                        {"id": key, "event": "connect", "from": "1", "to": "2"}
+                    )
+                else:
+                    value.setdefault("groups", []).append({"group_id": key, "type": "group_create"})
+            # Items come out grouped by their key, in the order the keys appear in the value.
+            for group_key, group_items in value.items():
+                if group_key != "metadata":
+                    attr = "group_id" if group_key == "groups" else "id"
+                    expected.extend((f"pn-{e}-{c}", item[attr]) for item in group_items)
+            if not items:
+                expected.append((f"pn-{e}-{c}", "<unknown>"))
+            out_changes.append({"field": "messages", "value": value})
+        entries.append({"id": f"waba-{e}", "changes": out_changes})
+    events = parse_webhook(json.dumps({"object": "whatsapp_business_account", "entry": entries})).events
+    got = [
+        (ev.phone_number_id, getattr(ev, "id", None) or getattr(ev, "group_id", None) or "<unknown>")
+        for ev in events
+    ]
+    assert got == expected
