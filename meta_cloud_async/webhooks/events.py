@@ -34,6 +34,7 @@ __all__ = [
     "Contact",
     "ContactsMessage",
     "Conversation",
+    "CountryStart",
     "DocumentMessage",
     "EditMessage",
     "ErrorEvent",
@@ -329,6 +330,14 @@ class TemplateButton:
     text: str | None
     url: str | None = None
     phone_number: str | None = None
+
+
+@attrs.define(kw_only=True)
+class CountryStart:
+    """A country and when a rate starts applying there (authentication-international rates)."""
+
+    country_code: str | None
+    start_time: int | None
 
 
 @attrs.define(kw_only=True)
@@ -715,6 +724,8 @@ class AccountUpdateEvent(ChangeEvent):
     solution_id: str | None = None
     business_verification_status: str | None = None
     country: str | None = None
+    auth_intl_start_time: int | None = None
+    auth_intl_exception_countries: tuple[CountryStart, ...] = ()
 
 
 @attrs.define(kw_only=True)

@@ -722,6 +722,7 @@ def _account_update(v: dict[str, Any], w: _Where) -> ev.Event:
     if isinstance(state, list):
         state = ",".join(map(str, state))
     waba = _d(v.get("waba_info"))
+    intl = _d(v.get("auth_international_rate_eligibility"))
     return ev.AccountUpdateEvent(
         event=_s(v.get("event")),
         ban_state=_s(state),
@@ -737,6 +738,11 @@ def _account_update(v: dict[str, Any], w: _Where) -> ev.Event:
         solution_id=_s(waba.get("solution_id")),
         business_verification_status=_s(v.get("business_verification_status")),
         country=_s(v.get("country")),
+        auth_intl_start_time=_i(intl.get("start_time")),
+        auth_intl_exception_countries=tuple(
+            ev.CountryStart(country_code=_s(c.get("country_code")), start_time=_i(c.get("start_time")))
+            for c in map(_d, _l(intl.get("exception_countries")))
+        ),
         **_base(w, v),
     )
 

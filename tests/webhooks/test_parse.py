@@ -433,6 +433,15 @@ CASES: dict[str, tuple[type[Any], dict[str, Any]]] = {
         AccountUpdateEvent,
         {"business_verification_status": "approved", "country": "BR"},
     ),
+    "account_update_auth_intl": (
+        AccountUpdateEvent,
+        {
+            "event": "AUTH_INTL_PRICE_ELIGIBILITY_UPDATE",
+            "auth_intl_start_time": 1760600000,
+            "auth_intl_exception_countries.0.country_code": "ID",
+            "auth_intl_exception_countries.0.start_time": 1760700000,
+        },
+    ),
     "account_review_update": (
         AccountReviewUpdateEvent,
         {"decision": "APPROVED", "value.decision": "APPROVED"},
