@@ -931,15 +931,14 @@ def _change(change: Any, waba: str | None, time: int | None, out: list[ev.Event]
             if key in _CONTEXT_KEYS:
                 continue
             parser = _ITEM_PARSERS.get(key)
-            if items.__class__ is not list:
-                if parser is not None:
-                    raise _Bad(f"{key!r} must be an array")
-                continue
             found = True
             if parser is None:
-                for item in items:
+                # Something Meta added: kept (one event per array item, or the value whole).
+                for item in items if items.__class__ is list else (items,):
                     out.append(_unknown(w, item, f"{field}.{key}"))
                 continue
+            if items.__class__ is not list:
+                raise _Bad(f"{key!r} must be an array")
             for item in items:
                 out.append(parser(item, w))
         if not found:

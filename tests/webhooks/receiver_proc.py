@@ -26,6 +26,8 @@ def main() -> None:
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
+    # Listening before the port is announced: early connections wait in the backlog.
+    sock.listen(1024)
     print(sock.getsockname()[1], flush=True)
     web.run_app(router.aiohttp_app("/webhook"), sock=sock, print=None, handle_signals=True)
 

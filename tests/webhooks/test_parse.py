@@ -719,6 +719,7 @@ def test_an_unknown_item_kind_in_a_known_field_is_kept() -> None:
                         "value": {
                             "metadata": {"phone_number_id": PID},
                             "holograms": [{"x": 1}],
+                            "beacon": {"y": 2},
                             "messages": [
                                 {
                                     "from": USER,
@@ -734,8 +735,9 @@ def test_an_unknown_item_kind_in_a_known_field_is_kept() -> None:
             }
         ],
     }
-    first, second = parse_webhook(json.dumps(body)).events
+    first, beacon, second = parse_webhook(json.dumps(body)).events
     assert isinstance(first, UnknownEvent) and first.kind == "messages.holograms" and first.raw == {"x": 1}
+    assert isinstance(beacon, UnknownEvent) and beacon.kind == "messages.beacon" and beacon.raw == {"y": 2}
     assert isinstance(second, UnknownEvent) and second.kind == "message:interactive"
     assert second.phone_number_id == PID
 
