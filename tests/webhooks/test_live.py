@@ -156,11 +156,14 @@ async def test_asgi_adapter_live_under_uvicorn() -> None:
             assert r.status == 404
 
 
-async def test_asgi_mounted_in_fastapi_live() -> None:
+async def test_asgi_routed_in_fastapi_live() -> None:
     fastapi = pytest.importorskip("fastapi")
     router, handled = make_router()
     app = fastapi.FastAPI()
-    app.mount("/webhook", router.asgi_app(path=None))
+    app.add_route("/webhook", router.asgi_app(path=None), methods=["GET", "POST"])
     async with serve_asgi(app) as base:
         await scenario(base, router, handled)
+        # No redirect on the exact path (Meta does not follow redirects).
+        async with aiohttp.ClientSession() as http, http.get(base + "/webhook", allow_redirects=False) as r:
+            assert r.status == 403
     await router.aclose()
