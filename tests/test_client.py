@@ -141,7 +141,8 @@ async def test_with_options_shares_transport_and_middleware() -> None:
 
     async def spy(request: Request, call_next: Any) -> Response:
         seen.append(request.url)
-        return await call_next(request)
+        response: Response = await call_next(request)
+        return response
 
     transport = RecordingTransport(rec)
     wa = make(rec, transport=transport, middleware=[spy])

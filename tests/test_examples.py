@@ -62,7 +62,7 @@ async def test_offline_never_prints_the_pin(example: ModuleType, capsys: pytest.
         sandboxes.append(Sandbox(**kwargs))  # type: ignore[arg-type]
         return sandboxes[-1]
 
-    example.Sandbox = spy
+    example.Sandbox = spy  # type: ignore[attr-defined]
     assert await example.run([]) == 0
     out, err = capsys.readouterr()
     number = sandboxes[0].phone_number_ids[0]
