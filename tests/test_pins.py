@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meta_cloud_async import pins
 from meta_cloud_async.pins import generate_pin, is_weak_pin, validate_pin
 
 SIX_ASCII_DIGITS = re.compile(r"[0-9]{6}")
