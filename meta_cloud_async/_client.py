@@ -134,11 +134,8 @@ class WhatsApp:
             base_url=base_url,
             timeout=timeout,
         )
-        if transport is not None and not isinstance(transport, Transport):
-            raise TypeError(
-                f"transport must have async send() and aclose(), got {type(transport).__name__}"
-                " (wrap a handler function in MockTransport)"
-            )
+        if transport is not None:
+            _check_transport(transport)
         owns = transport is None
         if transport is None:
             from .transports.aiohttp_transport import AiohttpTransport
@@ -524,6 +521,28 @@ class WhatsApp:
             raise UnexpectedResponseError(
                 f"response does not fit {name}: {why}", http_status=response.status_code
             ) from exc
+
+
+def _check_transport(transport: object) -> None:
+    """A library's own client is not a transport: it has ``send``/``aclose`` too, but not ours."""
+    module = type(transport).__module__.partition(".")[0]
+    name = type(transport).__name__
+    if module == "httpx":
+        raise TypeError(
+            f"transport=httpx.{name}(...) is an httpx client, not a transport: wrap it as "
+            "transport=HttpxTransport(client) (from meta_cloud_async.transports.httpx_transport import HttpxTransport)"
+        )
+    if module == "aiohttp":
+        raise TypeError(
+            f"transport=aiohttp.{name}(...) is an aiohttp session, not a transport: wrap it as "
+            "transport=AiohttpTransport(session) (from meta_cloud_async.transports import AiohttpTransport); "
+            "for tests, MockTransport(handler)"
+        )
+    if not isinstance(transport, Transport):
+        raise TypeError(
+            f"transport must have async send() and aclose(), got {name}"
+            " (wrap a handler function in MockTransport, a session in AiohttpTransport or HttpxTransport)"
+        )
 
 
 def _formatter_parse(path: str) -> Any:

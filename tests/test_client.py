@@ -728,3 +728,17 @@ async def test_mock_transport_honours_its_body_cap() -> None:
         with pytest.raises(ResponseTooLargeError, match="max_response_bytes=50") as info:
             await wa.two_step_verification.set_pin("428915")
     assert info.value.may_have_applied is True
+
+
+async def test_a_library_client_is_refused_with_the_wrapper_to_use() -> None:
+    import aiohttp
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(TypeError, match=r"HttpxTransport\(client\)"):
+            WhatsApp(access_token="tok", transport=client)  # type: ignore[arg-type]
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(TypeError, match=r"AiohttpTransport\(session\)"):
+            WhatsApp(access_token="tok", transport=session)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="MockTransport"):
+        WhatsApp(access_token="tok", transport=object())  # type: ignore[arg-type]
