@@ -8,6 +8,7 @@ from ..types.payments import (
     GeneratePaymentOAuthLinkRequest,
     GetPaymentConfigurationRequest,
     ListPaymentConfigurationsRequest,
+    PaymentConfigurationList,
     PaymentConfigurations,
     UpdatePaymentConfigurationRequest,
 )
@@ -19,8 +20,8 @@ __all__ = ["Payments"]
 class Payments(Resource):
     """Not in Meta's spec; shapes from its Payments API onboarding pages (see ``types.payments``)."""
 
-    async def list(self) -> PaymentConfigurations:
-        """Every payment configuration of the WABA."""
+    async def list(self) -> PaymentConfigurationList:
+        """Every payment configuration of the WABA (``.configurations`` flattens Meta's nesting)."""
         return await self._client._call(ListPaymentConfigurationsRequest())
 
     async def get(self, configuration_name: str) -> PaymentConfigurations:

@@ -209,6 +209,9 @@ def _list_phone_numbers(call: Call) -> dict[str, Any]:
     return out
 
 
+from . import subscribed_apps as _subscribed_apps  # noqa: E402,F401  (registers its handlers)
+
+
 def route_table() -> RouteTable:
     """Every registered handler, plus every declared operation (for "not emulated" answers)."""
     return RouteTable(list(_HANDLERS), registry())

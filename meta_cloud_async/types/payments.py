@@ -23,6 +23,7 @@ __all__ = [
     "GetPaymentConfigurationRequest",
     "ListPaymentConfigurationsRequest",
     "PaymentConfiguration",
+    "PaymentConfigurationList",
     "PaymentConfigurationResult",
     "PaymentConfigurations",
     "PaymentOAuthLink",
@@ -43,9 +44,17 @@ def _config_name(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise ValueError(f"{attribute.name} may hold only ASCII letters, digits, '_' and '-'")
 
 
-def _code(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and (not isinstance(value, str) or not value.isdigit() or len(value) != 4):
-        raise ValueError(f"{attribute.name} must be a 4-digit code, got {value!r}")
+def _mcc(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (
+        not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) != 4
+    ):
+        raise ValueError(f"{attribute.name} must be a 4-digit merchant category code, got {value!r}")
+
+
+def _purpose(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+    ok = isinstance(value, str) and value.isascii() and value.isdigit() and 2 <= len(value) <= 4
+    if value is not None and not ok:
+        raise ValueError(f"{attribute.name} must be a 2-4 digit UPI purpose code (e.g. '00'), got {value!r}")
 
 
 def _url(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -74,7 +83,25 @@ class PaymentConfiguration:
 
 @attrs.frozen(kw_only=True)
 class PaymentConfigurations:
+    """``GET .../payment_configuration/{name}``: the one configuration in a ``data`` list."""
+
     data: list[PaymentConfiguration] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class PaymentConfigurationGroup:
+    payment_configurations: list[PaymentConfiguration] = attrs.field(factory=list)
+
+
+@attrs.frozen(kw_only=True)
+class PaymentConfigurationList:
+    """``GET .../payment_configurations``: Meta nests the list one level (``data[].payment_configurations``)."""
+
+    data: list[PaymentConfigurationGroup] = attrs.field(factory=list)
+
+    @property
+    def configurations(self) -> list[PaymentConfiguration]:
+        return [c for group in self.data for c in group.payment_configurations]
 
 
 @attrs.frozen(kw_only=True)
@@ -93,7 +120,7 @@ class PaymentOAuthLink:
 
 
 @attrs.frozen(kw_only=True)
-class ListPaymentConfigurationsRequest(ApiRequest[PaymentConfigurations]):
+class ListPaymentConfigurationsRequest(ApiRequest[PaymentConfigurationList]):
     """``GET /{business_account_id}/payment_configurations``."""
 
     method: ClassVar[str] = "GET"
@@ -121,8 +148,8 @@ class CreatePaymentConfigurationRequest(ApiRequest[PaymentConfigurationResult]):
 
     configuration_name: str = attrs.field(validator=_config_name)
     provider_name: PaymentProvider = attrs.field(validator=one_of(_PROVIDERS))
-    purpose_code: str = attrs.field(validator=_code)
-    merchant_category_code: str = attrs.field(validator=_code)
+    purpose_code: str = attrs.field(validator=_purpose)
+    merchant_category_code: str = attrs.field(validator=_mcc)
     merchant_vpa: str | None = attrs.field(default=None, validator=max_len(256, min_len=3))
     redirect_url: str | None = attrs.field(default=None, validator=_url)
 
@@ -142,8 +169,8 @@ class UpdatePaymentConfigurationRequest(ApiRequest[PaymentConfigurationResult]):
     idempotent: ClassVar[bool] = True
 
     configuration_name: str = attrs.field(validator=_config_name)
-    purpose_code: str | None = attrs.field(default=None, validator=_code)
-    merchant_category_code: str | None = attrs.field(default=None, validator=_code)
+    purpose_code: str | None = attrs.field(default=None, validator=_purpose)
+    merchant_category_code: str | None = attrs.field(default=None, validator=_mcc)
     merchant_vpa: str | None = attrs.field(default=None, validator=max_len(256, min_len=3))
     redirect_url: str | None = attrs.field(default=None, validator=_url)
 
