@@ -609,7 +609,7 @@ class GetOboMobilityIntentRequest(ApiRequest[OboMobilityIntent]):
 
 @attrs.frozen(kw_only=True)
 class SetOboMobilityIntentRequest(ApiRequest[SetOboMobilityIntentResult]):
-    """``POST /{business_account_id}/set_obo_mobility_intent`` (``waba_id`` defaults to the path's WABA)."""
+    """``POST /{business_account_id}/set_obo_mobility_intent``; the body names the WABA again (``waba_id``)."""
 
     operation_id: ClassVar[str | None] = "setOBOMobilityIntent"
     method: ClassVar[str] = "POST"
