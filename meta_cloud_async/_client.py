@@ -26,10 +26,16 @@ from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
 from .pagination import check_next_url
+from .resources.analytics import Analytics
+from .resources.app import App
+from .resources.business import Business
 from .resources.messages import MarketingMessages, Messages
+from .resources.payments import Payments
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
+from .resources.solutions import Solutions
 from .resources.two_step_verification import TwoStepVerification
+from .resources.waba import Waba
 from .transports.base import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from .types.shared import ApiRequest, Budget
 
@@ -217,6 +223,36 @@ class WhatsApp:
     def marketing_messages(self) -> MarketingMessages:
         """Marketing templates through Meta's Marketing Messages API."""
         return MarketingMessages(self)
+
+    @cached_property
+    def waba(self) -> Waba:
+        """The WABA: details, webhook subscriptions, users, schedules, partner intents."""
+        return Waba(self)
+
+    @cached_property
+    def app(self) -> App:
+        """The app node: webhook callback registration (app token), client businesses, solutions."""
+        return App(self)
+
+    @cached_property
+    def solutions(self) -> Solutions:
+        """One Multi-Partner Solution: details, accept/reject, deactivation requests, access token."""
+        return Solutions(self)
+
+    @cached_property
+    def business(self) -> Business:
+        """The business portfolio: WABAs, pre-verified numbers, credit lines."""
+        return Business(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        """The WABA's payment configurations (India) and gateway OAuth links."""
+        return Payments(self)
+
+    @cached_property
+    def analytics(self) -> Analytics:
+        """Messaging, conversation, pricing and template analytics as typed series."""
+        return Analytics(self)
 
     def with_options(
         self,

@@ -35,7 +35,7 @@ def graph_error(
 ) -> Response:
     """A response carrying Meta's error envelope, for a ``MockTransport`` handler to return::
 
-        MockTransport(lambda request: graph_error(131056, "pair rate limit"))
+    MockTransport(lambda request: graph_error(131056, "pair rate limit"))
     """
     error: dict[str, Any] = {
         "message": message or f"(#{code}) Test error",

@@ -103,7 +103,9 @@ class RetryPolicy:
 
 # A context variable, not a global: turning retries off in one test (one task) never
 # changes what a concurrent task sees. Tasks created inside inherit the setting.
-_disabled: contextvars.ContextVar[bool] = contextvars.ContextVar("meta_cloud_async_retries_disabled", default=False)
+_disabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "meta_cloud_async_retries_disabled", default=False
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

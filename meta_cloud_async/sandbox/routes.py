@@ -226,6 +226,9 @@ def _send_marketing_message(call: Call) -> dict[str, Any]:
     return call.business.messaging.handle(call.phone.id, body, call.now)
 
 
+from . import subscribed_apps as _subscribed_apps  # noqa: E402,F401  (registers its handlers)
+
+
 def route_table() -> RouteTable:
     """Every registered handler, plus every declared operation (for "not emulated" answers)."""
     return RouteTable(list(_HANDLERS), registry())
