@@ -52,10 +52,18 @@ _JSON_TYPE = "application/json"
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
+_OTHER_LOOP = (
+    "this WhatsApp client's connection pool belongs to another event loop (a module-level client reused "
+    "by a second asyncio.run(), or pytest-asyncio's per-test loops); create the client inside the loop "
+    "that uses it (e.g. `async with WhatsApp(...) as wa:` per run or per test), or pass your own "
+    "transport=AiohttpTransport(session) per loop"
+)
+
+
 class _Shared:
     """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
-    __slots__ = ("closed", "converter", "handler", "metas", "owns_transport", "transport")
+    __slots__ = ("closed", "converter", "handler", "loop", "metas", "owns_transport", "transport")
 
     def __init__(
         self, transport: Transport, owns_transport: bool, handler: Handler, converter: cattrs.Converter
@@ -65,8 +73,20 @@ class _Shared:
         self.handler = handler
         self.converter = converter
         self.closed = False
+        self.loop: asyncio.AbstractEventLoop | None = None
         #: One RequestMeta per (operation, budget keys, policies): copies per number share them.
         self.metas: dict[tuple[Any, ...], RequestMeta] = {}
+
+    def check(self) -> None:
+        """Before each call: not closed, and (for the pool this client owns) still on its first loop."""
+        if self.closed:
+            raise RuntimeError("this WhatsApp client is closed")
+        if self.owns_transport:
+            loop = asyncio.get_running_loop()
+            if self.loop is None:
+                self.loop = loop
+            elif loop is not self.loop:
+                raise RuntimeError(_OTHER_LOOP)
 
 
 @attrs.frozen(slots=True)
@@ -376,8 +396,7 @@ class WhatsApp:
             timeout=self._options.timeout if timeout is NOT_GIVEN else timeout,
             meta=meta,
         )
-        if self._shared.closed:
-            raise RuntimeError("this WhatsApp client is closed")
+        self._shared.check()
         response = await self._shared.handler(request)
         return self._decode(response, cast_to)
 
@@ -492,8 +511,7 @@ class WhatsApp:
     async def _call(self, req: ApiRequest[R], *, timeout: float | NotGiven | None = NOT_GIVEN) -> R:
         """Send one declared operation and decode its declared response model."""
         request = self._build(req, timeout)
-        if self._shared.closed:
-            raise RuntimeError("this WhatsApp client is closed")
+        self._shared.check()
         response = await self._shared.handler(request)
         return self._decode(response, self._prepared[type(req)].op.response)  # type: ignore[no-any-return]
 
@@ -508,6 +526,7 @@ class WhatsApp:
             timeout=self._options.timeout,
             meta=prepared.meta,
         )
+        self._shared.check()
         response = await self._shared.handler(request)
         return self._decode(response, prepared.op.response)  # type: ignore[no-any-return]
 

@@ -742,3 +742,31 @@ async def test_a_library_client_is_refused_with_the_wrapper_to_use() -> None:
             WhatsApp(access_token="tok", transport=session)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="MockTransport"):
         WhatsApp(access_token="tok", transport=object())  # type: ignore[arg-type]
+
+
+def test_a_client_reused_on_another_event_loop_says_what_to_do() -> None:
+    import asyncio
+
+    wa = WhatsApp(access_token="tok", phone_number_id="1234", base_url="http://127.0.0.1:9", retry=None)
+
+    async def first_run() -> None:
+        with pytest.raises(Exception) as refused:  # nothing listens on port 9
+            await wa.two_step_verification.set_pin("428915")
+        assert not isinstance(refused.value, RuntimeError)
+        await wa._shared.transport.aclose()  # the pool dies with its loop; the client does not know
+
+    async def second_run() -> None:
+        await wa.two_step_verification.set_pin("428915")
+
+    asyncio.run(first_run())
+    with pytest.raises(RuntimeError, match="another event loop"):
+        asyncio.run(second_run())
+    mock = WhatsApp(
+        access_token="tok", phone_number_id="1234", transport=MockTransport(lambda r: ok({"success": True}))
+    )
+    asyncio.run(call_with(mock))
+    asyncio.run(call_with(mock))  # a transport you pass in is yours to manage: no check
+
+
+async def call_with(wa: WhatsApp) -> None:
+    await wa.two_step_verification.set_pin("428915")
