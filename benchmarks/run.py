@@ -47,7 +47,7 @@ __all__ = ["main"]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results.json"
 
-# Targets from issue 5; checked and reported, never asserted by the test suite.
+# The targets the benchmarks are held to; checked and reported, never asserted by the test suite.
 TARGET_RPS_VS_RAW = 0.85
 TARGET_CPU_VS_RAW = 1.3
 TARGET_RPS_VS_PYWA = 10.0
