@@ -652,7 +652,7 @@ def test_unexpected_response_without_a_response_did_not_apply() -> None:
     assert UnexpectedResponseError("refused before sending").may_have_applied is False
 
 
-# -- construction checks (issue 8) ----------------------------------------------------
+# -- construction checks --------------------------------------------------------------
 
 
 def _build(**kwargs: Any) -> WhatsApp:

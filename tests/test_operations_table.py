@@ -1,6 +1,6 @@
 """docs/operations.md covers every operation of Meta's spec, and every call it names exists.
 
-``PENDING`` lists the namespaces and calls that other branches of issue 14
+``PENDING`` lists the namespaces and calls that other branches
 bring (messages, media, templates, flows, encryption, the phone-level
 namespaces). Their rows are in the table already; the lead empties the list
 as each branch is merged, and ``test_pending_is_still_pending`` says when an
