@@ -37,7 +37,7 @@ _log = logging.getLogger(__name__)
 _SUCCESS_BODY = b'{"success":true}'
 _JSON = "application/json; charset=UTF-8"
 _REDACTED = "<redacted>"
-_SECRET_KEYS = frozenset({"pin", "code", "access_token", "password"})
+_SECRET_KEYS = frozenset({"pin", "code", "access_token", "password", "verify_token"})
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -356,7 +356,7 @@ class Router:
     @staticmethod
     def _params(method: str, query: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         params: dict[str, Any] = dict(parse_qsl(query)) if query else {}
-        if method != "POST" or not body:
+        if method not in ("POST", "DELETE") or not body:  # Graph reads a DELETE's JSON body too
             return params
         ctype = headers.get("content-type") or ""
         if "json" in ctype or body[:1] == b"{":

@@ -150,6 +150,10 @@ def not_emulated_error(op: Operation) -> GraphError:
 @handles(SetPinRequest, name="set_pin")
 def _set_pin(call: Call) -> dict[str, Any]:
     assert call.phone is not None
+    if "pin" not in call.params and "whatsapp_business_api_data" not in call.params:
+        from .profile_state import profiles_of  # the same POST without a PIN: visibility, webhook
+
+        return profiles_of(call.business).of(call.phone.id).update_status(call.params)
     return call.business.set_pin(call.phone, call.params)
 
 
@@ -207,6 +211,9 @@ def _list_phone_numbers(call: Call) -> dict[str, Any]:
         paging["next"] = f"{call.origin}{call.path}?{urlencode([*keep, ('after', last)])}"
     out["paging"] = paging
     return out
+
+
+from . import profile_routes as _profile_routes  # noqa: E402,F401  (registers its handlers)
 
 
 def route_table() -> RouteTable:
