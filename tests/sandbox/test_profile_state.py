@@ -4,6 +4,7 @@ QR codes, blocked users, conversational automation, phone settings, the PIN-free
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -196,3 +197,38 @@ async def test_unemulated_phone_operations_say_so(make_client: ClientFactory) ->
     with pytest.raises(GraphAPIError) as info:
         await wa.commerce.get()
     assert "Not emulated by the sandbox: getCommerceSettings" in info.value.message
+
+
+async def test_served_answers_fit_the_spec(make_client: ClientFactory, spec: Any) -> None:
+    """Each 200 the new routes serve validates against its operation's response schema."""
+    wa = make_client()
+    created = await wa.request(
+        "POST",
+        "{phone_number_id}/message_qrdls",
+        json={"prefilled_message": "Hi", "generate_qr_image": "PNG"},
+    )
+    code = created["code"]
+    calls: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("createOrUpdateQrCode", "POST", "{phone_number_id}/message_qrdls", {"json": {"prefilled_message": "Yo", "code": code}}),
+        ("listAllQrCodes", "GET", "{phone_number_id}/message_qrdls", {"params": {"limit": 1}}),
+        ("getIndividualQrCode", "GET", f"{{phone_number_id}}/message_qrdls/{code}", {}),
+        ("updateWhatsAppBusinessProfileInformation", "POST", "{phone_number_id}/whatsapp_business_profile",
+         {"json": {"messaging_product": "whatsapp", "about": "Hi", "websites": ["https://example.com"]}}),
+        ("getWhatsAppBusinessProfile", "GET", "{phone_number_id}/whatsapp_business_profile", {}),
+        ("blockUserS", "POST", "{phone_number_id}/block_users",
+         {"json": {"messaging_product": "whatsapp", "block_users": [{"user": "15551234567"}]}}),
+        ("getBlockedUsers", "GET", "{phone_number_id}/block_users", {}),
+        ("configureConversationalAutomation", "POST", "{phone_number_id}/conversational_automation",
+         {"json": {"enable_welcome_message": True}}),
+        ("updatePhoneNumberSettings", "POST", "{phone_number_id}/settings", {"json": {"calling": {"status": "enabled"}}}),
+        ("getPhoneNumberSettings", "GET", "{phone_number_id}/settings", {}),
+        ("deleteIndividualQrCode", "DELETE", f"{{phone_number_id}}/message_qrdls/{code}", {}),
+    ]  # fmt: skip
+    answers = [(op, await wa.request(method, path, **kwargs)) for op, method, path, kwargs in calls]
+    answers.append(("createOrUpdateQrCode", created))
+    unblock = {"messaging_product": "whatsapp", "block_users": [{"user": "15551234567"}]}
+    answers.append(("unblockUserS", await wa.request("DELETE", "{phone_number_id}/block_users", json=unblock)))
+    for operation_id, body in answers:
+        _, _, operation = spec.operations[operation_id]
+        schema = spec.deref(operation["responses"]["200"])["content"]["application/json"]["schema"]
+        assert not spec.schema_errors(body, schema), (operation_id, spec.schema_errors(body, schema))
