@@ -227,7 +227,9 @@ async def test_served_answers_fit_the_spec(make_client: ClientFactory, spec: Any
     answers = [(op, await wa.request(method, path, **kwargs)) for op, method, path, kwargs in calls]
     answers.append(("createOrUpdateQrCode", created))
     unblock = {"messaging_product": "whatsapp", "block_users": [{"user": "15551234567"}]}
-    answers.append(("unblockUserS", await wa.request("DELETE", "{phone_number_id}/block_users", json=unblock)))
+    answers.append(
+        ("unblockUserS", await wa.request("DELETE", "{phone_number_id}/block_users", json=unblock))
+    )
     for operation_id, body in answers:
         _, _, operation = spec.operations[operation_id]
         schema = spec.deref(operation["responses"]["200"])["content"]["application/json"]["schema"]
