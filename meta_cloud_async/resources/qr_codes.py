@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..errors import UnexpectedResponseError
 from ..pagination import AsyncPaginator
 from ..types.qr_codes import (
     CreateQrCodeRequest,
@@ -36,7 +37,11 @@ class QrCodes(Resource):
         return await self._client._call(UpdateQrCodeRequest(code=code, prefilled_message=prefilled_message))
 
     async def get(self, code: str, *, fields: Iterable[str] | str | None = None) -> QrCode:
-        return await self._client._call(GetQrCodeRequest(code=code, fields=fields))
+        """One code (Meta wraps it in ``data``; a bare object, as the spec's schema has it, works too)."""
+        qr = (await self._client._call(GetQrCodeRequest(code=code, fields=fields))).qr()
+        if qr is None:
+            raise UnexpectedResponseError("the QR code answer has neither data nor code")
+        return qr
 
     async def delete(self, code: str) -> SuccessResponse:
         return await self._client._call(DeleteQrCodeRequest(code=code))

@@ -54,7 +54,7 @@ PROMPTS_MAX: Final = 4
 PROMPT_LEN: Final = 80
 COMMANDS_MAX: Final = 30
 _COMMAND = re.compile(r"[A-Za-z0-9_]{1,30}")
-_QR_CODE = re.compile(r"[A-Z2-7]{14}")
+_QR_CODE = re.compile(r"[A-Z0-9]{14}")
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -272,7 +272,8 @@ class NumberProfile:
         fields = _fields(
             params.get("fields"), frozenset({"code", "prefilled_message", "deep_link_url", "qr_image_url"})
         )
-        return self._qr_view(self._qr(code), fields)
+        # Meta answers a list of one, as its reference and the spec's examples show.
+        return {"data": [self._qr_view(self._qr(code), fields)]}
 
     def delete_qr(self, code: str) -> dict[str, Any]:
         self._qr(code)

@@ -17,21 +17,23 @@ __all__ = [
     "GetQrCodeRequest",
     "ListQrCodesRequest",
     "QrCode",
+    "QrCodeLookup",
     "QrImageFormat",
     "UpdateQrCodeRequest",
 ]
 
 PREFILLED_MESSAGE_MAX: Final = 140
 QrImageFormat = Literal["PNG", "SVG"]
-#: Meta's code: 14 characters of the RFC 4648 base32 alphabet.
-_CODE = re.compile(r"^[A-Z2-7]{14}$")
+#: Meta's code: 14 upper-case letters and digits. The spec's pattern (``[A-Z2-7]``, base32) is
+#: narrower than the codes Meta issues: its own example ``ANED2T5QRU7HG1`` carries a ``1``.
+_CODE = re.compile(r"^[A-Z0-9]{14}$")
 
 
 def _check_code(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
     if value is None:
         return
     if not isinstance(value, str) or not _CODE.fullmatch(value):
-        raise ValueError(f"{attribute.name} must be Meta's 14-character code (A-Z and 2-7), got {value!r}")
+        raise ValueError(f"{attribute.name} must be Meta's 14-character code (A-Z and 0-9), got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -43,6 +45,32 @@ class QrCode:
     deep_link_url: str | None = None
     qr_image_url: str | None = None
     creation_time: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class QrCodeLookup:
+    """``GET .../message_qrdls/{code}``: Meta (and the spec's examples) answer ``{"data": [qr]}``,
+    the spec's schema a bare object; both shapes are read."""
+
+    data: list[QrCode] | None = None
+    code: str | None = None
+    prefilled_message: str | None = None
+    deep_link_url: str | None = None
+    qr_image_url: str | None = None
+    creation_time: int | None = None
+
+    def qr(self) -> QrCode | None:
+        if self.data:
+            return self.data[0]
+        if self.code is None:
+            return None
+        return QrCode(
+            code=self.code,
+            prefilled_message=self.prefilled_message,
+            deep_link_url=self.deep_link_url,
+            qr_image_url=self.qr_image_url,
+            creation_time=self.creation_time,
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -90,7 +118,7 @@ class ListQrCodesRequest(ApiRequest[Page[QrCode]]):
 
 
 @attrs.frozen(kw_only=True)
-class GetQrCodeRequest(ApiRequest[QrCode]):
+class GetQrCodeRequest(ApiRequest[QrCodeLookup]):
     """``GET /{phone_number_id}/message_qrdls/{code}``."""
 
     operation_id: ClassVar[str | None] = "getIndividualQrCode"

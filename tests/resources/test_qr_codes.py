@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from meta_cloud_async import WhatsApp
+from meta_cloud_async.errors import UnexpectedResponseError
 from meta_cloud_async.types.qr_codes import QrCode
 
 URL = "https://graph.facebook.com/v23.0/1234/message_qrdls"
@@ -36,6 +37,11 @@ async def test_get_delete_list(wa: WhatsApp, recorder: Any) -> None:
     recorder.reply(QR)
     assert (await wa.qr_codes.get(CODE, fields=["code"])).code == CODE
     assert recorder.last.url == f"{URL}/{CODE}?fields=code"
+    recorder.reply({"data": [QR]})  # Meta's shape for one code
+    assert (await wa.qr_codes.get(CODE)).deep_link_url == QR["deep_link_url"]
+    recorder.reply({"data": []})
+    with pytest.raises(UnexpectedResponseError):
+        await wa.qr_codes.get(CODE)
     await wa.qr_codes.delete(CODE)
     assert recorder.last.method == "DELETE" and recorder.last.url == f"{URL}/{CODE}"
     recorder.reply({"data": [QR]})
@@ -51,7 +57,8 @@ async def test_get_delete_list(wa: WhatsApp, recorder: Any) -> None:
         (lambda wa: wa.qr_codes.create(""), "prefilled_message"),
         (lambda wa: wa.qr_codes.create("Hi", generate_qr_image="JPG"), "generate_qr_image"),
         (lambda wa: wa.qr_codes.update("abc", "Hi"), "code"),
-        (lambda wa: wa.qr_codes.get("ANED2T5QRUTHG1"), "code"),
+        (lambda wa: wa.qr_codes.get("aned2t5qruthga"), "code"),
+        (lambda wa: wa.qr_codes.get("ANED2T5QRUTHG"), "code"),
         (lambda wa: wa.qr_codes.delete("../messages"), "code"),
     ],
 )

@@ -231,6 +231,8 @@ async def test_served_answers_fit_the_spec(make_client: ClientFactory, spec: Any
         ("unblockUserS", await wa.request("DELETE", "{phone_number_id}/block_users", json=unblock))
     )
     for operation_id, body in answers:
+        if operation_id == "getIndividualQrCode":
+            body = body["data"][0]  # Meta's (and the spec's examples') shape; the schema lacks "data"
         _, _, operation = spec.operations[operation_id]
         schema = spec.deref(operation["responses"]["200"])["content"]["application/json"]["schema"]
         assert not spec.schema_errors(body, schema), (operation_id, spec.schema_errors(body, schema))

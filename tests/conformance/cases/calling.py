@@ -11,7 +11,8 @@ CALL = "wacid.HBgLMTU1NTEyMzQ1NjcVAgARGBQ"
 OK = {"success": True}
 ANSWER_DEFECT = (
     "the spec's manageCalls oneOf requires 'to' in the SDP branch and allows only 'terminate' with"
-    " call_id, so Meta's documented pre_accept/accept/reject by call_id fit neither branch"
+    " call_id, so Meta's documented pre_accept/accept/reject by call_id fit neither branch (its own"
+    " Accept/Reject examples send 'to' where Meta's calling reference sends call_id)"
 )
 
 NO_BODY_CONTENT_TYPE = {
