@@ -23,7 +23,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
@@ -339,7 +339,7 @@ def run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(generate_key() + "\n")
             return 0
-        return asyncio.run(_dispatch(args))
+        return _run_bounded(_dispatch(args))
     except InputError as exc:
         _err(str(exc))
         return 2
@@ -350,6 +350,43 @@ def run(args: argparse.Namespace) -> int:
         if args.action in ("rotate", "resume"):
             _err("interrupted: numbers in flight stay pending in the vault; `pins resume` settles them")
         return 130
+
+
+_EXIT_GRACE = 3.0
+"""Real seconds tasks still running when the command is done get to finish their cancellation."""
+
+
+def _run_bounded(main: Coroutine[Any, Any, int]) -> int:
+    """``asyncio.run``, except that leftover tasks cannot keep the process alive.
+
+    ``asyncio.run`` cancels leftover tasks and then waits for them without a
+    bound: one task that swallows its cancellation (a cancel landing inside a
+    library's ``wait_for`` on a stalled Redis) would hang the CLI for good.
+    Here they get :data:`_EXIT_GRACE` seconds, then the loop is closed anyway.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        return loop.run_until_complete(main)
+    finally:
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.wait(pending, timeout=_EXIT_GRACE))
+            left = [t for t in pending if not t.done()]
+            if left:
+                _err(f"warning: {len(left)} tasks did not stop after the run; exiting anyway")
+            for task in pending:
+                if task.done() and not task.cancelled():
+                    task.exception()  # retrieved: no "never retrieved" noise at exit
+            loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), _EXIT_GRACE))
+        except (Exception, KeyboardInterrupt):  # best effort: never hide the command's own outcome
+            pass
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
 
 
 def _one_line(text: str) -> str:

@@ -62,9 +62,9 @@ OnProgress = Callable[[Progress], Union[Awaitable[None], None]]
 
 _MAY_BE_APPLIED = "may or may not be applied: still pending, run `pins resume`"
 _CLAIM_WAIT_EXCEEDED = "claimed by another worker for longer than claim_wait"
-_STOP_DEADLINE = 10.0
+_STOP_DEADLINE = 5.0
 """Real seconds a torn-down pool gets to stop (cancelled again every half second) before it is abandoned."""
-_RELEASE_DEADLINE = 5.0
+_RELEASE_DEADLINE = 2.0
 """Real seconds a finished or failed run spends handing back claims it may still hold."""
 
 

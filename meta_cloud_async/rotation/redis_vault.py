@@ -21,7 +21,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import logging
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -40,7 +39,6 @@ from .vault import (
     check_seconds,
 )
 
-logger = logging.getLogger("meta_cloud_async")
 _SCHEMES = ("redis", "rediss", "unix")
 
 __all__ = ["RedisVault"]
@@ -223,8 +221,6 @@ class RedisVault:
             None if vault_id is None else bytes(vault_id).decode("ascii", "replace"), created, generation
         )
         self.warnings = await self._persistence_warnings(client)
-        for warning in self.warnings:
-            logger.warning("%s", warning)
 
     async def _traces(self, client: Any) -> str:
         """What is left under the prefix without a vault identity (records, claims), or ``""``."""
