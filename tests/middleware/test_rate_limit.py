@@ -601,3 +601,25 @@ async def test_a_store_failure_before_sending_is_a_not_sent_connect_error() -> N
         await h.call(PHONE)
     assert caught.value.request_sent is False and caught.value.may_have_applied is False
     assert h.sent == []
+
+
+async def test_a_failing_refund_never_replaces_the_cancellation() -> None:
+    # Regression: the cancel handler awaited store.refund against a failed (stalled) store, and its
+    # error replaced the CancelledError, so a pool being torn down did not see its cancel.
+    class FailingRefunds(MemoryBucketStore):
+        async def refund(self, key: str, rate: float, now: float) -> None:
+            raise ConnectionError("Redis went away")
+
+    clock = FakeClock()
+    policy = RateLimitPolicy(per_phone_rate=1.0, per_phone_burst=1.0, store=FailingRefunds())
+    mw = RateLimitMiddleware(policy, clock=clock.time, sleep=clock.sleep)
+
+    async def downstream(req: Request) -> Response:
+        return Response(status_code=200, content=b"{}")
+
+    await mw(request(PHONE), downstream)
+    waiter = asyncio.create_task(mw(request(PHONE), downstream))  # must wait 1 s for its token
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter

@@ -208,11 +208,11 @@ async def test_a_damaged_value_is_reported_alone(redis_url: str, pin_key: str) -
             await vault.save(rec(pid, pending="739164"))
         raw = aioredis.Redis.from_url(redis_url)
         try:
-            good = json.loads(await raw.get("dmg:rec:3"))
+            good = json.loads(await raw.get("dmg:rec:3") or b"")
             await raw.set("dmg:rec:2", b"\xff not json")
             await raw.set("dmg:rec:3", json.dumps({**good, "pending": "AAAA" + good["pending"][4:]}))
             await raw.set("dmg:rec:4", json.dumps({**good, "id": "4", "state": "weird"}))
-            five = json.loads(await raw.get("dmg:rec:5"))
+            five = json.loads(await raw.get("dmg:rec:5") or b"")
             await raw.set("dmg:rec:5", json.dumps({**five, "attempts": "many"}))
         finally:
             await raw.aclose()
