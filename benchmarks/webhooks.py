@@ -116,7 +116,7 @@ def mixed_bodies() -> list[bytes]:
 
 def _pywa_parser() -> Callable[[bytes], Any] | None:
     try:
-        from pywa import WhatsApp
+        from pywa import WhatsApp  # type: ignore[attr-defined]
         from pywa.types.base_update import RawUpdate
     except ImportError:
         return None
@@ -125,7 +125,7 @@ def _pywa_parser() -> Callable[[bytes], Any] | None:
     def parse(body: bytes) -> Any:
         raw = RawUpdate(body, hmac_header=None, update_hash="")
         handler_type = wa._get_handler_type(raw)
-        return wa._handlers_to_updates[handler_type].from_update(client=wa, update=raw)
+        return wa._handlers_to_updates[handler_type].from_update(client=wa, update=raw)  # type: ignore[index]
 
     return parse
 

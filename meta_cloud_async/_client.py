@@ -442,6 +442,24 @@ class WhatsApp:
         response = await self._shared.handler(request)
         return self._decode(response, cast_to)
 
+    def build_request(
+        self, request: ApiRequest[Any], *, timeout: float | NotGiven | None = NOT_GIVEN
+    ) -> Request:
+        """The HTTP request a declared operation becomes on this client, without sending it.
+
+        Raises what a call would raise before any I/O (a ``ValueError`` for a
+        missing id, a bad path value); useful to check a batch up front, or to
+        inspect exactly what would go on the wire.
+        """
+        if self._shared.closed:
+            raise RuntimeError("this WhatsApp client is closed")
+        return self._build(request, timeout)
+
+    @property
+    def is_closed(self) -> bool:
+        """Whether :meth:`aclose` was called on this client (or on the root of this copy)."""
+        return self._shared.closed
+
     async def aclose(self) -> None:
         """Close the transport if this client created it. Copies from ``with_options`` do nothing."""
         shared = self._shared

@@ -6,7 +6,10 @@ one). Every input is checked before the vault is opened or a request is
 sent: a bad numbers file, a wrong key, a locked vault or an unreachable
 Redis is a message on stderr, a non-zero exit and no change to the vault.
 
-Exit codes: 0 all good, 1 some numbers failed (see the report), 2 bad input.
+Exit codes: 0 all good, 1 some numbers failed or were left undone (see the
+report), 2 bad input or a vault that cannot be used (a run aborted by a vault
+failure still writes its partial ``--report``). Durations everywhere take
+``5ms``, ``30s``, ``10m``, ``2h``, ``30d``, ``2w`` (a bare number is seconds).
 PINs are printed in exactly one place: ``pins show ID --reveal``.
 """
 
@@ -16,13 +19,16 @@ import argparse
 import asyncio
 import contextlib
 import io
+import math
 import os
-import re
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import urlsplit
+
+from .._durations import parse_duration as _parse_duration
 
 if TYPE_CHECKING:
     from .._client import WhatsApp
@@ -31,21 +37,59 @@ if TYPE_CHECKING:
 __all__ = ["InputError", "ProgressDisplay", "parse_duration", "read_numbers", "register", "run"]
 
 ENV_TOKEN = "CLOUD_API_ACCESS_TOKEN"
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h|d|w)?\s*$")
-_UNITS = {None: 1.0, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0, "w": 604800.0}
 _SHOW_AT_MOST = 20
+MAX_LINE = 256
+"""Longest line a numbers file may have (ids are at most 32 digits; the rest is room for comments)."""
+MAX_NUMBERS = 1_000_000
+"""Most ids one numbers file may list: a bound, so ``--numbers /dev/zero`` is refused, not read forever."""
+_WEEK = 7 * 86400.0
 
 
 class InputError(Exception):
     """Bad input found before anything was changed; the message is for the user."""
 
 
-def parse_duration(text: str) -> float:
-    """``"30d"`` -> seconds; units s, m/min, h, d, w; a bare number is seconds."""
-    match = _DURATION.match(text)
-    if match is None:
-        raise InputError(f"not a duration: {text!r} (use e.g. 45s, 90m, 12h, 30d)")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+def parse_duration(text: str, *, flag: str = "duration") -> float:
+    """``"30d"`` -> seconds, through the package's one duration parser; bad text is an :class:`InputError`."""
+    try:
+        return _parse_duration(text)
+    except ValueError as exc:
+        raise InputError(f"{flag}: {exc}") from None
+
+
+def _duration_flag(text: str, flag: str, *, low: float, high: float) -> float:
+    seconds = parse_duration(text, flag=flag)
+    if not low <= seconds <= high:
+        raise InputError(f"{flag} must be within {_human(low)}..{_human(high)}, got {text!r}")
+    return seconds
+
+
+def _human(seconds: float) -> str:
+    for unit, size in (("w", 604800.0), ("d", 86400.0), ("h", 3600.0), ("m", 60.0), ("s", 1.0)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+def _lines(handle: TextIO, path: str) -> Iterator[tuple[int, str]]:
+    """Numbered lines, each at most :data:`MAX_LINE` characters, at most :data:`MAX_NUMBERS` ids in all."""
+    ids = 0
+    lineno = 0
+    while True:
+        line = handle.readline(MAX_LINE + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) > MAX_LINE and not line.endswith("\n"):
+            raise InputError(f"the numbers file {path}: line {lineno} is longer than {MAX_LINE} characters")
+        pid = line.strip()
+        if pid and not pid.startswith("#"):
+            ids += 1
+            if ids > MAX_NUMBERS:
+                raise InputError(
+                    f"the numbers file {path} lists more than {MAX_NUMBERS} ids: split it into several runs"
+                )
+        yield lineno, pid
 
 
 def read_numbers(path: str) -> int:
@@ -60,8 +104,7 @@ def read_numbers(path: str) -> int:
     dupes: list[str] = []
     try:
         with open(path, encoding="utf-8") as handle:
-            for lineno, line in enumerate(handle, 1):
-                pid = line.strip()
+            for lineno, pid in _lines(handle, path):
                 if not pid or pid.startswith("#"):
                     continue
                 if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
@@ -96,8 +139,7 @@ def read_numbers(path: str) -> int:
 
 def _iter_numbers(path: str) -> Iterator[str]:
     with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            pid = line.strip()
+        for _, pid in _lines(handle, path):
             if pid and not pid.startswith("#"):
                 yield pid
 
@@ -194,10 +236,16 @@ def _add_vault_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--redis-prefix", default="mca:pins", help="key prefix in Redis (default mca:pins)")
     p.add_argument(
+        "--redis-timeout",
+        default="3s",
+        metavar="DURATION",
+        help="how long to wait for Redis to connect (each command: 3x this) before failing (default 3s)",
+    )
+    p.add_argument(
         "--lock-timeout",
-        type=float,
-        default=2.0,
-        help="seconds to wait for a vault file another program has locked (default 2)",
+        default="2s",
+        metavar="DURATION",
+        help="how long to wait for a vault file another program has locked (default 2s)",
     )
 
 
@@ -209,11 +257,24 @@ def _add_run_args(p: argparse.ArgumentParser) -> None:
         "--base-url", default=None, help="Graph base URL (e.g. a sandbox at http://127.0.0.1:PORT)"
     )
     p.add_argument("--concurrency", type=int, default=32, help="set-PIN requests in flight (default 32)")
-    p.add_argument("--rate", type=float, default=None, help="at most N requests per second in total")
+    p.add_argument(
+        "--rate", type=float, default=None, help="at most N requests per second in total (0.01..1000000)"
+    )
     p.add_argument("--dry-run", action="store_true", help="say what would happen; send and write nothing")
     p.add_argument("--report", default=None, metavar="PATH", help="write a report (.json or .csv)")
     p.add_argument("--max-attempts", type=int, default=4, help="attempts per number on network errors")
-    p.add_argument("--claim-ttl", type=float, default=60.0, help="seconds a crashed worker's claims survive")
+    p.add_argument(
+        "--claim-ttl",
+        default="60s",
+        metavar="DURATION",
+        help="how long a crashed worker's claims survive (1s..7d, default 60s)",
+    )
+    p.add_argument(
+        "--claim-wait",
+        default=None,
+        metavar="DURATION",
+        help="how long to wait for numbers other workers hold (0..7d, default twice --claim-ttl)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress output")
 
 
@@ -278,17 +339,58 @@ def run(args: argparse.Namespace) -> int:
 
             sys.stdout.write(generate_key() + "\n")
             return 0
-        return asyncio.run(_dispatch(args))
+        return _run_bounded(_dispatch(args))
     except InputError as exc:
         _err(str(exc))
         return 2
     except (VaultError, WrongKeyError) as exc:
-        _err(str(exc))
+        _err(_one_line(str(exc)))
         return 2
     except KeyboardInterrupt:
         if args.action in ("rotate", "resume"):
             _err("interrupted: numbers in flight stay pending in the vault; `pins resume` settles them")
         return 130
+
+
+_EXIT_GRACE = 3.0
+"""Real seconds tasks still running when the command is done get to finish their cancellation."""
+
+
+def _run_bounded(main: Coroutine[Any, Any, int]) -> int:
+    """``asyncio.run``, except that leftover tasks cannot keep the process alive.
+
+    ``asyncio.run`` cancels leftover tasks and then waits for them without a
+    bound: one task that swallows its cancellation (a cancel landing inside a
+    library's ``wait_for`` on a stalled Redis) would hang the CLI for good.
+    Here they get :data:`_EXIT_GRACE` seconds, then the loop is closed anyway.
+    """
+    loop = asyncio.new_event_loop()
+    try:
+        asyncio.set_event_loop(loop)
+        return loop.run_until_complete(main)
+    finally:
+        try:
+            pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+            for task in pending:
+                task.cancel()
+            if pending:
+                loop.run_until_complete(asyncio.wait(pending, timeout=_EXIT_GRACE))
+            left = [t for t in pending if not t.done()]
+            if left:
+                _err(f"warning: {len(left)} tasks did not stop after the run; exiting anyway")
+            for task in pending:
+                if task.done() and not task.cancelled():
+                    task.exception()  # retrieved: no "never retrieved" noise at exit
+            loop.run_until_complete(asyncio.wait_for(loop.shutdown_asyncgens(), _EXIT_GRACE))
+        except (Exception, KeyboardInterrupt):  # best effort: never hide the command's own outcome
+            pass
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:1000]
 
 
 async def _dispatch(args: argparse.Namespace) -> int:
@@ -308,26 +410,68 @@ def _key() -> bytes:
         raise InputError(str(exc)) from None
 
 
-def _make_vault(args: argparse.Namespace, key: bytes, *, read_only: bool = False) -> Vault:
+def _vault_settings(args: argparse.Namespace) -> None:
+    """Check the vault flags (before anything is opened) and store them parsed on ``args``."""
+    args.lock_timeout_s = _duration_flag(args.lock_timeout, "--lock-timeout", low=0.0, high=3600.0)
+    args.redis_timeout_s = _duration_flag(args.redis_timeout, "--redis-timeout", low=0.001, high=600.0)
+    if args.redis is not None:
+        scheme = urlsplit(args.redis).scheme if "://" in args.redis else ""
+        if scheme not in ("redis", "rediss", "unix"):
+            raise InputError("--redis must be a redis://, rediss:// or unix:// URL")
+    else:
+        vault = Path(args.vault)
+        if not args.vault or "\x00" in args.vault:
+            raise InputError("--vault must be a file name")
+        if vault.is_dir():
+            raise InputError(f"--vault {args.vault} is a directory; name a file in it")
+
+
+def _make_vault(
+    args: argparse.Namespace, key: bytes, *, read_only: bool = False, create: bool = True
+) -> Vault:
     from ..rotation import SqliteVault
 
-    if args.redis:
-        try:
-            from ..rotation.redis_vault import RedisVault
-        except ImportError:  # pragma: no cover - only without the extra
-            raise InputError(
-                "--redis needs the redis package: pip install 'meta-cloud-async[redis]'"
-            ) from None
-        return RedisVault(args.redis, key=key, prefix=args.redis_prefix)
-    if read_only and not Path(args.vault).exists():
-        raise InputError(f"no vault at {args.vault}")
-    return SqliteVault(args.vault, key=key, read_only=read_only, busy_timeout=max(0.0, args.lock_timeout))
+    try:
+        if args.redis:
+            try:
+                from ..rotation.redis_vault import RedisVault
+            except ImportError:  # pragma: no cover - only without the extra
+                raise InputError(
+                    "--redis needs the redis package: pip install 'meta-cloud-async[redis]'"
+                ) from None
+            return RedisVault(
+                args.redis,
+                key=key,
+                prefix=args.redis_prefix,
+                connect_timeout=args.redis_timeout_s,
+                create=create and not read_only,
+            )
+        if read_only and not Path(args.vault).exists():
+            raise InputError(f"no vault at {args.vault}")
+        return SqliteVault(
+            args.vault, key=key, read_only=read_only, create=create, busy_timeout=args.lock_timeout_s
+        )
+    except (ValueError, TypeError) as exc:
+        raise InputError(_one_line(str(exc))) from None
 
 
 async def _open(vault: Vault) -> None:
     opener = getattr(vault, "open", None)
     if opener is not None:
         await opener()
+    for warning in getattr(vault, "warnings", ()):
+        _err(f"warning: {warning}")
+
+
+def _redis_store(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The shared rate-limit store and its client, with timeouts: a stalled Redis fails calls, never hangs them."""
+    import redis.asyncio as aioredis
+
+    from ..middleware.redis_store import RedisBucketStore
+
+    timeout = args.redis_timeout_s
+    client = aioredis.Redis.from_url(args.redis, socket_connect_timeout=timeout, socket_timeout=timeout * 3)
+    return RedisBucketStore(client=client, prefix=args.redis_prefix + ":rl"), client
 
 
 @contextlib.asynccontextmanager
@@ -355,36 +499,74 @@ async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsAp
         token = os.environ.get(ENV_TOKEN)
         if not token:
             raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
-        wa = WhatsApp(
-            access_token=token, base_url=args.base_url, middleware=middleware, rate_limit=rate_limit
-        )
+        try:
+            wa = WhatsApp(
+                access_token=token, base_url=args.base_url, middleware=middleware, rate_limit=rate_limit
+            )
+        except (ValueError, TypeError) as exc:
+            raise InputError(_one_line(str(exc))) from None
     async with wa:
         yield wa
 
 
-def _check_run_args(args: argparse.Namespace) -> None:
-    if args.concurrency < 1:
-        raise InputError("--concurrency must be at least 1")
-    if args.rate is not None and not args.rate > 0:
-        raise InputError("--rate must be > 0")
-    if args.max_attempts < 1:
-        raise InputError("--max-attempts must be at least 1")
-    if args.claim_ttl <= 0:
-        raise InputError("--claim-ttl must be > 0")
-    if args.report and Path(args.report).suffix.lower() not in (".json", ".csv"):
+def _check_base_url(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises for a port out of range
+    except ValueError as exc:
+        raise InputError(f"--base-url is not a valid URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError("--base-url must be an http:// or https:// URL with a host")
+    if parts.username is not None or parts.password is not None:
+        raise InputError("--base-url must not contain credentials (the token goes in CLOUD_API_ACCESS_TOKEN)")
+    if port == 0 or any(c.isspace() or ord(c) < 32 for c in url):
+        raise InputError("--base-url has a zero port or control characters")
+
+
+def _check_report_path(path: str) -> None:
+    """The report must be writable before the run starts, so a finished run cannot lose it."""
+    target = Path(path)
+    if target.suffix.lower() not in (".json", ".csv"):
         raise InputError("--report must end in .json or .csv")
-    if args.report and not Path(args.report).resolve().parent.is_dir():
-        raise InputError(f"cannot write the report: no directory {Path(args.report).resolve().parent}")
+    if target.is_dir():
+        raise InputError(f"--report {path} is a directory")
+    existed = target.exists()
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"cannot write the report {path}: {exc.strerror or exc}") from None
+    os.close(fd)
+    if not existed:
+        with contextlib.suppress(OSError):
+            target.unlink()
+
+
+def _check_run_args(args: argparse.Namespace) -> None:
+    _vault_settings(args)
+    if not 1 <= args.concurrency <= 10_000:
+        raise InputError("--concurrency must be within 1..10000")
+    if args.rate is not None and not (math.isfinite(args.rate) and 0.01 <= args.rate <= 1e6):
+        raise InputError("--rate must be within 0.01..1000000 requests per second")
+    if not 1 <= args.max_attempts <= 100:
+        raise InputError("--max-attempts must be within 1..100")
+    args.claim_ttl_s = _duration_flag(args.claim_ttl, "--claim-ttl", low=1.0, high=_WEEK)
+    args.claim_wait_s = (
+        None
+        if args.claim_wait is None
+        else _duration_flag(args.claim_wait, "--claim-wait", low=0.0, high=_WEEK)
+    )
     if args.base_url and args.sandbox:
         raise InputError("use either --sandbox or --base-url, not both")
-    if getattr(args, "sandbox_numbers", None) is not None and args.sandbox_numbers < 0:
-        raise InputError("--sandbox-numbers must be >= 0")
-    if args.base_url and not re.match(r"^https?://", args.base_url):
-        raise InputError("--base-url must start with http:// or https://")
+    if getattr(args, "sandbox_numbers", None) is not None and not 0 <= args.sandbox_numbers <= 1_000_000:
+        raise InputError("--sandbox-numbers must be >= 0 (and at most 1000000)")
+    if args.base_url:
+        _check_base_url(args.base_url)
+    if args.report:
+        _check_report_path(args.report)
 
 
 async def _rotate(args: argparse.Namespace) -> int:
-    from ..rotation import PinState, rotate_pins
+    from ..rotation import NoVaultError, PinState, VaultError, rotate_pins
 
     _check_run_args(args)
     total: int | None = None
@@ -392,26 +574,44 @@ async def _rotate(args: argparse.Namespace) -> int:
         total = read_numbers(args.numbers)
     elif args.action == "rotate" and not args.sandbox:
         raise InputError("pins rotate needs --numbers FILE (one phone number id per line)")
-    min_age = parse_duration(args.min_age) if args.min_age is not None else (3600.0 if args.redis else None)
+    min_age = (
+        _duration_flag(args.min_age, "--min-age", low=0.0, high=100 * 365 * 86400.0)
+        if args.min_age is not None
+        else (3600.0 if args.redis else None)
+    )
     if not args.sandbox and not os.environ.get(ENV_TOKEN):
         raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
     key = _key()
-    vault = _make_vault(args, key)
+    # resume settles what a vault holds: a missing vault is an error there, never "nothing pending".
+    vault = _make_vault(args, key, create=args.action == "rotate")
     store: Any = None
+    store_client: Any = None
+    report: RotationReport | None = None
     try:
-        await _open(vault)
+        try:
+            await _open(vault)
+        except NoVaultError as exc:
+            # Not "nothing pending": there is nothing to read, and a run may have used a vault here.
+            _err(f"{_one_line(str(exc))}; nothing was resumed")
+            return 1
         if args.redis:
-            from ..middleware.redis_store import RedisBucketStore
-
-            store = RedisBucketStore(args.redis, prefix=args.redis_prefix + ":rl")
+            store, store_client = _redis_store(args)
         async with _client(args, store) as wa:
             ids: Any
             if args.numbers is not None:
                 ids = _iter_numbers(args.numbers)
             elif args.action == "resume":
-                ids = [r.phone_number_id async for r in vault.records() if r.state is PinState.PENDING]
+                corrupt: list[str] = []
+                ids = [
+                    r.phone_number_id async for r in _records(vault, corrupt) if r.state is PinState.PENDING
+                ]
                 total = len(ids)
+                for line in corrupt[:_SHOW_AT_MOST]:
+                    _err(f"skipped {line}")
                 if not ids:
+                    if corrupt:
+                        _err(f"{len(corrupt)} corrupt records could not be read; they are not settled")
+                        return 1
                     sys.stdout.write("nothing pending: every number's PIN in the vault is in effect\n")
                     return 0
             else:
@@ -420,25 +620,61 @@ async def _rotate(args: argparse.Namespace) -> int:
             label = "resuming" if args.action == "resume" else ("dry run" if args.dry_run else "rotating")
             stream: TextIO = io.StringIO() if args.quiet else sys.stdout
             with ProgressDisplay(total, stream=stream, label=label) as display:
-                report = await rotate_pins(
-                    wa,
-                    ids,
-                    vault=vault,
-                    concurrency=args.concurrency,
-                    min_age=min_age,
-                    dry_run=args.dry_run,
-                    resume_only=args.action == "resume",
-                    on_progress=display.update,
-                    total=total,
-                    max_attempts=args.max_attempts,
-                    claim_ttl=args.claim_ttl,
-                )
+                try:
+                    report = await rotate_pins(
+                        wa,
+                        ids,
+                        vault=vault,
+                        concurrency=args.concurrency,
+                        min_age=min_age,
+                        dry_run=args.dry_run,
+                        resume_only=args.action == "resume",
+                        on_progress=display.update,
+                        total=total,
+                        max_attempts=args.max_attempts,
+                        claim_ttl=args.claim_ttl_s,
+                        claim_wait=args.claim_wait_s,
+                    )
+                except VaultError as exc:
+                    if exc.report is not None:
+                        _write_partial(args, exc.report)
+                    raise
     finally:
         with contextlib.suppress(Exception):
             await vault.aclose()
-        if store is not None:
-            await store.aclose()
+        if store_client is not None:
+            with contextlib.suppress(Exception):
+                await store_client.aclose()
     return _finish(args, report)
+
+
+def _write_partial(args: argparse.Namespace, report: RotationReport) -> None:
+    """A run a vault failure aborted: say what it did, and keep the report the user asked for."""
+    sys.stdout.write(report.summary() + "\n")
+    if args.report:
+        try:
+            path = report.write(args.report)
+        except OSError as exc:
+            _err(f"cannot write the partial report {args.report}: {exc.strerror or exc}")
+        else:
+            sys.stdout.write(f"partial report written to {path}\n")
+    sys.stdout.flush()
+
+
+async def _records(vault: Vault, corrupt: list[str]) -> AsyncIterator[Any]:
+    """The vault's records; corrupt ones are described in ``corrupt`` instead of stopping the listing."""
+    from ..rotation import CorruptRecordError
+
+    def note(exc: CorruptRecordError) -> None:
+        corrupt.append(f"{exc.phone_number_id}: corrupt record ({exc.reason})")
+
+    records: Any = vault.records
+    try:
+        iterator = records(on_corrupt=note)
+    except TypeError:  # a vault of the user's own without on_corrupt
+        iterator = records()
+    async for record in iterator:
+        yield record
 
 
 def _finish(args: argparse.Namespace, report: RotationReport) -> int:
@@ -449,25 +685,31 @@ def _finish(args: argparse.Namespace, report: RotationReport) -> int:
         out.write(f"  failed {o.phone_number_id}: {o.error_type}: {o.error} [{o.detail}]\n")
     if len(failed) > _SHOW_AT_MOST:
         out.write(f"  ... and {len(failed) - _SHOW_AT_MOST} more (see --report)\n")
+    unsettled = report.unsettled
+    if unsettled:
+        shown = ", ".join(unsettled[:_SHOW_AT_MOST])
+        out.write(f"  not handled by this run (claims lost or held elsewhere): {shown}\n")
     if args.report:
         path = report.write(args.report)
         out.write(f"report written to {path}\n")
     if report.rotated and not args.dry_run:
         out.write(report.pin_location + "\n")
     out.flush()
-    return 0 if report.ok else 1
+    return 0 if report.ok and not unsettled else 1
 
 
 async def _status(args: argparse.Namespace) -> int:
     from ..rotation import PinState
 
+    _vault_settings(args)
     vault = _make_vault(args, _key(), read_only=True)
+    corrupt: list[str] = []
     try:
         await _open(vault)
         counts = {"current": 0, "pending": 0, "flagged": 0}
         attention: list[str] = []
         errors = 0
-        async for record in vault.records():
+        async for record in _records(vault, corrupt):
             counts[record.state.value] += 1
             counts["flagged"] += int(record.flagged)
             if record.last_error:
@@ -477,26 +719,47 @@ async def _status(args: argparse.Namespace) -> int:
                 attention.append("  " + lookup.describe())
     finally:
         await vault.aclose()
-    total = counts["current"] + counts["pending"]
+    total = counts["current"] + counts["pending"] + len(corrupt)
     out = sys.stdout
     out.write(f"vault: {vault.location}\n")
-    out.write(
+    identity = getattr(vault, "identity", None)
+    if identity is not None:
+        out.write(identity.describe() + "\n")
+    line = (
         f"{total} numbers: {counts['current']} current, {counts['pending']} pending "
-        f"({counts['flagged']} flagged), {errors} with a recorded error\n"
+        f"({counts['flagged']} flagged), {errors} with a recorded error"
     )
+    if corrupt:
+        line += f", {len(corrupt)} CORRUPT"
+    out.write(line + "\n")
     if attention:
         out.write("needs attention (run `meta-cloud-async pins resume`):\n" + "\n".join(attention) + "\n")
+    if corrupt:
+        out.write("corrupt records (unreadable; repair or remove them by hand):\n")
+        out.write("".join(f"  {c}\n" for c in corrupt[:_SHOW_AT_MOST]))
+        if len(corrupt) > _SHOW_AT_MOST:
+            out.write(f"  ... and {len(corrupt) - _SHOW_AT_MOST} more\n")
+        return 1
     return 0
 
 
 async def _show(args: argparse.Namespace) -> int:
+    from ..rotation import CorruptRecordError
+
     pid = args.phone_number_id.strip()
-    if not (pid.isascii() and pid.isdigit()):
+    if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
         raise InputError(f"not a phone number id: {pid[:40]!r}")
+    _vault_settings(args)
     vault = _make_vault(args, _key(), read_only=True)
     try:
         await _open(vault)
-        record = await vault.load(pid)
+        try:
+            record = await vault.load(pid)
+        except CorruptRecordError as exc:
+            _err(
+                f"{pid}: corrupt record in the vault {vault.location} ({exc.reason}); no PIN can be read from it"
+            )
+            return 1
     finally:
         await vault.aclose()
     out = sys.stdout

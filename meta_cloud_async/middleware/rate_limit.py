@@ -488,7 +488,9 @@ class RateLimitMiddleware:
                 try:
                     await self._sleep(wait)
                 except asyncio.CancelledError:
-                    await self._refund(taken)
+                    # A refund failing (its store is what stalled) must never replace the cancellation.
+                    with contextlib.suppress(Exception):
+                        await self._refund(taken)
                     raise
         response = await call_next(request)
         headers = response.headers

@@ -10,6 +10,8 @@ processes) and honours holds placed on that key.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -34,8 +36,8 @@ class TotalRateMiddleware:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
     ) -> None:
-        if not rate > 0:
-            raise ValueError("rate must be > 0")
+        if not (isinstance(rate, int | float) and math.isfinite(rate) and rate > 0):
+            raise ValueError(f"rate must be a finite number > 0, got {rate!r}")
         if burst < 1:
             raise ValueError("burst must be >= 1")
         self.rate = float(rate)
@@ -51,6 +53,8 @@ class TotalRateMiddleware:
             try:
                 await self._sleep(wait)
             except asyncio.CancelledError:
-                await self.store.refund(self.key, self.rate, self._clock())
+                # A refund failing (its store is what stalled) must never replace the cancellation.
+                with contextlib.suppress(Exception):
+                    await self.store.refund(self.key, self.rate, self._clock())
                 raise
         return await call_next(request)

@@ -15,13 +15,26 @@ from .engine import classify_error, rotate_pins
 from .records import PinLookup, PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
 from .sqlite_vault import SqliteVault
-from .vault import BaseVault, ClaimLostError, MemoryVault, Vault, VaultError, VaultLockedError
+from .vault import (
+    BaseVault,
+    ClaimLostError,
+    CorruptRecordError,
+    MemoryVault,
+    NoVaultError,
+    Vault,
+    VaultError,
+    VaultIdentity,
+    VaultLockedError,
+    VaultLostError,
+)
 
 __all__ = [
     "ENV_PIN_KEY",
     "BaseVault",
     "ClaimLostError",
+    "CorruptRecordError",
     "MemoryVault",
+    "NoVaultError",
     "NumberOutcome",
     "Outcome",
     "PinCipher",
@@ -33,7 +46,9 @@ __all__ = [
     "SqliteVault",
     "Vault",
     "VaultError",
+    "VaultIdentity",
     "VaultLockedError",
+    "VaultLostError",
     "WrongKeyError",
     "classify_error",
     "generate_key",

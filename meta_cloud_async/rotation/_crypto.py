@@ -41,6 +41,8 @@ def load_key(key: str | bytes | None = None, *, env_var: str = ENV_PIN_KEY) -> b
                 f"a vault key is required: pass key=... or set {env_var} "
                 "(create one with `meta-cloud-async pins keygen`)"
             )
+    if not isinstance(key, str | bytes):
+        raise TypeError(f"key must be a str or bytes (the vault key), got {type(key).__name__}")
     if isinstance(key, bytes) and len(key) == 32:
         return key
     text = key.decode("ascii", "replace") if isinstance(key, bytes) else key

@@ -21,10 +21,11 @@ import asyncio
 import contextlib
 import datetime as _dt
 import logging
+import math
 import random as _random
 import time
 import uuid
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
 import attrs
@@ -41,9 +42,10 @@ from ..errors import (
 )
 from ..middleware.retry import RetryPolicy, server_wait_hint
 from ..pins import generate_pin, validate_pin
+from ..types.two_step_verification import SetPinRequest
 from .records import PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
-from .vault import ClaimLostError, Vault, VaultError
+from .vault import ClaimLostError, CorruptRecordError, Vault, VaultError, check_callable, check_seconds
 
 if TYPE_CHECKING:
     from .._client import WhatsApp
@@ -59,6 +61,15 @@ ErrorKind = Literal["not_sent", "throttle", "ambiguous", "rejected"]
 OnProgress = Callable[[Progress], Union[Awaitable[None], None]]
 
 _MAY_BE_APPLIED = "may or may not be applied: still pending, run `pins resume`"
+_CLAIM_WAIT_EXCEEDED = "claimed by another worker for longer than claim_wait"
+_STOP_DEADLINE = 5.0
+"""Real seconds a torn-down pool gets to stop (cancelled again every half second) before it is abandoned."""
+_RELEASE_DEADLINE = 2.0
+"""Real seconds a finished or failed run spends handing back claims it may still hold."""
+
+
+class _RunStopped(Exception):
+    """The run is being torn down: a worker still going (a swallowed cancel) sends nothing more."""
 
 
 def classify_error(exc: BaseException) -> ErrorKind:
@@ -134,10 +145,20 @@ class _ThrottleGate:
 def _seconds(value: float | _dt.timedelta | None) -> float | None:
     if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, int | float | _dt.timedelta):
+        raise TypeError(f"min_age must be seconds or a timedelta, got {type(value).__name__}")
     seconds = value.total_seconds() if isinstance(value, _dt.timedelta) else float(value)
-    if seconds < 0:
-        raise ValueError("min_age must not be negative")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise ValueError(f"min_age must be a finite number of seconds >= 0, got {value!r}")
     return seconds
+
+
+def _check_int(value: object, name: str, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number within {low}..{high}, got {value!r}")
+    return value
 
 
 def _valid_id(pid: object) -> str | None:
@@ -192,15 +213,25 @@ class _Rotation:
         self.pin_factory = pin_factory
         self.gate = _ThrottleGate(clock, sleep, random)
         self.in_flight = asyncio.Semaphore(concurrency)
+        self.stopping = False
+        """Set when the run aborts: workers that missed their cancel check it between steps."""
         self.held: set[str] = set()
+        # Numbers whose claim this run may hold in the store (a claim call cancelled mid-flight may
+        # have succeeded): released at the end, so a failed run leaves no claims behind.
+        self.outstanding: set[str] = set()
         self.deferred: list[str] = []
         self.seen: set[str] = set()
         # The last record this run saved per number in hand, for outcomes when the vault cannot be read.
         self.saved: dict[str, PinRecord] = {}
         self.started = clock()
         self.started_wall = wall_clock()
+        identity = getattr(vault, "identity", None)
         self.report = RotationReport(
-            vault_location=vault.location, started_at=self.started_wall, dry_run=dry_run
+            vault_location=vault.location,
+            started_at=self.started_wall,
+            dry_run=dry_run,
+            vault_id=getattr(identity, "vault_id", None),
+            vault_generation=getattr(identity, "generation", None),
         )
         self.counts = {o: 0 for o in Outcome}
 
@@ -244,20 +275,52 @@ class _Rotation:
                             NumberOutcome(
                                 phone_number_id=pid,
                                 outcome=Outcome.SKIPPED,
-                                detail="claimed by another worker for longer than claim_wait",
+                                detail=_CLAIM_WAIT_EXCEEDED,
+                                unsettled=True,
                             )
                         )
                     self.deferred = []
                     break
                 await self.sleep(min(1.0, max(self.claim_ttl / 10, 0.05)))
+        except VaultError as exc:
+            # The run is over, but what it did is known: hand the partial report to the caller.
+            self._finish_report()
+            self.report.aborted = f"{type(exc).__name__}: {str(exc)[:300]}"
+            exc.report = self.report
+            raise
         finally:
-            renewer.cancel()
+            self.stopping = True
             # Whatever the renewer ended with, it must not replace the run's result or error.
-            await asyncio.gather(renewer, return_exceptions=True)
+            await _stop_tasks([renewer])
+            await self._release_outstanding()
+        self._finish_report()
+        return self.report
+
+    def _finish_report(self) -> None:
         self.report.finished_at = self.wall()
         self.report.duration = self.clock() - self.started
         self.report.throttled_for = self.gate.total
-        return self.report
+
+    async def _release_outstanding(self) -> None:
+        """Hand back every claim this run may still hold (best effort, bounded in real time)."""
+        if not self.outstanding:
+            return
+        pids, self.outstanding = sorted(self.outstanding), set()
+
+        async def release_all() -> None:
+            for pid in pids:
+                with contextlib.suppress(Exception):
+                    await self.vault.release(pid, self.owner)
+
+        task = asyncio.ensure_future(release_all())
+        done, _ = await asyncio.wait([task], timeout=_RELEASE_DEADLINE)
+        if not done:
+            logger.warning(
+                "could not release %d claims in %s in time; they expire after claim_ttl",
+                len(pids),
+                self.vault.location,
+            )
+            await _stop_tasks([task], deadline=1.0)
 
     async def _validated(self, ids: Iterable[str] | AsyncIterable[str]) -> Any:
         position = 0
@@ -290,26 +353,39 @@ class _Rotation:
 
         async def produce() -> None:
             # Sentinels only after the input ended normally: when the pool is being torn down
-            # (a worker raised, or we were cancelled) nobody consumes, and a blocking put would hang.
+            # (a worker raised, or we were cancelled) the teardown puts them, without blocking.
             async for pid in source:
+                if self.stopping:
+                    return
                 await queue.put(pid)
             for _ in range(workers_n):
                 await queue.put(None)
 
         async def work() -> None:
-            while True:
+            while not self.stopping:
                 pid = await queue.get()
-                if pid is None:
+                if pid is None or self.stopping:
                     return
                 await self._one(pid, second_look=second_look)
+
+        def wake_workers() -> None:
+            # Workers that survived a cancel may be waiting on an empty queue: one sentinel each.
+            while not queue.empty():
+                queue.get_nowait()
+            for _ in range(workers_n):
+                with contextlib.suppress(asyncio.QueueFull):
+                    queue.put_nowait(None)
 
         tasks = [asyncio.ensure_future(produce())] + [asyncio.ensure_future(work()) for _ in range(workers_n)]
         try:
             await asyncio.gather(*tasks)
         except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # Shutdown must not depend on one cancel being honoured: a cancel landing inside a
+            # library's wait_for can be swallowed (Python 3.11), so: a stop flag every worker checks
+            # between steps, sentinels for workers blocked on the queue, and cancels repeated until
+            # every task is done or a deadline passes.
+            self.stopping = True
+            await _stop_tasks(tasks, wake=wake_workers)
             raise
 
     async def _renew_claims(self) -> None:
@@ -320,8 +396,8 @@ class _Rotation:
         loop goes on.
         """
         interval = max(self.claim_ttl / 3, 0.01)
-        while True:
-            await asyncio.sleep(interval)
+        while not self.stopping:
+            await self.sleep(interval)
             if not self.held:
                 continue
             try:
@@ -338,8 +414,12 @@ class _Rotation:
     # -- one number -----------------------------------------------------------------------
 
     async def _one(self, pid: str, *, second_look: bool) -> None:
+        if self.stopping:
+            return
         started = self.clock()
+        self.outstanding.add(pid)  # before the call: a claim cancelled in flight may still have landed
         if not await self.vault.claim(pid, self.owner, self.claim_ttl):
+            self.outstanding.discard(pid)
             self.deferred.append(pid)
             return
         self.held.add(pid)
@@ -347,10 +427,24 @@ class _Rotation:
             outcome = await self._rotate(pid, second_look=second_look)
         except ClaimLostError as exc:
             outcome = NumberOutcome(
-                phone_number_id=pid, outcome=Outcome.SKIPPED, detail=f"claim lost to another worker: {exc}"
+                phone_number_id=pid,
+                outcome=Outcome.SKIPPED,
+                detail=f"claim lost to another worker: {exc}",
+                unsettled=True,
+            )
+        except CorruptRecordError as exc:
+            # One damaged record stops only its own number: nothing is sent for it.
+            outcome = NumberOutcome(
+                phone_number_id=pid,
+                outcome=Outcome.FAILED,
+                detail="corrupt record in the vault: nothing sent; repair or remove the record by hand",
+                error_type=type(exc).__name__,
+                error=exc.reason,
             )
         except VaultError:
             raise
+        except _RunStopped:
+            outcome = self._stopped(pid)
         except Exception as exc:  # a bug or an unexpected failure must not stop the batch
             outcome = await self._unexpected(pid, exc)
         finally:
@@ -358,7 +452,22 @@ class _Rotation:
             self.saved.pop(pid, None)
             with contextlib.suppress(VaultError):
                 await self.vault.release(pid, self.owner)
+                self.outstanding.discard(pid)
         await self._record(attrs.evolve(outcome, duration=self.clock() - started))
+
+    def _stopped(self, pid: str) -> NumberOutcome:
+        """The outcome of a number a torn-down run reached after it failed: nothing more was sent."""
+        record = self.saved.pop(pid, None)
+        pending = record is not None and record.state is PinState.PENDING
+        return NumberOutcome(
+            phone_number_id=pid,
+            outcome=Outcome.FAILED,
+            detail=(_MAY_BE_APPLIED if pending else "not started")
+            + " (the run stopped after a vault failure)",
+            state=None if record is None else record.state.value,
+            error_type="RunStopped",
+            error="the run was stopped",
+        )
 
     async def _unexpected(self, pid: str, exc: Exception) -> NumberOutcome:
         """An outcome for a failure outside the state machine that still tells the truth about the vault.
@@ -414,7 +523,11 @@ class _Rotation:
         if self.dry_run:
             return _skip(pid, record, "dry run: would rotate")
         record = record or PinRecord.new(pid)
-        record = record.begin(self._new_pin(record), now)
+        pin = self._new_pin(record)
+        _preflight(self.wa.with_options(phone_number_id=pid), pin)
+        if self.stopping:
+            raise _RunStopped
+        record = record.begin(pin, now)
         await self._save(record)
         return await self._apply(record, fresh=True)
 
@@ -454,6 +567,8 @@ class _Rotation:
         attempts = throttles = 0
         while True:
             await self.gate.wait()
+            if self.stopping:
+                raise _RunStopped
             async with self.in_flight:
                 sent_at = self.clock()
                 error: MetaCloudError | None
@@ -590,6 +705,45 @@ def _scrub(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
+def _preflight(client: WhatsApp, pin: str) -> None:
+    """Build (never send) the set-PIN request, so a client that cannot build one fails before a pending save.
+
+    Without this, every number would get a pending PIN that was never sent.
+    """
+    client.build_request(SetPinRequest(pin=pin))
+
+
+async def _stop_tasks(
+    tasks: Sequence[asyncio.Future[Any]],
+    *,
+    wake: Callable[[], None] | None = None,
+    deadline: float = _STOP_DEADLINE,
+) -> None:
+    """Cancel ``tasks`` until all are done, re-cancelling every half second, for at most ``deadline`` real s.
+
+    Tasks still running after the deadline are abandoned with a warning rather
+    than hanging the caller; their exceptions are retrieved, never raised here.
+    """
+    loop = asyncio.get_running_loop()
+    end = loop.time() + deadline
+    while True:
+        pending = [t for t in tasks if not t.done()]
+        if not pending:
+            break
+        for task in pending:
+            task.cancel()
+        if wake is not None:
+            wake()
+        remaining = end - loop.time()
+        if remaining <= 0:
+            logger.warning("%d rotation tasks ignored cancellation; abandoning them", len(pending))
+            break
+        await asyncio.wait(pending, timeout=min(0.5, remaining))
+    for task in tasks:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: never "exception was never retrieved" noise
+
+
 async def _aiter(ids: Iterable[str] | AsyncIterable[str]) -> Any:
     if isinstance(ids, AsyncIterable):
         async for item in ids:
@@ -637,15 +791,46 @@ async def rotate_pins(
     no PIN may be sent that is not safely recorded first.
 
     ``claim_ttl`` is how long a crashed worker's claim on a number survives
-    (renewed every third of it while alive); ``claim_wait`` how long to wait
-    for numbers other workers hold (default: twice ``claim_ttl``).
+    (renewed every third of it while alive; 1 s to 7 days); ``claim_wait`` how
+    long to wait for numbers other workers hold (default: twice ``claim_ttl``).
+    Settings must be finite and within their bounds (``ValueError`` names the
+    argument). A :class:`VaultError` that aborts the run carries the partial
+    report as ``exc.report``.
     """
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
-    if max_attempts < 1:
-        raise ValueError("max_attempts must be at least 1")
-    if claim_ttl <= 0:
-        raise ValueError("claim_ttl must be positive")
+    if isinstance(phone_number_ids, str | bytes | bytearray | memoryview):
+        raise TypeError(
+            "phone_number_ids must be an iterable of ids, not one str/bytes (it would be read per character); "
+            "pass a list, e.g. [phone_number_id]"
+        )
+    if not isinstance(phone_number_ids, Iterable | AsyncIterable):
+        raise TypeError(f"phone_number_ids must be an iterable of ids, got {type(phone_number_ids).__name__}")
+    if not isinstance(vault, Vault):
+        raise TypeError(f"vault must implement the Vault protocol, got {type(vault).__name__}")
+    _check_int(concurrency, "concurrency", 1, 10_000)
+    _check_int(max_attempts, "max_attempts", 1, 100)
+    _check_int(max_throttle_waits, "max_throttle_waits", 0, 10_000)
+    if total is not None:
+        _check_int(total, "total", 0, 10**12)
+    claim_ttl = check_seconds(claim_ttl, "claim_ttl", low=1.0, high=7 * 86400.0)
+    claim_wait = (
+        claim_ttl * 2
+        if claim_wait is None
+        else check_seconds(claim_wait, "claim_wait", low=0.0, high=7 * 86400.0)
+    )
+    if worker_id is not None and (not isinstance(worker_id, str) or not 0 < len(worker_id) <= 200):
+        raise ValueError("worker_id must be a non-empty str of at most 200 characters")
+    for name, fn in (
+        ("clock", clock),
+        ("wall_clock", wall_clock),
+        ("sleep", sleep),
+        ("random", random),
+        ("pin_factory", pin_factory),
+    ):
+        check_callable(fn, name)
+    if on_progress is not None:
+        check_callable(on_progress, "on_progress")
+    if getattr(wa, "is_closed", False):
+        raise RuntimeError("this WhatsApp client is closed: nothing was sent or saved")
     runner = _Rotation(
         wa,
         vault,
@@ -658,7 +843,7 @@ async def rotate_pins(
         max_attempts=max_attempts,
         max_throttle_waits=max_throttle_waits,
         claim_ttl=claim_ttl,
-        claim_wait=claim_ttl * 2 if claim_wait is None else claim_wait,
+        claim_wait=claim_wait,
         owner=worker_id or uuid.uuid4().hex,
         clock=clock,
         wall_clock=wall_clock,

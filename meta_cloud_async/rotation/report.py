@@ -35,6 +35,8 @@ class NumberOutcome:
 
     ``exception`` is the typed error itself (e.g. ``PermissionDeniedError``)
     for code that wants to branch on it; reports carry only its name and text.
+    ``unsettled`` marks a skip that left the number undone by this run (its
+    claim was lost, or another worker held it past ``claim_wait``).
     """
 
     phone_number_id: str
@@ -46,6 +48,7 @@ class NumberOutcome:
     attempts: int = 0
     flagged: bool = False
     duration: float = 0.0
+    unsettled: bool = False
     exception: BaseException | None = attrs.field(default=None, eq=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -58,6 +61,7 @@ class NumberOutcome:
             "error": self.error,
             "attempts": self.attempts,
             "flagged": self.flagged,
+            "unsettled": self.unsettled,
             "duration_s": round(self.duration, 6),
         }
 
@@ -88,16 +92,26 @@ _CSV_FIELDS = (
     "error",
     "attempts",
     "flagged",
+    "unsettled",
     "duration_s",
 )
 
 
 @attrs.define(kw_only=True)
 class RotationReport:
-    """The result of :func:`rotate_pins`. ``ok`` is false if any number failed."""
+    """The result of :func:`rotate_pins`. ``ok`` is false if any number failed.
+
+    ``aborted`` holds the error that stopped the run early (a vault failure):
+    the report is then partial. ``vault_id``/``vault_generation`` name the
+    vault it ran against, so a later vault without that id is known to have
+    lost data.
+    """
 
     vault_location: str
     started_at: float
+    aborted: str | None = None
+    vault_id: str | None = None
+    vault_generation: int | None = None
     finished_at: float = 0.0
     duration: float = 0.0
     dry_run: bool = False
@@ -127,8 +141,13 @@ class RotationReport:
         return [o.phone_number_id for o in self.outcomes if o.state == "pending"]
 
     @property
+    def unsettled(self) -> list[str]:
+        """Numbers this run skipped without anyone known to have handled them (claims lost or held)."""
+        return [o.phone_number_id for o in self.outcomes if o.unsettled]
+
+    @property
     def ok(self) -> bool:
-        return self.failed == 0
+        return self.failed == 0 and self.aborted is None
 
     @property
     def pin_location(self) -> str:
@@ -147,13 +166,20 @@ class RotationReport:
         pending = len(self.pending)
         if pending:
             text += f"; {pending} still pending (run `meta-cloud-async pins resume`)"
+        if self.unsettled:
+            text += f"; {len(self.unsettled)} not handled (claims lost or held by another worker)"
         if self.dry_run:
             text += " [dry run: nothing sent, vault unchanged]"
+        if self.aborted is not None:
+            text = f"ABORTED ({self.aborted}); partial: " + text
         return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "vault": self.vault_location,
+            "vault_id": self.vault_id,
+            "vault_generation": self.vault_generation,
+            "aborted": self.aborted,
             "pin_location": self.pin_location,
             "dry_run": self.dry_run,
             "started_at": self.started_at,

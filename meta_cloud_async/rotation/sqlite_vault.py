@@ -7,10 +7,15 @@ thousands of concurrent rotations cost a few fsyncs a second, not one each.
 All SQLite work happens on one private thread; the event loop only appends to
 a list and awaits a future.
 
-One process at a time: opening takes an exclusive ``flock`` on
-``<path>.lock`` (two rotations writing one file could give a number two
-different pending PINs), and a file another program holds locked
+One process at a time: opening takes an exclusive ``flock`` on the vault file
+itself (its inode, so a symlink or another name for the file meets the same
+lock), and a vault with more than one hard link is refused (SQLite would keep
+a separate ``-wal`` per name). A file another program holds locked
 (``BEGIN EXCLUSIVE``) is reported as :class:`VaultLockedError`.
+
+Tables are created only in a new or empty file; any other database must carry
+the vault's own marker, so ``--vault other-app.db`` cannot turn another
+application's database into a vault.
 """
 
 from __future__ import annotations
@@ -18,14 +23,25 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
+import stat
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._crypto import PinCipher, load_key
+from ._crypto import PinCipher, WrongKeyError, load_key
 from .records import PinRecord, PinState
-from .vault import BaseVault, VaultError, VaultLockedError
+from .vault import (
+    BaseVault,
+    CorruptRecordError,
+    NoVaultError,
+    VaultError,
+    VaultIdentity,
+    VaultLockedError,
+    check_seconds,
+)
 
 try:  # pragma: no cover - platform dependent
     import fcntl as _fcntl
@@ -61,7 +77,12 @@ _SELECT = (
     "rotated_at, pending_since FROM pins"
 )
 _SCHEMA_VERSION = b"1"
+_MARKER = b"meta-cloud-async pin vault"
+"""The ``meta`` row (key ``kind``) that says "this file is a PIN vault"."""
 _MAX_BATCH = 512
+_HELD: set[tuple[int, int]] = set()
+"""(st_dev, st_ino) of the vault files this process holds: a second open here must not touch the file,
+since closing any descriptor of it would drop the first connection's POSIX locks."""
 
 
 def _is_locked(exc: sqlite3.OperationalError) -> bool:
@@ -77,8 +98,10 @@ class SqliteVault(BaseVault):
     encrypted under the key, so a wrong key fails at open with
     :class:`WrongKeyError` instead of producing garbage later.
     ``read_only`` opens without the process lock (for ``pins status`` while a
-    rotation runs) and refuses to save. ``busy_timeout`` is how long to wait
-    for a lock another program holds before :class:`VaultLockedError`.
+    rotation runs) and refuses to save. ``create=False`` refuses to start a
+    new vault (``pins resume`` on a missing vault must say so, not report
+    "nothing pending"). ``busy_timeout`` is how long to wait for a lock
+    another program holds before :class:`VaultLockedError`.
     """
 
     def __init__(
@@ -87,16 +110,28 @@ class SqliteVault(BaseVault):
         *,
         key: str | bytes | None = None,
         read_only: bool = False,
+        create: bool = True,
         busy_timeout: float = 2.0,
     ) -> None:
         super().__init__()
+        if not isinstance(path, str | os.PathLike) or isinstance(path, bytes):
+            raise TypeError(f"path must be a str or os.PathLike, got {type(path).__name__}")
+        if not str(path) or "\x00" in str(path):
+            raise ValueError("path must be a non-empty file name without NUL")
+        for name, flag in (("read_only", read_only), ("create", create)):
+            if not isinstance(flag, bool):
+                raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
         self.path = Path(path)
         self._cipher = PinCipher(load_key(key))
         self._read_only = read_only
-        self._busy_timeout = busy_timeout
+        self._create = create and not read_only
+        self._busy_timeout = check_seconds(busy_timeout, "busy_timeout", low=0.0, high=3600.0)
+        self.identity: VaultIdentity | None = None
+        """Set once open: this vault's id, creation time and generation."""
         self._executor: ThreadPoolExecutor | None = None
         self._conn: sqlite3.Connection | None = None
         self._lock_fd: int | None = None
+        self._inode: tuple[int, int] | None = None
         self._open_lock = asyncio.Lock()
         self._queue: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
         self._flushing = False
@@ -115,19 +150,21 @@ class SqliteVault(BaseVault):
     # -- opening --------------------------------------------------------------------
 
     def open_sync(self) -> None:
-        """Open now (creating the file if needed): raises the clear errors early."""
+        """Open now (creating the file if allowed): raises the clear errors early."""
         if self._conn is not None:
             return
         if self._closed:
             raise VaultError("this vault is closed")
-        if self._read_only and not self.path.exists():
-            raise VaultError(f"no vault at {self.path}")
-        lock_fd = None if self._read_only else self._take_process_lock()
+        real = os.path.realpath(self.path)
+        if not os.path.exists(real) and (self._read_only or not self._create):
+            raise NoVaultError(f"no vault at {self.path}")
+        lock_fd, empty = self._take_process_lock(real)
         try:
-            conn = self._connect()
+            conn = self._connect(real, empty)
         except BaseException:
             if lock_fd is not None:
                 os.close(lock_fd)
+                self._forget_inode()
             raise
         self._conn = conn
         self._lock_fd = lock_fd
@@ -139,27 +176,67 @@ class SqliteVault(BaseVault):
                 await asyncio.to_thread(self.open_sync)
         return self
 
-    def _take_process_lock(self) -> int | None:
-        if _fcntl is None:  # pragma: no cover
-            return None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = str(self.path) + ".lock"
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise VaultLockedError(
-                f"the vault {self.path} is in use by another process (lock file {lock_path}); "
-                "wait for it to finish or stop it"
-            ) from None
-        return fd
+    def _take_process_lock(self, real: str) -> tuple[int | None, bool]:
+        """Lock the vault file itself (not a name for it); returns the descriptor and whether it is empty.
 
-    def _connect(self) -> sqlite3.Connection:
+        The lock follows the inode, so ``v.db`` and a symlink to it meet the
+        same lock. A second hard link is refused outright: SQLite keeps a
+        ``-wal`` per name, and two names would be two vaults on one file.
+        ``flock`` and SQLite's own POSIX locks do not interfere on one file.
+        """
+        try:
+            if self._read_only:
+                # stat, not open: closing a descriptor would drop this process's SQLite locks on the file.
+                return None, self._check_file(os.stat(real)).st_size == 0
+            try:
+                before: os.stat_result | None = os.stat(real)
+            except FileNotFoundError:
+                before = None
+            if before is not None and (before.st_dev, before.st_ino) in _HELD:
+                raise VaultLockedError(
+                    f"the vault {self.path} is in use by another process (or already open in this one)"
+                )
+            if not self._create and before is None:
+                raise NoVaultError(f"no vault at {self.path}")
+            Path(real).parent.mkdir(parents=True, exist_ok=True)
+            flags = os.O_RDWR | (os.O_CREAT if self._create else 0) | getattr(os, "O_CLOEXEC", 0)
+            fd = os.open(real, flags | getattr(os, "O_NOCTTY", 0), 0o600)
+        except OSError as exc:
+            raise VaultError(f"cannot open the vault {self.path}: {exc.strerror or exc}") from None
+        try:
+            st = self._check_file(os.fstat(fd))
+            if _fcntl is not None:
+                try:
+                    _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+                except OSError:
+                    raise VaultLockedError(
+                        f"the vault {self.path} is in use by another process; wait for it to finish or stop it"
+                    ) from None
+                now = os.stat(real)
+                if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):  # replaced while we opened it
+                    raise VaultLockedError(f"the vault {self.path} was replaced while being opened; retry")
+        except BaseException:
+            os.close(fd)
+            raise
+        self._inode = (st.st_dev, st.st_ino)
+        _HELD.add(self._inode)
+        return fd, st.st_size == 0
+
+    def _check_file(self, st: os.stat_result) -> os.stat_result:
+        if not stat.S_ISREG(st.st_mode):
+            raise VaultError(f"cannot use {self.path} as a vault: not a regular file")
+        if st.st_nlink > 1:
+            raise VaultError(
+                f"the vault {self.path} has {st.st_nlink} hard links: refusing it, since a rotation "
+                "through another name would not see this one's lock; remove the extra names"
+            )
+        return st
+
+    def _connect(self, real: str, empty_file: bool) -> sqlite3.Connection:
         try:
             if self._read_only:
                 conn = sqlite3.connect(
-                    f"file:{self.path}?mode=ro",
+                    Path(real).as_uri() + "?mode=ro",
                     uri=True,
                     timeout=self._busy_timeout,
                     check_same_thread=False,
@@ -167,19 +244,32 @@ class SqliteVault(BaseVault):
                 )
             else:
                 conn = sqlite3.connect(
-                    self.path, timeout=self._busy_timeout, check_same_thread=False, isolation_level=None
+                    real, timeout=self._busy_timeout, check_same_thread=False, isolation_level=None
                 )
         except sqlite3.Error as exc:
             raise VaultError(f"cannot open the vault {self.path}: {exc}") from None
         try:
+            kind = "empty" if empty_file else self._inspect(conn)
+            if kind == "foreign":
+                raise VaultError(
+                    f"{self.path} is not a PIN vault (a database without the vault's marker): refusing "
+                    "to add tables to it; pick a new file for the vault"
+                )
+            if kind == "empty" and not self._create:
+                raise NoVaultError(f"no vault at {self.path} (the file is empty: no vault was created in it)")
             if not self._read_only:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=FULL")
-                conn.executescript(_SCHEMA)
+                if kind == "empty":
+                    self._create_schema(conn)
                 # Take the write lock once now, so a file someone else holds fails here, not mid-run.
                 conn.execute("BEGIN IMMEDIATE")
+                self._check_key(conn)
+                self._bump_generation(conn)
                 conn.execute("COMMIT")
-            self._check_key(conn)
+            else:
+                self._check_key(conn)
+                self.identity = self._read_identity(conn)
         except sqlite3.OperationalError as exc:
             conn.close()
             if _is_locked(exc):
@@ -195,22 +285,67 @@ class SqliteVault(BaseVault):
             raise
         return conn
 
-    def _check_key(self, conn: sqlite3.Connection) -> None:
+    def _inspect(self, conn: sqlite3.Connection) -> str:
+        """``empty`` (no tables), ``vault`` (our marker, or a canary from before the marker) or ``foreign``."""
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return "empty"
+        if not {"meta", "pins"} <= tables:
+            return "foreign"
         try:
-            row = conn.execute("SELECT value FROM meta WHERE key='canary'").fetchone()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                raise VaultError(f"{self.path} is not a PIN vault") from None
-            raise
+            rows = dict(
+                conn.execute("SELECT key, value FROM meta WHERE key IN ('kind', 'canary')").fetchall()
+            )
+        except sqlite3.OperationalError:  # a `meta` table of another shape
+            return "foreign"
+        kind = rows.get("kind")
+        if kind is not None:
+            return "vault" if bytes(kind) == _MARKER else "foreign"
+        return "vault" if "canary" in rows else "foreign"
+
+    def _create_schema(self, conn: sqlite3.Connection) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+        rows = (
+            ("kind", _MARKER),
+            ("schema", _SCHEMA_VERSION),
+            ("canary", self._cipher.canary()),
+            ("vault_id", uuid.uuid4().hex.encode()),
+            ("created_at", repr(time.time()).encode()),
+            ("generation", b"0"),
+        )
+        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", rows)
+        conn.execute("COMMIT")
+
+    def _check_key(self, conn: sqlite3.Connection) -> None:
+        row = conn.execute("SELECT value FROM meta WHERE key='canary'").fetchone()
         if row is None:
-            if self._read_only:
-                raise VaultError(f"{self.path} is not a PIN vault")
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO meta(key, value) VALUES ('canary', ?)", (self._cipher.canary(),))
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema', ?)", (_SCHEMA_VERSION,))
-            conn.execute("COMMIT")
-            return
+            raise VaultError(f"{self.path} is not a PIN vault (no key canary)")
         self._cipher.check_canary(bytes(row[0]))
+
+    def _read_identity(self, conn: sqlite3.Connection) -> VaultIdentity:
+        rows = {k: bytes(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
+        try:
+            created = float(rows["created_at"]) if "created_at" in rows else None
+            generation = int(rows.get("generation", b"0"))
+        except ValueError:
+            raise VaultError(f"{self.path}: the vault's identity rows are damaged") from None
+        vault_id = rows["vault_id"].decode("ascii", "replace") if "vault_id" in rows else None
+        return VaultIdentity(vault_id, created, generation)
+
+    def _bump_generation(self, conn: sqlite3.Connection) -> None:
+        """Inside the open transaction: stamp the marker (older vaults lack it) and count this writer."""
+        identity = self._read_identity(conn)
+        writes: list[tuple[str, bytes]] = [
+            ("kind", _MARKER),
+            ("generation", str(identity.generation + 1).encode()),
+        ]
+        if identity.vault_id is None:
+            writes.append(("vault_id", uuid.uuid4().hex.encode()))
+        conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", writes)
+        self.identity = self._read_identity(conn)
 
     # -- the one thread that touches SQLite -------------------------------------------------
 
@@ -284,23 +419,52 @@ class SqliteVault(BaseVault):
     def _encrypt(self, pid: str, field: str, pin: str | None) -> bytes | None:
         return None if pin is None else self._cipher.encrypt(pin, f"{pid}:{field}")
 
-    def _decrypt(self, pid: str, field: str, blob: bytes | None) -> str | None:
-        return None if blob is None else self._cipher.decrypt(bytes(blob), f"{pid}:{field}").decode()
+    def _decrypt(self, pid: str, field: str, blob: Any) -> str | None:
+        if blob is None:
+            return None
+        if not isinstance(blob, bytes):
+            raise CorruptRecordError(pid, f"{field} is not a ciphertext")
+        try:
+            return self._cipher.decrypt(blob, f"{pid}:{field}").decode()
+        except (WrongKeyError, UnicodeDecodeError):
+            # The key was checked at open (the canary): this one ciphertext is damaged, not the key.
+            raise CorruptRecordError(pid, f"the {field} PIN does not decrypt") from None
 
     def _row_to_record(self, row: tuple[Any, ...]) -> PinRecord:
-        pid = row[0]
+        """Decode one row; anything off raises :class:`CorruptRecordError` for that number alone."""
+        pid = str(row[0])
+        try:
+            state = PinState(row[1])
+        except ValueError:
+            raise CorruptRecordError(pid, "unknown state") from None
+        numbers: list[Any] = []
+        for name, value, optional in (
+            ("flagged", row[5], False),
+            ("attempts", row[6], False),
+            ("updated_at", row[8], False),
+            ("rotated_at", row[9], True),
+            ("pending_since", row[10], True),
+        ):
+            if value is None and optional:
+                numbers.append(None)
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                numbers.append(value)
+            else:
+                raise CorruptRecordError(pid, f"{name} is not a number")
+        if row[7] is not None and not isinstance(row[7], str):
+            raise CorruptRecordError(pid, "last_error is not text")
         return PinRecord(
             phone_number_id=pid,
-            state=PinState(row[1]),
+            state=state,
             current=self._decrypt(pid, "current", row[2]),
             previous=self._decrypt(pid, "previous", row[3]),
             pending=self._decrypt(pid, "pending", row[4]),
-            flagged=bool(row[5]),
-            attempts=int(row[6]),
+            flagged=bool(numbers[0]),
+            attempts=int(numbers[1]),
             last_error=row[7],
-            updated_at=float(row[8]),
-            rotated_at=row[9],
-            pending_since=row[10],
+            updated_at=float(numbers[2]),
+            rotated_at=None if numbers[3] is None else float(numbers[3]),
+            pending_since=None if numbers[4] is None else float(numbers[4]),
         )
 
     async def load(self, phone_number_id: str) -> PinRecord | None:
@@ -333,26 +497,48 @@ class SqliteVault(BaseVault):
 
         await self._submit(op)
 
-    async def records(self, *, state: PinState | None = None, batch: int = 500) -> AsyncIterator[PinRecord]:
-        """Every row in phone-id order, fetched ``batch`` at a time (never all in memory)."""
+    async def records(
+        self,
+        *,
+        state: PinState | None = None,
+        batch: int = 500,
+        on_corrupt: Callable[[CorruptRecordError], None] | None = None,
+    ) -> AsyncIterator[PinRecord]:
+        """Every row in phone-id order, fetched ``batch`` at a time (never all in memory).
+
+        A row that does not decode raises :class:`CorruptRecordError`, or, with
+        ``on_corrupt``, is handed to it and skipped, so one damaged row does not
+        hide the others.
+        """
         after = ""
         while True:
 
-            def op(conn: sqlite3.Connection, after: str = after) -> list[PinRecord]:
+            def op(conn: sqlite3.Connection, after: str = after) -> list[tuple[str, Any]]:
                 where = " WHERE phone_number_id > ?"
                 args: tuple[Any, ...] = (after,)
                 if state is not None:
                     where += " AND state = ?"
                     args += (state.value,)
                 rows = conn.execute(_SELECT + where + " ORDER BY phone_number_id LIMIT ?", (*args, batch))
-                return [self._row_to_record(r) for r in rows.fetchall()]
+                out: list[tuple[str, Any]] = []
+                for r in rows.fetchall():
+                    try:
+                        out.append((str(r[0]), self._row_to_record(r)))
+                    except CorruptRecordError as exc:
+                        out.append((str(r[0]), exc))
+                return out
 
             page = await self._submit(op)
-            for record in page:
-                yield record
+            for _, item in page:
+                if isinstance(item, CorruptRecordError):
+                    if on_corrupt is None:
+                        raise item
+                    on_corrupt(item)
+                else:
+                    yield item
             if len(page) < batch:
                 return
-            after = page[-1].phone_number_id
+            after = page[-1][0]
 
     async def count(self) -> dict[str, int]:
         """Rows per state, plus ``flagged`` (read without decrypting anything)."""
@@ -385,6 +571,12 @@ class SqliteVault(BaseVault):
         if self._lock_fd is not None:
             os.close(self._lock_fd)
             self._lock_fd = None
+            self._forget_inode()
+
+    def _forget_inode(self) -> None:
+        if self._inode is not None:
+            _HELD.discard(self._inode)
+            self._inode = None
 
     async def __aenter__(self) -> SqliteVault:
         return await self.open()

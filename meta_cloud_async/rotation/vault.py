@@ -9,9 +9,10 @@ store; see docs/rotation.md for a secrets-manager example.
 from __future__ import annotations
 
 import abc
+import math
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ._crypto import WrongKeyError
 from .records import PinLookup, PinRecord
@@ -19,16 +20,26 @@ from .records import PinLookup, PinRecord
 __all__ = [
     "BaseVault",
     "ClaimLostError",
+    "CorruptRecordError",
     "MemoryVault",
+    "NoVaultError",
     "Vault",
     "VaultError",
+    "VaultIdentity",
     "VaultLockedError",
+    "VaultLostError",
     "WrongKeyError",
 ]
 
 
 class VaultError(Exception):
-    """The vault cannot be used (unreachable, corrupt, wrong schema)."""
+    """The vault cannot be used (unreachable, corrupt, wrong schema).
+
+    When it aborts :func:`rotate_pins`, ``report`` is the run's partial
+    :class:`RotationReport` (what was done before the failure), else ``None``.
+    """
+
+    report: Any = None
 
 
 class VaultLockedError(VaultError):
@@ -37,6 +48,74 @@ class VaultLockedError(VaultError):
 
 class ClaimLostError(VaultError):
     """This worker's claim on a number expired and another worker may own it now."""
+
+
+class NoVaultError(VaultError):
+    """There is no vault where one was expected (and creating one was not allowed)."""
+
+
+class VaultLostError(VaultError):
+    """The vault's identity is gone while traces of it remain: its store lost data.
+
+    Raised instead of silently starting an empty vault (a Redis restarted
+    without persistence would otherwise report "0 numbers" while PINs set by
+    the last run are recorded nowhere).
+    """
+
+
+class CorruptRecordError(VaultError):
+    """One record cannot be decoded (bad state, wrong column type, damaged ciphertext, not JSON).
+
+    Only that number is affected: listings report it as a corrupt record and
+    go on. Distinct from :class:`WrongKeyError`, which only the key check at
+    open raises.
+    """
+
+    def __init__(self, phone_number_id: str, reason: str) -> None:
+        super().__init__(f"{phone_number_id}: corrupt record in the vault ({reason})")
+        self.phone_number_id = phone_number_id
+        self.reason = reason
+
+
+class VaultIdentity:
+    """Who a vault is: an id and creation time written once, and a generation bumped per writer open.
+
+    Reports carry it, so a report naming a vault id the store no longer has
+    is evidence of data loss, not of "nothing to do".
+    """
+
+    __slots__ = ("created_at", "generation", "vault_id")
+
+    def __init__(self, vault_id: str | None, created_at: float | None, generation: int) -> None:
+        self.vault_id = vault_id
+        self.created_at = created_at
+        self.generation = generation
+
+    def __repr__(self) -> str:
+        return f"VaultIdentity({self.vault_id!r}, generation={self.generation})"
+
+    def describe(self) -> str:
+        if self.vault_id is None:
+            return "vault id: none (created before vault ids were recorded)"
+        created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(self.created_at or 0))
+        return f"vault id {self.vault_id}, created {created} UTC, generation {self.generation}"
+
+
+def check_callable(value: object, name: str) -> None:
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+
+
+def check_seconds(value: object, name: str, *, low: float, high: float, low_inclusive: bool = True) -> float:
+    """A finite number of seconds within [low, high] (or (low, high]), else a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, got {type(value).__name__}")
+    seconds = float(value)
+    ok = math.isfinite(seconds) and (seconds >= low if low_inclusive else seconds > low) and seconds <= high
+    if not ok:
+        bound = "[" if low_inclusive else "("
+        raise ValueError(f"{name} must be a finite number within {bound}{low:g}, {high:g}], got {value!r}")
+    return seconds
 
 
 @runtime_checkable
@@ -79,6 +158,7 @@ class BaseVault(abc.ABC):
     """
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        check_callable(clock, "clock")
         self._claims: dict[str, tuple[str, float]] = {}
         self._clock = clock
 

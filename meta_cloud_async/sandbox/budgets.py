@@ -10,22 +10,14 @@ decays smoothly, the way Meta describes usage recovering.
 from __future__ import annotations
 
 import math
-import re
 
 import attrs
 
+from .._durations import parse_duration
+
 __all__ = ["Budget", "UsageMeter", "parse_duration"]
 
-_DURATION = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(us|ms|s|m|min|h|d)?\s*")
-_UNITS = {None: 1.0, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
-
-
-def parse_duration(text: str) -> float:
-    """``"5ms"`` -> 0.005; units us, ms, s, m/min, h, d; a bare number is seconds."""
-    match = _DURATION.fullmatch(text)
-    if match is None:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 5ms, 2s, 1h)")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+# The one duration parser (also behind every CLI flag), re-exported for the fault and budget specs.
 
 
 def _positive_int(_: object, attribute: attrs.Attribute[int], value: int) -> None:

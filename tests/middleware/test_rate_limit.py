@@ -651,3 +651,25 @@ def test_every_rate_limit_policy_field_is_checked_by_name(
 ) -> None:
     with pytest.raises(exc, match=name):
         RateLimitPolicy(**kwargs)
+
+
+async def test_a_failing_refund_never_replaces_the_cancellation() -> None:
+    # Regression: the cancel handler awaited store.refund against a failed (stalled) store, and its
+    # error replaced the CancelledError, so a pool being torn down did not see its cancel.
+    class FailingRefunds(MemoryBucketStore):
+        async def refund(self, key: str, rate: float, now: float) -> None:
+            raise ConnectionError("Redis went away")
+
+    clock = FakeClock()
+    policy = RateLimitPolicy(messaging_rate=1.0, messaging_burst=1.0, store=FailingRefunds())
+    mw = RateLimitMiddleware(policy, clock=clock.time, sleep=clock.sleep)
+
+    async def downstream(req: Request) -> Response:
+        return Response(status_code=200, content=b"{}")
+
+    await mw(request(PHONE), downstream)
+    waiter = asyncio.ensure_future(mw(request(PHONE), downstream))  # must wait 1 s for its token
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter

@@ -55,3 +55,41 @@ def test_bad_arguments() -> None:
         TotalRateMiddleware(0)
     with pytest.raises(ValueError):
         TotalRateMiddleware(1, burst=0.5)
+
+
+class FailingRefunds:
+    """A store that hands out a wait but cannot refund (it stalled): as a Redis store fails."""
+
+    async def reserve(self, key: str, rate: float, burst: float, now: float) -> float:
+        return 5.0
+
+    async def refund(self, key: str, rate: float, now: float) -> None:
+        raise ConnectionError("Redis went away")
+
+    async def block_until(self, key: str, until: float, now: float) -> None:
+        return None
+
+    async def blocked_until(self, key: str, now: float) -> float:
+        return 0.0
+
+
+async def test_a_failing_refund_never_replaces_the_cancellation() -> None:
+    # Regression: the refund's error replaced the CancelledError, so a pool being torn down saw a
+    # ConnectionError instead of its cancel and shutdown could stall.
+    clock = FakeClock()
+    pace = TotalRateMiddleware(1.0, store=FailingRefunds(), clock=clock.time, sleep=clock.sleep)
+
+    async def call_next(request: object) -> Response:
+        return Response(status_code=200)
+
+    waiter = asyncio.ensure_future(pace(object(), call_next))  # type: ignore[arg-type]
+    await asyncio.sleep(0)
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+
+
+@pytest.mark.parametrize("rate", [float("nan"), float("inf"), -1.0, "5"])
+def test_non_finite_rates_are_refused(rate: object) -> None:
+    with pytest.raises(ValueError, match="rate"):
+        TotalRateMiddleware(rate)  # type: ignore[arg-type]

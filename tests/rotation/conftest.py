@@ -70,7 +70,8 @@ class FakeMeta:
                 raise APIConnectionError("connection lost: reset", request_sent=True)
             if action == "refuse":
                 raise ConnectError("could not connect")
-            _, code, *rest = action
+            scripted: tuple[Any, ...] = tuple(action)
+            _, code, *rest = scripted
             status = rest[0] if rest else 400
             headers = rest[1] if len(rest) > 1 else None
             return graph_error(code, status, headers)

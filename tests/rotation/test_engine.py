@@ -30,6 +30,15 @@ def kwargs(clock: FakeClock) -> dict[str, Any]:
     return {"clock": clock.time, "wall_clock": clock.time, "sleep": clock.sleep, "random": lambda: 0.0}
 
 
+# The claim renewer's sleep at the default claim_ttl: it sleeps on the injected clock too.
+RENEW_INTERVAL = 60.0 / 3
+
+
+def backoffs(clock: FakeClock) -> list[float]:
+    """The engine's own waits: every injected sleep except the claim renewer's."""
+    return [s for s in clock.sleeps if s != RENEW_INTERVAL]
+
+
 def shows_pin(pin: str, text: str) -> bool:
     """Whether ``pin`` appears as a number of its own (not inside a phone id or a decimal)."""
     return re.search(rf"(?<![\d.]){pin}(?!\d)", text) is not None
@@ -74,7 +83,7 @@ async def test_pending_is_written_durably_before_the_request(
         assert record.pending == json.loads(request.content)["pin"]
         return await inner(request)
 
-    meta.__call__ = spy  # type: ignore[method-assign]
+    meta.__call__ = spy
     wa2 = WhatsApp(
         access_token="t", transport=__import__("meta_cloud_async").MockTransport(spy), rate_limit=None
     )
@@ -112,7 +121,7 @@ async def test_reset_after_apply_is_resolved_by_reapplying_the_same_pin(
     bodies = {json.loads(b)["pin"] for b in meta.seen_bodies}
     assert len(bodies) == 1  # the retry re-sent the same PIN
     assert vault.rows[pid].current == meta.pins[pid]
-    assert clock.sleeps == [0.5]  # the engine's own backoff, exact with random=0
+    assert backoffs(clock) == [0.5]  # the engine's own backoff, exact with random=0
 
 
 async def test_definite_rejection_on_fresh_pin_goes_back_to_current(
@@ -188,7 +197,7 @@ async def test_ambiguous_failures_exhausted_leave_it_pending(
     assert outcome.outcome is Outcome.FAILED and outcome.state == "pending" and not outcome.flagged
     assert report.pending == [pid]
     assert vault.rows[pid].state is PinState.PENDING and vault.rows[pid].attempts == 4
-    assert clock.sleeps == [0.5, 1.0, 2.0]
+    assert backoffs(clock) == [0.5, 1.0, 2.0]
     # the next run settles it with the same PIN
     pending = vault.rows[pid].pending
     again = await rotate_pins(wa, [pid], vault=vault, resume_only=True, **kwargs(clock))
@@ -213,7 +222,7 @@ async def test_throttle_pauses_the_whole_run_without_spending_attempts(
     report = await rotate_pins(wa, IDS, vault=vault, concurrency=1, max_attempts=1, **kwargs(clock))
     assert report.rotated == 10
     assert meta.calls[IDS[0]] == 4
-    assert set(clock.sleeps) == {7.0}  # every worker waits out the same shared pause
+    assert set(backoffs(clock)) == {7.0}  # every worker waits out the same shared pause
     assert clock.now == 1021.0 and report.throttled_for == 21.0
 
 
@@ -225,7 +234,7 @@ async def test_throttle_without_hint_backs_off_exponentially_then_fails(
     vault = MemoryVault()
     vault.rows[pid] = PinRecord(phone_number_id=pid, current="482913")
     report = await rotate_pins(wa, [pid], vault=vault, max_throttle_waits=3, **kwargs(clock))
-    assert clock.sleeps == [1.0, 2.0, 4.0]
+    assert backoffs(clock) == [1.0, 2.0, 4.0]
     outcome = report.outcomes[0]
     assert outcome.error_type == "RateLimitError" and outcome.state == "current"
     assert vault.rows[pid].current == "482913" and vault.rows[pid].pending is None
@@ -563,10 +572,12 @@ async def test_failing_claim_renewal_is_logged_and_the_report_kept(
     vault = ReadOnlyReplica()
     with caplog.at_level("WARNING", logger="meta_cloud_async"):
         report = await asyncio.wait_for(
-            rotate_pins(client, ["1", "2"], vault=vault, claim_ttl=0.03, **kwargs(clock)), 10
+            rotate_pins(client, ["1", "2"], vault=vault, claim_ttl=3, **kwargs(clock)), 10
         )
     assert report.rotated == 2
     assert vault.renews >= 2
+    # The renewer slept on the injected clock (a third of claim_ttl each time), never on real time.
+    assert clock.sleeps.count(1.0) >= 2 and clock.now >= 1002.0
     messages = [r.getMessage() for r in caplog.records if "renewing" in r.getMessage()]
     assert messages and all("RuntimeError" in m for m in messages)
     logged = caplog.text

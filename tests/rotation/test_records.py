@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from meta_cloud_async.rotation import PinRecord, PinState
@@ -36,11 +38,12 @@ def test_illegal_transitions() -> None:
     with pytest.raises(ValueError, match="already has a pending PIN"):
         pending.begin("482913", 2.0)
     current = PinRecord.new("1")
-    for transition in (
+    transitions: tuple[Callable[[], PinRecord], ...] = (
         lambda: current.applied(1.0),
         lambda: current.rejected("x", 1.0),
         lambda: current.attempted("x", 1.0),
-    ):
+    )
+    for transition in transitions:
         with pytest.raises(ValueError, match="no pending PIN"):
             transition()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
@@ -10,8 +11,11 @@ import pytest
 from meta_cloud_async import MockTransport, WhatsApp
 from meta_cloud_async.rotation import (
     ClaimLostError,
+    CorruptRecordError,
+    NoVaultError,
     PinRecord,
     VaultError,
+    VaultLostError,
     WrongKeyError,
     generate_key,
     rotate_pins,
@@ -88,6 +92,8 @@ async def test_server_errors_are_vault_errors(redis_url: str, pin_key: str) -> N
 
     raw = aioredis.Redis.from_url(redis_url)
     try:
+        async with RedisVault(redis_url, key=pin_key, prefix="t"):
+            pass  # created first: junk under a prefix with no vault identity is a data-loss alarm instead
         await raw.rpush("t:rec:1", "not a record")
         await raw.rpush("t:claim:1", "not a claim")
         async with RedisVault(redis_url, key=pin_key, prefix="t") as vault:
@@ -148,3 +154,92 @@ async def test_two_workers_share_one_rotation(redis_url: str, pin_key: str) -> N
     finally:
         for v in vaults:
             await v.aclose()
+
+
+# -- identity, data loss, persistence, damaged values -------------------------------------------
+
+
+async def test_identity_written_at_creation_and_generation_counts_writers(
+    redis_url: str, pin_key: str
+) -> None:
+    async with RedisVault(redis_url, key=pin_key, prefix="id") as first:
+        assert first.identity is not None and first.identity.vault_id
+        vault_id = first.identity.vault_id
+        assert first.identity.generation == 1
+    async with RedisVault(redis_url, key=pin_key, prefix="id", create=False) as second:
+        assert second.identity is not None
+        assert second.identity.vault_id == vault_id and second.identity.generation == 2
+
+
+async def test_a_redis_that_lost_its_data_is_not_an_empty_vault(redis_url: str, pin_key: str) -> None:
+    import redis.asyncio as aioredis
+
+    async with RedisVault(redis_url, key=pin_key, prefix="lost") as vault:
+        await vault.save(rec("1", pending="739164"))
+    raw = aioredis.Redis.from_url(redis_url)
+    try:
+        # All data gone (a restart without persistence): with create=False this is said, not "0 numbers".
+        await raw.flushall()
+        with pytest.raises(NoVaultError, match="lost its data"):
+            await RedisVault(redis_url, key=pin_key, prefix="lost", create=False).open()
+        assert await raw.keys("lost:*") == []  # and nothing was created by asking
+        # Partly gone: records survive but the identity does not. Never silently start again.
+        async with RedisVault(redis_url, key=pin_key, prefix="lost") as vault:
+            await vault.save(rec("1", pending="739164"))
+        await raw.delete("lost:meta:canary", "lost:meta:id")
+        for create in (True, False):
+            with pytest.raises(VaultLostError, match="lost its identity while records remain"):
+                await RedisVault(redis_url, key=pin_key, prefix="lost", create=create).open()
+    finally:
+        await raw.aclose()
+
+
+async def test_appendonly_off_is_warned_about(redis_url: str, pin_key: str) -> None:
+    # The session's redis-server runs with --appendonly no.
+    async with RedisVault(redis_url, key=pin_key, prefix="aof") as vault:
+        assert any("appendonly off" in w for w in vault.warnings)
+
+
+async def test_a_damaged_value_is_reported_alone(redis_url: str, pin_key: str) -> None:
+    import redis.asyncio as aioredis
+
+    async with RedisVault(redis_url, key=pin_key, prefix="dmg") as vault:
+        for pid in ("1", "2", "3", "4", "5"):
+            await vault.save(rec(pid, pending="739164"))
+        raw = aioredis.Redis.from_url(redis_url)
+        try:
+            good = json.loads(await raw.get("dmg:rec:3") or b"")
+            await raw.set("dmg:rec:2", b"\xff not json")
+            await raw.set("dmg:rec:3", json.dumps({**good, "pending": "AAAA" + good["pending"][4:]}))
+            await raw.set("dmg:rec:4", json.dumps({**good, "id": "4", "state": "weird"}))
+            five = json.loads(await raw.get("dmg:rec:5") or b"")
+            await raw.set("dmg:rec:5", json.dumps({**five, "attempts": "many"}))
+        finally:
+            await raw.aclose()
+        corrupt: list[CorruptRecordError] = []
+        ids = {r.phone_number_id async for r in vault.records(on_corrupt=corrupt.append)}
+        assert ids == {"1"}
+        assert {(c.phone_number_id, c.reason) for c in corrupt} == {
+            ("2", "not JSON"),
+            ("3", "the pending PIN does not decrypt"),
+            ("4", "unknown state"),
+            ("5", "attempts is not a number"),
+        }
+        with pytest.raises(CorruptRecordError) as caught:
+            await vault.load("3")
+        assert not isinstance(caught.value, WrongKeyError)
+
+
+def test_constructor_arguments_are_checked_naming_them(pin_key: str) -> None:
+    with pytest.raises(ValueError, match="url"):
+        RedisVault("bogus://x", key=pin_key)
+    with pytest.raises(TypeError, match="url"):
+        RedisVault(123, key=pin_key)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="key"):
+        RedisVault("redis://127.0.0.1", key=123)  # type: ignore[arg-type]
+    for bad in (0, -1, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="connect_timeout"):
+            RedisVault("redis://127.0.0.1", key=pin_key, connect_timeout=bad)
+    for prefix in ("", "a b", "x*"):
+        with pytest.raises(ValueError, match="prefix"):
+            RedisVault("redis://127.0.0.1", key=pin_key, prefix=prefix)

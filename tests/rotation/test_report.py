@@ -51,6 +51,7 @@ def test_json_and_csv_files(tmp_path: Path) -> None:
         "error": "timed out",
         "attempts": 4,
         "flagged": False,
+        "unsettled": False,
         "duration_s": 0.0,
     }
     rows = list(csv.DictReader(io.StringIO(report.write(tmp_path / "r.csv").read_text())))

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from meta_cloud_async.rotation import (
+    CorruptRecordError,
+    NoVaultError,
     PinRecord,
     PinState,
     SqliteVault,
@@ -129,28 +133,259 @@ async def test_not_a_vault(tmp_path: Path, pin_key: str) -> None:
 
 
 async def test_group_commit_batches_concurrent_saves_without_blocking_the_loop(
-    tmp_path: Path, pin_key: str
+    tmp_path: Path, pin_key: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     n = 2000
-    lags: list[float] = []
-    stop = False
+    loop_thread = threading.get_ident()
+    batch_threads: set[int] = set()
+    run_batch = SqliteVault._run_batch
 
-    async def ticker() -> None:
-        while not stop:
-            t = time.perf_counter()
-            await asyncio.sleep(0.001)
-            lags.append(time.perf_counter() - t - 0.001)
+    def spy(self: SqliteVault, batch: Any) -> Any:
+        batch_threads.add(threading.get_ident())
+        return run_batch(self, batch)
 
+    monkeypatch.setattr(SqliteVault, "_run_batch", spy)
     async with SqliteVault(tmp_path / "pins.db", key=pin_key) as vault:
-        tick = asyncio.ensure_future(ticker())
         await asyncio.gather(*(vault.save(rec(str(i))) for i in range(n)))
-        stop = True
-        await tick
         assert vault.commits < n / 10  # many saves per fsync
         assert await vault.count() == {"current": n, "pending": 0, "flagged": 0}
-    # The loop kept ticking while SQLite wrote on its own thread (no timing threshold: a
-    # loaded machine may tick slowly, but a blocked loop would not tick at all).
-    assert len(lags) >= 2
+    # Every batch (every SQLite call and fsync) ran on the vault's own thread, never the loop's.
+    assert batch_threads and loop_thread not in batch_threads
+
+
+class CommitFails:
+    """A connection whose COMMIT fails (a disk error at fsync), passing everything else through."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.rollbacks = 0
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql == "COMMIT":
+            raise sqlite3.OperationalError("disk I/O error")
+        if sql == "ROLLBACK":
+            self.rollbacks += 1
+        return self.conn.execute(sql, *args)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+
+async def test_a_failed_commit_rolls_the_whole_batch_back(tmp_path: Path, pin_key: str) -> None:
+    path = tmp_path / "pins.db"
+    async with SqliteVault(path, key=pin_key) as vault:
+        await vault.save(rec("1"))
+        real = vault._conn
+        assert real is not None
+        failing = CommitFails(real)
+        vault._conn = failing  # type: ignore[assignment]
+        results = await asyncio.gather(
+            *(vault.save(rec(str(i))) for i in range(2, 12)), return_exceptions=True
+        )
+        assert all(isinstance(r, VaultError) and "disk I/O error" in str(r) for r in results)
+        assert failing.rollbacks >= 1 and not real.in_transaction
+        vault._conn = real
+        # None of the failed batch reached the file; the vault still works afterwards.
+        assert {r.phone_number_id async for r in vault.records()} == {"1"}
+        await vault.save(rec("99"))
+    async with SqliteVault(path, key=pin_key, read_only=True) as again:
+        assert {r.phone_number_id async for r in again.records()} == {"1", "99"}
+
+
+async def test_a_failing_statement_rolls_back_and_fails_only_that_batch(tmp_path: Path, pin_key: str) -> None:
+    async with SqliteVault(tmp_path / "pins.db", key=pin_key) as vault:
+        await vault.save(rec("1"))
+
+        def broken(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO pins (phone_number_id) VALUES ('x')"
+            )  # NOT NULL columns: IntegrityError
+
+        outcome = await asyncio.gather(vault.save(rec("2")), vault._submit(broken), return_exceptions=True)
+        assert all(isinstance(r, VaultError) for r in outcome)
+        assert {r.phone_number_id async for r in vault.records()} == {"1"}  # rec("2") was rolled back with it
+
+
+# -- one file, one vault: the lock follows the inode -------------------------------------------
+
+
+async def test_a_hard_linked_vault_is_refused(tmp_path: Path, pin_key: str) -> None:
+    path = tmp_path / "pins.db"
+    async with SqliteVault(path, key=pin_key) as vault:
+        await vault.save(rec("1"))
+    os.link(path, tmp_path / "alias.db")
+    for name in ("pins.db", "alias.db"):
+        with pytest.raises(VaultError, match="2 hard links"):
+            await SqliteVault(tmp_path / name, key=pin_key).open()
+        with pytest.raises(VaultError, match="2 hard links"):
+            await SqliteVault(tmp_path / name, key=pin_key, read_only=True).open()
+
+
+async def test_a_symlink_meets_the_same_lock(tmp_path: Path, pin_key: str) -> None:
+    path = tmp_path / "pins.db"
+    (tmp_path / "alias.db").symlink_to(path)
+    async with SqliteVault(path, key=pin_key):
+        code = (
+            "import sys\nfrom meta_cloud_async.rotation import SqliteVault, VaultLockedError\n"
+            f"v = SqliteVault({str(tmp_path / 'alias.db')!r}, key={pin_key!r})\n"
+            "try:\n    v.open_sync()\nexcept VaultLockedError as e:\n    print(e); sys.exit(3)\n"
+        )
+        proc = await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+        )
+        assert proc.returncode == 3, proc.stderr
+        assert "in use by another process" in proc.stdout
+        # and within this process too, without touching the held file's locks
+        with pytest.raises(VaultLockedError):
+            await SqliteVault(tmp_path / "alias.db", key=pin_key).open()
+    assert not await asyncio.to_thread(
+        os.path.exists, tmp_path / "alias.db-wal"
+    )  # SQLite's files live next to the real name
+
+
+@pytest.mark.parametrize("target", ["/proc/pins.db", "/dev/null"])
+async def test_unusable_paths_are_vault_errors(pin_key: str, target: str) -> None:
+    with pytest.raises(VaultError, match="cannot"):
+        await SqliteVault(target, key=pin_key).open()
+
+
+# -- another application's database is not a vault ---------------------------------------------
+
+
+def snapshot(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+async def test_another_apps_database_is_left_untouched(tmp_path: Path, pin_key: str) -> None:
+    path = tmp_path / "other-app.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
+    conn.execute("INSERT INTO users (name) VALUES ('ada')")
+    conn.commit()
+    conn.close()
+    before = snapshot(path)
+    with pytest.raises(VaultError, match="not a PIN vault"):
+        await SqliteVault(path, key=pin_key).open()
+    assert snapshot(path) == before  # no tables added, no WAL switched on
+    assert not await asyncio.to_thread(os.path.exists, str(path) + "-wal")
+    # A database that happens to have tables named like ours, without the marker, is refused too.
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE meta (k TEXT)")
+    conn.execute("CREATE TABLE pins (x TEXT)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(VaultError, match="not a PIN vault"):
+        await SqliteVault(path, key=pin_key).open()
+
+
+async def test_new_and_empty_files_become_vaults(tmp_path: Path, pin_key: str) -> None:
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    no_tables = tmp_path / "no-tables.db"
+    sqlite3.connect(no_tables).execute("VACUUM")
+    for path in (tmp_path / "new.db", empty, no_tables):
+        async with SqliteVault(path, key=pin_key) as vault:
+            await vault.save(rec("1"))
+        async with SqliteVault(path, key=pin_key, read_only=True) as again:
+            assert (await again.load("1")) is not None
+
+
+async def test_create_false_refuses_to_start_a_vault(tmp_path: Path, pin_key: str) -> None:
+    with pytest.raises(NoVaultError, match="no vault"):
+        await SqliteVault(tmp_path / "missing.db", key=pin_key, create=False).open()
+    assert not (tmp_path / "missing.db").exists()
+    (tmp_path / "empty.db").touch()
+    with pytest.raises(NoVaultError, match="empty"):
+        await SqliteVault(tmp_path / "empty.db", key=pin_key, create=False).open()
+
+
+async def test_identity_is_written_at_creation_and_the_generation_counts_writers(
+    tmp_path: Path, pin_key: str
+) -> None:
+    path = tmp_path / "pins.db"
+    async with SqliteVault(path, key=pin_key) as first:
+        assert first.identity is not None
+        vault_id = first.identity.vault_id
+        assert vault_id and first.identity.generation == 1 and first.identity.created_at
+    async with SqliteVault(path, key=pin_key) as second:
+        assert second.identity is not None
+        assert second.identity.vault_id == vault_id and second.identity.generation == 2
+    async with SqliteVault(path, key=pin_key, read_only=True) as reader:
+        assert reader.identity is not None
+        assert reader.identity.vault_id == vault_id and reader.identity.generation == 2
+        assert vault_id in reader.identity.describe()
+
+
+async def test_a_vault_from_before_the_marker_is_still_opened_and_stamped(
+    tmp_path: Path, pin_key: str
+) -> None:
+    path = tmp_path / "old.db"
+    async with SqliteVault(path, key=pin_key) as vault:
+        await vault.save(rec("1"))
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM meta WHERE key IN ('kind', 'vault_id', 'created_at', 'generation')")
+    conn.commit()
+    conn.close()
+    async with SqliteVault(path, key=pin_key) as vault:
+        assert vault.identity is not None and vault.identity.vault_id  # given an id now
+        assert await vault.load("1") is not None
+
+
+# -- one damaged record --------------------------------------------------------------------
+
+
+async def test_a_damaged_record_is_reported_alone_and_never_as_a_wrong_key(
+    tmp_path: Path, pin_key: str
+) -> None:
+    path = tmp_path / "pins.db"
+    async with SqliteVault(path, key=pin_key) as vault:
+        for pid in ("1", "2", "3", "4", "5", "6"):
+            await vault.save(rec(pid, pending="739164"))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE pins SET state='weird' WHERE phone_number_id='2'")
+    conn.execute("UPDATE pins SET attempts='many' WHERE phone_number_id='3'")
+    conn.execute("UPDATE pins SET pending=X'00112233445566778899aabbccddeeff00' WHERE phone_number_id='4'")
+    conn.execute("UPDATE pins SET current='plain text' WHERE phone_number_id='5'")
+    conn.commit()
+    conn.close()
+    corrupt: list[CorruptRecordError] = []
+    async with SqliteVault(path, key=pin_key, read_only=True) as vault:
+        good = [r.phone_number_id async for r in vault.records(on_corrupt=corrupt.append, batch=2)]
+        assert good == ["1", "6"]
+        assert {(c.phone_number_id, c.reason) for c in corrupt} == {
+            ("2", "unknown state"),
+            ("3", "attempts is not a number"),
+            ("4", "the pending PIN does not decrypt"),
+            ("5", "current is not a ciphertext"),
+        }
+        for pid in ("2", "3", "4", "5"):
+            with pytest.raises(CorruptRecordError, match="corrupt record") as caught:
+                await vault.load(pid)
+            assert not isinstance(caught.value, WrongKeyError)
+        with pytest.raises(CorruptRecordError):  # without on_corrupt a listing stops at the damage
+            _ = [r async for r in vault.records()]
+        assert (await vault.load("1")) is not None
+
+
+def test_constructor_arguments_are_checked_naming_them(tmp_path: Path, pin_key: str) -> None:
+    path = tmp_path / "pins.db"
+    with pytest.raises(TypeError, match="key"):
+        SqliteVault(path, key=123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="path"):
+        SqliteVault(123, key=pin_key)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="path"):
+        SqliteVault("", key=pin_key)
+    with pytest.raises(TypeError, match="read_only"):
+        SqliteVault(path, key=pin_key, read_only="yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="create"):
+        SqliteVault(path, key=pin_key, create=1)  # type: ignore[arg-type]
+    for bad in (float("nan"), float("inf"), -1.0, 10**9):
+        with pytest.raises(ValueError, match="busy_timeout"):
+            SqliteVault(path, key=pin_key, busy_timeout=bad)
+    with pytest.raises(TypeError, match="busy_timeout"):
+        SqliteVault(path, key=pin_key, busy_timeout="2")  # type: ignore[arg-type]
+    assert not path.exists()
 
 
 async def test_closed_vault_refuses(tmp_path: Path, pin_key: str) -> None:

@@ -65,3 +65,30 @@ async def test_own_store_satisfies_the_protocol_and_rotates(
     assert flagged is not None and flagged.flagged and flagged.state is PinState.PENDING
     assert [r.phone_number_id async for r in vault.records()] == ["1", "2"]
     assert "secrets:" in report.pin_location
+
+
+async def test_base_vault_claims_expire_renew_and_release_per_owner() -> None:
+    clock = FakeClock(start=100.0)
+    vault = MemoryVault(clock=clock.time)
+    assert await vault.claim("1", "a", ttl=10)
+    assert await vault.claim("1", "a", ttl=10)  # the holder may claim again
+    assert not await vault.claim("1", "b", ttl=10)
+    clock.advance(8)
+    await vault.renew(["1", "2"], "a", ttl=10)  # held until 118; "2" was never claimed: ignored
+    await vault.renew(["1"], "b", ttl=1000)  # not b's: no effect
+    clock.advance(9)  # t=117: a's renewed claim still holds (without renew it ended at 110)
+    assert not await vault.claim("1", "b", ttl=10)
+    assert "2" not in vault._claims
+    clock.advance(2)  # t=119: expired
+    assert await vault.claim("1", "b", ttl=10)
+    await vault.release("1", "a")  # not a's any more: kept
+    assert not await vault.claim("1", "a", ttl=10)
+    await vault.release("1", "b")
+    assert await vault.claim("1", "a", ttl=10)
+
+
+def test_base_vault_checks_its_clock() -> None:
+    import pytest
+
+    with pytest.raises(TypeError, match="clock"):
+        MemoryVault(clock=None)  # type: ignore[arg-type]
