@@ -210,6 +210,15 @@ def settle(args: list[str], env: dict[str, str]) -> None:
     pytest.fail("numbers still pending after 6 resume passes")
 
 
+def wait_for_sends(
+    proxy: WatchingProxy, proc: subprocess.Popen[str], before: int, limit: float = 60.0
+) -> None:
+    """Block until ``proc`` has sent its first set-PIN call through ``proxy`` (or has exited)."""
+    deadline = time.monotonic() + limit
+    while proxy.set_pin_calls == before and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def shows_pin(pin: str, text: str) -> bool:
     """Whether ``pin`` appears as a number of its own (not inside a phone id or a decimal)."""
     return re.search(rf"(?<![\d.]){pin}(?!\d)", text) is not None
@@ -257,7 +266,10 @@ def test_sigkill_at_random_points_loses_nothing(
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            time.sleep(rng.uniform(0.3, 0.9))
+            # Kill at a random point of the *run*, not of Python's start-up: on a loaded machine
+            # start-up alone can outlast a fixed delay, and a kill then lands before any send.
+            wait_for_sends(proxy, proc, proxy.set_pin_calls)
+            time.sleep(rng.uniform(0.0, 0.6))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
