@@ -104,10 +104,10 @@ async def test_a_closed_client_fails_before_any_save(meta: Any, clock: FakeClock
 async def test_a_client_that_cannot_build_the_request_saves_no_pending_pin(
     wa: WhatsApp, meta: Any, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: Any, req: Any) -> Any:
+    def broken(self: Any, req: Any, **kwargs: Any) -> Any:
         raise ValueError("no usable options")
 
-    monkeypatch.setattr(WhatsApp, "_build", broken)
+    monkeypatch.setattr(WhatsApp, "build_request", broken)
     vault = MemoryVault()
     report = await rotate_pins(wa, ["1", "2", "3"], vault=vault, **kwargs(clock))
     assert report.failed == 3 and report.pending == []
