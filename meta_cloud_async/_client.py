@@ -25,8 +25,11 @@ from .middleware.base import Handler, Middleware, build_chain
 from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
+from .resources.encryption import Encryption
+from .resources.flows import Flows
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
+from .resources.templates import Templates
 from .resources.two_step_verification import TwoStepVerification
 from .transports.base import Transport
 from .types.shared import ApiRequest, Budget
@@ -193,6 +196,21 @@ class WhatsApp:
     def phone_numbers(self) -> PhoneNumbers:
         """Read and list phone numbers; verify ownership by code."""
         return PhoneNumbers(self)
+
+    @cached_property
+    def templates(self) -> Templates:
+        """Message templates of the WABA: list, get, create, edit, delete, analytics."""
+        return Templates(self)
+
+    @cached_property
+    def flows(self) -> Flows:
+        """WhatsApp Flows of the WABA: create, upload JSON, publish, deprecate."""
+        return Flows(self)
+
+    @cached_property
+    def encryption(self) -> Encryption:
+        """The number's business public key, for Flow data-exchange encryption."""
+        return Encryption(self)
 
     def with_options(
         self,

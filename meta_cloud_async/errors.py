@@ -7,6 +7,7 @@
     │   ├── ConnectError                no connection: the request surely never reached Meta
     │   └── APITimeoutError             no answer in time: it may or may not have been applied
     ├── UnexpectedResponseError         a success status whose body is not what the endpoint returns
+    ├── FlowJsonValidationError         Meta stored a Flow JSON but listed validation errors in it
     └── GraphAPIError                   Meta answered with an error envelope (or an unparseable failure)
         ├── AuthenticationError         0, 190: token expired, revoked or wrong
         ├── PermissionDeniedError       3, 10, 200-299: the token lacks a permission
@@ -31,7 +32,7 @@ or the access token.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._http import Response
@@ -48,6 +49,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "ConnectError",
+    "FlowJsonValidationError",
     "GraphAPIError",
     "InvalidParameterError",
     "LocalThrottleError",
@@ -110,6 +112,20 @@ class APITimeoutError(APIConnectionError):
 
 class UnexpectedResponseError(MetaCloudError):
     """A response that is neither a Graph error nor the shape the endpoint promises."""
+
+
+class FlowJsonValidationError(MetaCloudError):
+    """Meta accepted a Flow JSON upload (HTTP 200) but found errors in it; the Flow can't be published.
+
+    ``errors`` are Meta's ``validation_errors`` (each with 1-based ``line_start``,
+    ``column_start``...); the message lists every one with its position. The JSON *is*
+    stored as the draft's: fix it and upload again.
+    """
+
+    def __init__(self, errors: Sequence[Any]) -> None:
+        self.errors = list(errors)
+        lines = [f"  {e}" for e in self.errors]
+        super().__init__(f"the Flow JSON has {len(self.errors)} validation error(s):\n" + "\n".join(lines))
 
 
 class GraphAPIError(MetaCloudError):

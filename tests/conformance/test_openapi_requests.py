@@ -135,6 +135,8 @@ async def test_request_conforms_to_its_operation(spec: Any, case: Case) -> None:
     # Query: only declared parameters, each valid; required ones present.
     query = parse_qs(url.query, keep_blank_values=True)
     for name, items in query.items():
+        if "query" in case.skip and ("query", name) not in declared:
+            continue  # a spec defect the case documents: a parameter Meta documents but the spec lacks
         assert ("query", name) in declared, f"undeclared query parameter {name!r}"
         assert len(items) == 1
         schema = declared[("query", name)].get("schema", {})
