@@ -21,6 +21,8 @@ from typing import Any
 import attrs
 
 from .envelope import GraphError
+from .flows_state import FlowsState
+from .templates_state import Reviewer, TemplateRules, TemplatesState
 
 __all__ = [
     "DATA_LOCALIZATION_REGIONS",
@@ -263,6 +265,8 @@ class Business:
         initial_pin: str | None,
         code_verified: bool,
         limits: Limits,
+        template_rules: TemplateRules | None = None,
+        template_reviewer: Reviewer | None = None,
     ) -> None:
         if phone_numbers < 0 or wabas < 1:
             raise ValueError("need phone_numbers >= 0 and wabas >= 1")
@@ -298,6 +302,13 @@ class Business:
             members.append(phone)
             self.phones[phone_id] = phone
             self.phone_ids.append(phone_id)
+        #: Message templates per WABA, Flows, and each number's business public key (PEM).
+        # Their own id streams, offset from the seed, so no id repeats a WABA's or a number's.
+        self.templates = TemplatesState(
+            rules=template_rules, reviewer=template_reviewer, seed=seed + 1_000_003
+        )
+        self.flows = FlowsState(seed=seed + 2_000_003)
+        self.encryption_keys: dict[str, str] = {}
 
     # -- reads -------------------------------------------------------------------
 
