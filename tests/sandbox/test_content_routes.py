@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -11,7 +12,7 @@ from meta_cloud_async.errors import FlowJsonValidationError, GraphAPIError, Temp
 from meta_cloud_async.sandbox import ReviewDecision, Sandbox, TemplateRules, VirtualClock
 from meta_cloud_async.types.templates import Body, OtpCopyCodeButton
 
-from .conftest import ClientFactory
+ClientFactory = Callable[..., WhatsApp]
 
 _FLOW_JSON = {
     "version": "6.0",
@@ -82,7 +83,7 @@ async def test_list_filters_and_paging(make_client: ClientFactory, clock: Virtua
             f"order_update_{i}", "en_US", "UTILITY", [Body(text="Your order {{1}} shipped.", examples=["A1"])]
         )
     clock.advance(60)
-    names = [t.name async for t in wa.templates.list(status="APPROVED", limit=2)]
+    names = [str(t.name) async for t in wa.templates.list(status="APPROVED", limit=2)]
     assert sorted(names) == [f"order_update_{i}" for i in range(5)]
     page = await wa.templates.list(name="order_update_3")
     assert [t.name for t in page.data] == ["order_update_3"]
