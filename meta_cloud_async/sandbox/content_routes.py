@@ -40,7 +40,7 @@ from .envelope import GraphError
 if TYPE_CHECKING:
     from .routes import Call, Handler, Owns
 
-__all__ = ["FLOW_ASSET_PREFIX", "ROUTES", "valid_public_key"]
+__all__ = ["FLOW_ASSET_PREFIX", "ROUTES", "check_template_send", "valid_public_key"]
 
 #: ``(request class, route name, owns, handler)``; :mod:`.routes` registers each with ``handles``.
 #: (Collected here rather than decorated with ``handles`` directly, so this module never
@@ -176,6 +176,30 @@ def _delete_template(call: Call) -> dict[str, Any]:
     return call.business.templates.waba(call.waba_id).delete(
         call.now, name=_text(call.params, "name"), hsm_id=_text(call.params, "hsm_id")
     )
+
+
+def check_template_send(business: Any, phone_number_id: str, template: Any, now: float) -> None:
+    """Refuse a ``type: template`` send as Meta does, against the templates the sandbox holds.
+
+    ``template`` is the send body's ``template`` object (``name``, ``language.code``,
+    ``components``). For the messages route: 132001 when the number's WABA has no
+    approved template of that name in that language, 132015 / 132016 when paused or
+    disabled, 132000 when the parameter counts differ.
+    """
+    phone = business.phones.get(phone_number_id)
+    if phone is None:
+        raise GraphError.unsupported("POST", phone_number_id)
+    if not isinstance(template, Mapping):
+        raise GraphError.invalid_parameter("template must be an object")
+    name = template.get("name")
+    language = template.get("language")
+    code = language.get("code") if isinstance(language, Mapping) else None
+    if not isinstance(name, str) or not isinstance(code, str):
+        raise GraphError.invalid_parameter("template needs name and language.code")
+    components = template.get("components")
+    if components is not None and not isinstance(components, list):
+        raise GraphError.invalid_parameter("template.components must be an array")
+    business.templates.waba(phone.waba_id).check_send(name, code, components, now=now)
 
 
 # -- flows -----------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -256,3 +257,43 @@ def test_route_names_include_the_content_routes() -> None:
     from meta_cloud_async.sandbox.routes import ROUTE_NAMES
 
     assert {"create_template", "update_flow_json", "set_encryption_key"} <= ROUTE_NAMES
+
+
+async def test_template_sends_are_checked_against_the_stored_template(
+    make_client: ClientFactory, sandbox: Sandbox, clock: VirtualClock
+) -> None:
+    from meta_cloud_async.sandbox.content_routes import check_template_send
+    from meta_cloud_async.sandbox.envelope import GraphError
+
+    wa = make_client()
+    phone = sandbox.phone_number_ids[0]
+    business = sandbox.router.business
+    code = "482915"
+    send: dict[str, Any] = {
+        "name": "login_code",
+        "language": {"code": "en_US"},
+        "components": [
+            {"type": "body", "parameters": [{"type": "text", "text": code}]},
+            {
+                "type": "button",
+                "sub_type": "url",
+                "index": "0",
+                "parameters": [{"type": "text", "text": code}],
+            },
+        ],
+    }
+
+    def refused(template: dict[str, Any]) -> int:
+        with pytest.raises(GraphError) as info:
+            check_template_send(business, phone, template, clock())
+        return info.value.code
+
+    assert refused(send) == 132001  # no such template yet
+    template_id = await _otp_template(wa)
+    assert refused(send) == 132001  # pending review
+    clock.advance(60)
+    check_template_send(business, phone, send, clock())  # approved: accepted
+    assert refused({**send, "components": send["components"][:1]}) == 132000
+    assert refused({**send, "language": {"code": "es"}}) == 132001
+    sandbox.set_template_quality(template_id, "RED")
+    assert refused(send) == 132015
