@@ -243,3 +243,126 @@ async def test_refusals_send_nothing(wa: WhatsApp, recorder: Any, call: Any, mat
     with pytest.raises((ValueError, TypeError), match=match):
         await call(wa)
     assert recorder.requests == []
+
+
+def _body(text: str = "Thanks for your order.") -> dict[str, Any]:
+    return {"type": "BODY", "text": text}
+
+
+def _buttons(*buttons: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "BUTTONS", "buttons": list(buttons)}
+
+
+_QR = {"type": "QUICK_REPLY", "text": "Yes"}
+_URL = {"type": "URL", "text": "Open", "url": "https://example.com"}
+_PHONE = {"type": "PHONE_NUMBER", "text": "Call", "phone_number": "+15550001111"}
+_CARD = {
+    "components": [
+        {"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["4::aW1h"]}},
+        _buttons(_QR),
+    ]
+}
+
+# One case per local rule of the issue: (category, components, what the ValueError names).
+RULES: list[tuple[str, str, list[dict[str, Any]], str]] = [
+    (
+        "header_text_over_60",
+        "MARKETING",
+        [{"type": "HEADER", "format": "TEXT", "text": "x" * 61}, _body()],
+        "header",
+    ),
+    (
+        "header_two_variables",
+        "MARKETING",
+        [{"type": "HEADER", "format": "TEXT", "text": "{{1}} {{2}}"}, _body()],
+        "header",
+    ),
+    ("media_header_without_handle", "MARKETING", [{"type": "HEADER", "format": "IMAGE"}, _body()], "header"),
+    ("body_over_1024", "MARKETING", [_body("x" * 1025)], "body"),
+    ("footer_over_60", "MARKETING", [_body(), {"type": "FOOTER", "text": "x" * 61}], "footer"),
+    ("more_than_10_buttons", "MARKETING", [_body(), _buttons(*[_QR] * 11)], "buttons"),
+    ("three_url_buttons", "MARKETING", [_body(), _buttons(_URL, _URL, _URL)], "buttons"),
+    ("two_phone_buttons", "MARKETING", [_body(), _buttons(_PHONE, _PHONE)], "buttons"),
+    (
+        "button_text_over_25",
+        "MARKETING",
+        [_body(), _buttons({"type": "QUICK_REPLY", "text": "x" * 26})],
+        "buttons",
+    ),
+    (
+        "url_over_2000",
+        "MARKETING",
+        [_body(), _buttons({**_URL, "url": "https://example.com/" + "x" * 2000})],
+        "buttons",
+    ),
+    (
+        "url_variable_without_example",
+        "MARKETING",
+        [_body(), _buttons({**_URL, "url": "https://example.com/{{1}}"})],
+        "buttons",
+    ),
+    (
+        "phone_over_20",
+        "MARKETING",
+        [_body(), _buttons({**_PHONE, "phone_number": "+1" + "5" * 20})],
+        "buttons",
+    ),
+    (
+        "copy_code_example_over_15",
+        "MARKETING",
+        [_body(), _buttons({"type": "COPY_CODE", "example": "x" * 16})],
+        "buttons",
+    ),
+    (
+        "code_expiry_over_90",
+        "AUTHENTICATION",
+        [
+            {"type": "BODY"},
+            {"type": "FOOTER", "code_expiration_minutes": 91},
+            _buttons({"type": "OTP", "otp_type": "COPY_CODE"}),
+        ],
+        "footer",
+    ),
+    (
+        "carousel_over_10_cards",
+        "MARKETING",
+        [_body(), {"type": "CAROUSEL", "cards": [_CARD] * 11}],
+        "carousel",
+    ),
+    (
+        "variables_with_a_gap",
+        "MARKETING",
+        [{"type": "BODY", "text": "Hi {{1}} and {{3}}.", "example": {"body_text": [["a", "b"]]}}],
+        "body",
+    ),
+    (
+        "named_and_positional_mixed",
+        "MARKETING",
+        [{"type": "BODY", "text": "Hi {{1}} and {{name}}.", "example": {"body_text": [["a", "b"]]}}],
+        "body",
+    ),
+    ("variable_without_example", "MARKETING", [{"type": "BODY", "text": "Hi {{1}}, welcome."}], "body"),
+    (
+        "variable_at_the_end",
+        "MARKETING",
+        [{"type": "BODY", "text": "Your code is {{1}}", "example": {"body_text": [["a"]]}}],
+        "body",
+    ),
+    (
+        "authentication_with_a_header",
+        "AUTHENTICATION",
+        [{"type": "HEADER", "format": "TEXT", "text": "Code"}, {"type": "BODY"}],
+        "header",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("category", "components", "where"), [r[1:] for r in RULES], ids=[r[0] for r in RULES]
+)
+async def test_every_local_rule_refuses_before_sending(
+    wa: WhatsApp, recorder: Any, category: str, components: list[dict[str, Any]], where: str
+) -> None:
+    with pytest.raises(ValueError, match=where):
+        await wa.templates.create("rule_check", "en_US", category, components)
+    assert recorder.requests == []
