@@ -28,7 +28,7 @@ from ..types.flows import (
     UpdateFlowMetadataRequest,
 )
 from ..types.shared import SuccessResponse
-from ._base import Resource, endpoint
+from ._base import Resource
 
 __all__ = ["Flows"]
 
@@ -84,10 +84,23 @@ class Flows(Resource):
             )
         )
 
-    update_metadata = endpoint(
-        UpdateFlowMetadataRequest,
-        doc="Rename, recategorise or re-point a Flow: ``update_metadata(flow_id=..., name=..., categories=..., endpoint_uri=...)``.",
-    )
+    async def update_metadata(
+        self,
+        flow_id: str,
+        *,
+        name: str | None = None,
+        categories: Sequence[str] | None = None,
+        endpoint_uri: str | None = None,
+    ) -> SuccessResponse:
+        """Rename, recategorise or re-point a Flow (at least one of the three); refused once deprecated."""
+        return await self._client._call(
+            UpdateFlowMetadataRequest(
+                flow_id=flow_id,
+                name=name,
+                categories=None if categories is None else list(categories),
+                endpoint_uri=endpoint_uri,
+            )
+        )
 
     async def update_json(
         self, flow_id: str, flow_json: str | bytes | Mapping[str, Any], *, raise_on_errors: bool = True

@@ -94,7 +94,7 @@ async def test_lifecycle_calls(wa: WhatsApp, recorder: Any) -> None:
     await wa.flows.publish("1234567890123")
     await wa.flows.deprecate("1234567890123")
     await wa.flows.delete("1234567890123")
-    await wa.flows.update_metadata(flow_id="1234567890123", categories=["OTHER"])
+    await wa.flows.update_metadata("1234567890123", categories=["OTHER"])
     shapes = [(r.method, r.url) for r in recorder.requests]
     assert shapes == [
         ("POST", f"{BASE}/1234567890123/publish"),
@@ -194,7 +194,7 @@ async def test_encryption(wa: WhatsApp, recorder: Any) -> None:
         (lambda wa: wa.flows.create("f", ["GAMES"]), "categories"),
         (lambda wa: wa.flows.create("f", ["OTHER"], endpoint_uri="http://plain.example"), "endpoint_uri"),
         (lambda wa: wa.flows.create("f", ["OTHER"], clone_flow_id="abc"), "clone_flow_id"),
-        (lambda wa: wa.flows.update_metadata(flow_id="1"), "at least one"),
+        (lambda wa: wa.flows.update_metadata("1"), "at least one"),
         (lambda wa: wa.flows.update_json("1", ""), "empty"),
         (lambda wa: wa.flows.update_json("1", 42), "flow_json"),
         (lambda wa: wa.flows.publish("1/publish"), "flow_id"),

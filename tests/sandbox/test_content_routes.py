@@ -170,7 +170,7 @@ async def test_flow_lifecycle(make_client: ClientFactory, sandbox: Sandbox) -> N
     answer = await wa.flows.update_json(created.id, _FLOW_JSON)
     assert answer.success and answer.validation_errors == []
     assert json.loads(await wa.flows.get_json(created.id)) == _FLOW_JSON
-    await wa.flows.update_metadata(flow_id=created.id, name="sign_up", categories=["SIGN_UP", "OTHER"])
+    await wa.flows.update_metadata(created.id, name="sign_up", categories=["SIGN_UP", "OTHER"])
     assert (await wa.flows.get(created.id, fields=["name", "categories"])).name == "sign_up"
     assert (await wa.flows.preview_url(created.id)).endswith(f"/_sandbox/flow_previews/{created.id}")
     await wa.flows.publish(created.id)

@@ -66,7 +66,7 @@ CASES = [
     Case(
         "flows_update_metadata",
         UpdateFlowMetadataRequest,
-        lambda wa: wa.flows.update_metadata(flow_id=_FLOW, name="appointment_booking", categories=["OTHER"]),
+        lambda wa: wa.flows.update_metadata(_FLOW, name="appointment_booking", categories=["OTHER"]),
         {"success": True},
     ),
     Case("flows_delete", DeleteFlowRequest, lambda wa: wa.flows.delete(_FLOW), {"success": True}),
