@@ -24,6 +24,7 @@ __all__ = [
     "PHONE_NUMBER_ID",
     "PIN",
     "REGISTER",
+    "SEND_TEXT",
     "SET_PIN",
     "TOKEN",
     "BenchClient",
@@ -39,6 +40,9 @@ PIN = "482915"
 
 SET_PIN = "set_pin"
 REGISTER = "register"
+SEND_TEXT = "send_text"
+RECIPIENT = "15551234567"
+TEXT = "Your order has shipped."
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,7 @@ class Target:
     token: str = TOKEN
 
     def url(self, workload: str) -> str:
-        suffix = "/register" if workload == REGISTER else ""
+        suffix = {REGISTER: "/register", SEND_TEXT: "/messages"}.get(workload, "")
         return f"{self.base_url}/{API_VERSION}/{self.phone_number_id}{suffix}"
 
 
@@ -86,15 +90,24 @@ def _always() -> str | None:
     return None
 
 
-def _body(workload: str) -> dict[str, str]:
+def _body(workload: str) -> dict[str, Any]:
     if workload == REGISTER:
         return {"messaging_product": "whatsapp", "pin": PIN}
+    if workload == SEND_TEXT:  # the exact body wa.messages.send_text builds
+        return {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": RECIPIENT,
+            "type": "text",
+            "text": {"body": TEXT, "preview_url": False},
+        }
     return {"pin": PIN}
 
 
 def _check(data: Any) -> None:
-    if not (isinstance(data, dict) and data.get("success") is True):
-        raise RuntimeError(f"unexpected answer: {data!r}")
+    if isinstance(data, dict) and (data.get("success") is True or data.get("messages")):
+        return
+    raise RuntimeError(f"unexpected answer: {data!r}")
 
 
 def unthrottled_rate_limit() -> RateLimitPolicy:
@@ -103,7 +116,7 @@ def unthrottled_rate_limit() -> RateLimitPolicy:
     The middleware still runs and takes a token per attempt (its cost is part
     of the SDK's); it just never makes a call wait.
     """
-    return RateLimitPolicy(messaging_rate=1e9, messaging_burst=1e9)
+    return RateLimitPolicy(messaging_rate=1e9, messaging_burst=1e9, pair_interval=1e-9, pair_burst=1e9)
 
 
 # -- raw aiohttp ----------------------------------------------------------------------
@@ -199,13 +212,16 @@ class Sdk:
         if workload == REGISTER:
             register = self._wa.registration.register
             self._op: Callable[[], Awaitable[Any]] = lambda: register(PIN)
+        elif workload == SEND_TEXT:
+            send_text = self._wa.messages.send_text
+            self._op = lambda: send_text(RECIPIENT, TEXT)
         else:
             set_pin = self._wa.two_step_verification.set_pin
             self._op = lambda: set_pin(PIN)
 
     async def call(self) -> None:
         result = await self._op()
-        if result.success is not True:
+        if getattr(result, "success", None) is not True and not getattr(result, "id", None):
             raise RuntimeError("unexpected answer")
 
     async def aclose(self) -> None:
@@ -255,8 +271,9 @@ class Pywa:
         import httpx
         from pywa_async.client import WhatsApp as PywaWhatsApp
 
-        if workload != REGISTER:
-            raise ValueError("pywa is benchmarked on register only (it has no 2SV call)")
+        if workload not in (REGISTER, SEND_TEXT):
+            raise ValueError("pywa is benchmarked on register and send_text only (it has no 2SV call)")
+        self._workload = workload
         self._session = httpx.AsyncClient(limits=httpx.Limits(max_connections=pool))
         self._wa = PywaWhatsApp(
             phone_id=target.phone_number_id,
@@ -267,6 +284,11 @@ class Pywa:
         self._session.base_url = httpx.URL(f"{target.base_url}/{API_VERSION}")
 
     async def call(self) -> None:
+        if self._workload == SEND_TEXT:
+            sent = await self._wa.send_message(to=RECIPIENT, text=TEXT)
+            if not sent.id:
+                raise RuntimeError("unexpected answer")
+            return
         result = await self._wa.register_phone_number(PIN)
         if not result.success:
             raise RuntimeError("unexpected answer")
@@ -306,6 +328,9 @@ CLIENTS: tuple[ClientSpec, ...] = (
     ClientSpec("sdk_httpx", REGISTER, "SDK (httpx)", _sdk_httpx(REGISTER), _httpx_transport_missing),
     ClientSpec("raw_httpx", REGISTER, "raw httpx", _raw_httpx(REGISTER), _no_httpx),
     ClientSpec("pywa", REGISTER, "pywa (httpx)", _pywa(REGISTER), _no_pywa),
+    ClientSpec("raw_aiohttp", SEND_TEXT, "raw aiohttp", _raw_aiohttp(SEND_TEXT), _always),
+    ClientSpec("sdk_aiohttp", SEND_TEXT, "SDK (aiohttp)", _sdk_aiohttp(SEND_TEXT), _always),
+    ClientSpec("pywa", SEND_TEXT, "pywa (httpx)", _pywa(SEND_TEXT), _no_pywa),
     # Diagnostics, run only when named with --clients: they split the SDK's cost by layer.
     ClientSpec("sdk_aiohttp_bare", SET_PIN, "SDK, no retry/limit", _sdk_bare(SET_PIN), _always, False),
     ClientSpec("transport_aiohttp", SET_PIN, "AiohttpTransport", _transport_only(SET_PIN), _always, False),

@@ -26,6 +26,10 @@ from aiohttp import web
 __all__ = ["build_app", "main"]
 
 _BODY = b'{"success":true}'
+_SENT = (
+    b'{"messaging_product":"whatsapp","contacts":[{"input":"15551234567","wa_id":"15551234567"}],'
+    b'"messages":[{"id":"wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"}]}'
+)
 _JSON = "application/json"
 
 
@@ -39,6 +43,8 @@ async def _handle(request: web.BaseRequest) -> web.Response:
         return web.Response(status=405, body=b'{"error":{"message":"method","code":100}}', content_type=_JSON)
     await request.read()
     parts = request.path.strip("/").split("/")
+    if len(parts) == 3 and parts[2] == "messages" and _is_graph_id(parts[1]):
+        return web.Response(body=_SENT, content_type=_JSON)
     ok = (len(parts) == 2 or (len(parts) == 3 and parts[2] == "register")) and _is_graph_id(parts[1])
     if not ok:
         return web.Response(

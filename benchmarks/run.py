@@ -40,7 +40,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repo root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.clients import CLIENTS, REGISTER, SET_PIN, TOKEN, BenchClient, ClientSpec, Target
+from benchmarks.clients import CLIENTS, REGISTER, SEND_TEXT, SET_PIN, TOKEN, BenchClient, ClientSpec, Target
 
 __all__ = ["main"]
 
@@ -52,6 +52,10 @@ TARGET_RPS_VS_RAW = 0.85
 TARGET_CPU_VS_RAW = 1.3
 TARGET_RPS_VS_PYWA = 10.0
 TARGET_OVERHEAD_US = 30.0
+# Issue 10's targets for send_text: at every concurrency, and 20x pywa at c=64.
+TARGET_SEND_RPS_VS_RAW = 0.9
+TARGET_SEND_CPU_VS_RAW = 1.15
+TARGET_SEND_RPS_VS_PYWA = 20.0
 
 
 @dataclass
@@ -276,8 +280,8 @@ def _row_dicts(rows: list[Row]) -> list[dict[str, Any]]:
         if raw is not None:
             d["rps_vs_raw_aiohttp"] = _ratio(r.rps, raw.rps)
             d["cpu_vs_raw_aiohttp"] = _ratio(r.cpu_us, raw.cpu_us)
-        pywa = by_key.get((r.target, REGISTER, "pywa", r.concurrency))
-        if pywa is not None and r.spec.workload == REGISTER:
+        pywa = by_key.get((r.target, r.spec.workload, "pywa", r.concurrency))
+        if pywa is not None and r.spec.workload in (REGISTER, SEND_TEXT):
             d["rps_vs_pywa"] = _ratio(r.rps, pywa.rps)
             d["cpu_vs_pywa"] = _ratio(r.cpu_us, pywa.cpu_us)
         out.append(d)
@@ -301,6 +305,29 @@ def _targets(rows: list[dict[str, Any]], overhead: dict[str, Any] | None) -> lis
         if d["target"] != "graph" or d["client"] not in ("sdk_aiohttp", "sdk_httpx") or "error" in d:
             continue
         where = f"{d['label']} {d['workload']} c={d['concurrency']}"
+        if d["workload"] == SEND_TEXT:
+            if "rps_vs_raw_aiohttp" in d and d["client"] == "sdk_aiohttp":
+                checks.append(
+                    _check(
+                        f"req/s vs raw aiohttp, {where}",
+                        d["rps_vs_raw_aiohttp"],
+                        ">=",
+                        TARGET_SEND_RPS_VS_RAW,
+                    )
+                )
+                checks.append(
+                    _check(
+                        f"CPU/req vs raw aiohttp, {where}",
+                        d["cpu_vs_raw_aiohttp"],
+                        "<=",
+                        TARGET_SEND_CPU_VS_RAW,
+                    )
+                )
+            if "rps_vs_pywa" in d and d["concurrency"] == 64:
+                checks.append(
+                    _check(f"req/s vs pywa, {where}", d["rps_vs_pywa"], ">=", TARGET_SEND_RPS_VS_PYWA)
+                )
+            continue
         if "rps_vs_floor" in d:
             floor = d["floor"].replace("_", " ")
             checks.append(_check(f"req/s vs {floor}, {where}", d["rps_vs_floor"], ">=", TARGET_RPS_VS_RAW))

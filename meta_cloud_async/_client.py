@@ -18,20 +18,22 @@ from ._converter import converter as _default_converter
 from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
 from ._multipart import encode_multipart
 from ._operations import OPTION_PARAMS, Operation, encode_value, operation_of
-from ._options import NOT_GIVEN, ClientOptions, NotGiven
+from ._options import NOT_GIVEN, ClientOptions, NotGiven, check_client_args, resolve
 from ._version import __version__
 from .errors import UnexpectedResponseError, error_from_response
 from .middleware.base import Handler, Middleware, build_chain
 from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
+from .pagination import check_next_url
 from .resources.encryption import Encryption
 from .resources.flows import Flows
+from .resources.messages import MarketingMessages, Messages
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
 from .resources.templates import Templates
 from .resources.two_step_verification import TwoStepVerification
-from .transports.base import Transport
+from .transports.base import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from .types.shared import ApiRequest, Budget
 
 __all__ = ["WhatsApp"]
@@ -92,7 +94,9 @@ class WhatsApp:
     ``retry=None`` turns retries off and ``rate_limit=None`` turns pacing
     off (per copy, too: see :meth:`with_options`). ``clock``, ``sleep`` and
     ``random`` are injected into the middleware so tests of timing are exact
-    and instant.
+    and instant. ``max_response_bytes`` caps
+    each response body of the transport created here (default 32 MiB); a
+    transport passed in has its own cap.
     """
 
     def __init__(
@@ -112,7 +116,18 @@ class WhatsApp:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         random: Callable[[], float] = _random.random,
+        max_response_bytes: int | NotGiven = NOT_GIVEN,
     ) -> None:
+        check_client_args(
+            retry=retry,
+            rate_limit=rate_limit,
+            middleware=middleware,
+            clock=clock,
+            sleep=sleep,
+            random=random,
+            max_response_bytes=max_response_bytes,
+            transport=transport,
+        )
         self._options = ClientOptions.from_env(
             access_token=access_token,
             phone_number_id=phone_number_id,
@@ -131,7 +146,9 @@ class WhatsApp:
         if transport is None:
             from .transports.aiohttp_transport import AiohttpTransport
 
-            transport = AiohttpTransport()
+            transport = AiohttpTransport(
+                max_response_bytes=resolve(max_response_bytes, DEFAULT_MAX_RESPONSE_BYTES)
+            )
         retry_policy = RetryPolicy() if isinstance(retry, NotGiven) else retry
         rate_policy = RateLimitPolicy() if isinstance(rate_limit, NotGiven) else rate_limit
         chain: list[Middleware] = [
@@ -211,6 +228,16 @@ class WhatsApp:
     def encryption(self) -> Encryption:
         """The number's business public key, for Flow data-exchange encryption."""
         return Encryption(self)
+
+    @cached_property
+    def messages(self) -> Messages:
+        """Send every message type from the client's number; mark inbound messages read."""
+        return Messages(self)
+
+    @cached_property
+    def marketing_messages(self) -> MarketingMessages:
+        """Marketing templates through Meta's Marketing Messages API."""
+        return MarketingMessages(self)
 
     def with_options(
         self,
@@ -366,7 +393,7 @@ class WhatsApp:
     def _prepare(self, cls: type[Any]) -> _Prepared:
         op = operation_of(cls)
         url = None
-        if op.plain and len(op.option_placeholders) == len(op.placeholders):
+        if not op.path_fields:
             url = self._prefix + op.render_options(self._ids)
         keys = self._keys[op.budget]
         metas = self._shared.metas
@@ -393,7 +420,8 @@ class WhatsApp:
         values: dict[str, Any] = self._shared.converter.unstructure(req)
         meta = prepared.meta
         if op.pair_field is not None and meta.rate_limit_keys:
-            to = values.get(op.pair_field)
+            source = values.get(op.body_field) if op.body_field is not None else values
+            to = source.get(op.pair_field) if isinstance(source, dict) else None
             if to:
                 meta = attrs.evolve(
                     meta, rate_limit_keys=(*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
@@ -401,24 +429,21 @@ class WhatsApp:
         headers: dict[str, str] | None = None
         query: list[tuple[str, str]] = []
         body: Any = values
-        if prepared.url is not None:
-            url = prepared.url
-        else:
-            url = self._prefix + op.render_path(values, self._ids)
-            if not op.plain:
-                body = {}
-                for name, value in values.items():
-                    if name in op.path_fields:
-                        continue
-                    if name in op.query_fields:
-                        query.append((name, encode_value(value)))
-                    elif name in op.header_fields:
-                        headers = headers or {}
-                        headers[op.header_fields[name]] = encode_value(value)
-                    elif name == op.body_field:
-                        body = value
-                    else:
-                        body[name] = value
+        url = prepared.url if prepared.url is not None else self._prefix + op.render_path(values, self._ids)
+        if not op.plain:
+            body = {}
+            for name, value in values.items():
+                if name in op.path_fields:
+                    continue
+                if name in op.query_fields:
+                    query.append((name, encode_value(value)))
+                elif name in op.header_fields:
+                    headers = headers or {}
+                    headers[op.header_fields[name]] = encode_value(value)
+                elif name == op.body_field:
+                    body = value
+                else:
+                    body[name] = value
         encoding = op.encoding
         if encoding == "query":
             if body:
@@ -459,10 +484,7 @@ class WhatsApp:
 
     async def _follow(self, url: str, template: ApiRequest[R]) -> R:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""
-        if urlsplit(url)[:2] != self._origin:
-            raise UnexpectedResponseError(
-                "paging.next points to another host; refusing to send the token there"
-            )
+        check_next_url(url, self._origin)
         prepared = self._prepared.get(type(template)) or self._prepare(type(template))
         request = Request(
             method="GET",
@@ -491,7 +513,8 @@ class WhatsApp:
             data = loads_json(response.content)
         except ValueError:
             raise UnexpectedResponseError(
-                f"HTTP {response.status_code} response is not JSON ({len(response.content)} bytes)"
+                f"HTTP {response.status_code} response is not JSON ({len(response.content)} bytes)",
+                http_status=response.status_code,
             ) from None
         if isinstance(data, dict) and "error" in data:
             error = error_from_response(response)
@@ -504,7 +527,8 @@ class WhatsApp:
             return data
         if not isinstance(data, dict):
             raise UnexpectedResponseError(
-                f"response does not fit {name}: expected a JSON object, got {type(data).__name__}"
+                f"response does not fit {name}: expected a JSON object, got {type(data).__name__}",
+                http_status=response.status_code,
             )
         try:
             return self._shared.converter.structure(data, cast_to)
@@ -515,7 +539,9 @@ class WhatsApp:
                 if isinstance(exc, cattrs.BaseValidationError)
                 else type(exc).__name__
             )
-            raise UnexpectedResponseError(f"response does not fit {name}: {why}") from exc
+            raise UnexpectedResponseError(
+                f"response does not fit {name}: {why}", http_status=response.status_code
+            ) from exc
 
 
 def _formatter_parse(path: str) -> Any:

@@ -20,17 +20,28 @@ import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
 from ._multipart import FilePart
-from .types.shared import ApiRequest
+from .types.messages import SentMessage, parse_sent_message
+from .types.shared import _KIND, ApiRequest
 
 __all__ = ["configure_converter", "converter", "make_converter"]
 
 
 def _request_unstructure_factory(conv: cattrs.Converter) -> Callable[[type[Any]], Any]:
     def factory(cls: type[Any]) -> Callable[[Any], dict[str, Any]]:
-        overrides = {f.name: override(omit_if_default=True) for f in attrs.fields(cls) if f.default is None}
+        overrides = {}
+        for f in attrs.fields(cls):
+            if f.metadata.get(_KIND) == "body":
+                # A whole body built and checked by its namespace: passed on as it is, never copied.
+                overrides[f.name] = override(unstruct_hook=_identity, omit_if_default=f.default is None)
+            elif f.default is None:
+                overrides[f.name] = override(omit_if_default=True)
         return make_dict_unstructure_fn(cls, conv, **overrides)  # type: ignore[arg-type]
 
     return factory
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _structure_bool(value: Any, _: Any) -> bool:
@@ -65,6 +76,8 @@ def configure_converter(conv: cattrs.Converter) -> None:
     )
     # A file part is encoded by the multipart encoder itself, not turned into a dict.
     conv.register_unstructure_hook(FilePart, lambda part: part)
+    # Meta answers a send with nested lists; the model is flat (``.id`` is the wamid).
+    conv.register_structure_hook(SentMessage, lambda data, _: parse_sent_message(data))
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)

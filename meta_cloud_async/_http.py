@@ -13,15 +13,12 @@ from urllib.parse import unquote
 
 import attrs
 
+from ._facts import REDACTED, SECRET_HEADERS, is_secret_name
 from ._options import NOT_GIVEN
 
 __all__ = ["Headers", "LowerCaseHeaders", "Request", "RequestMeta", "Response", "dumps_json", "loads_json"]
 
 Headers = Mapping[str, str]
-
-_REDACTED_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
-# Graph ``paging.next`` links may carry the caller's token in the query string.
-_REDACTED_PARAMS = frozenset({"access_token", "appsecret_proof"})
 
 
 _decoder = json.JSONDecoder()
@@ -31,22 +28,28 @@ _JSON_WS = " \t\n\r"
 dumps_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
-def loads_json(content: bytes) -> Any:
+def loads_json(content: bytes | str) -> Any:
     """``json.loads(content)``, faster on the common path: UTF-8 text starting with the value.
 
     ``json.loads`` sniffs the encoding and runs two whitespace regexes per
     call; that is a third of what decoding a small Graph answer costs. Any
     other input (leading whitespace, a BOM, UTF-16, bad JSON, trailing data)
-    takes ``json.loads`` itself, so results and errors are the same.
+    takes ``json.loads`` itself, so results and errors are the same, except
+    one: a value nested too deeply for the parser (``[[[[...`` from a hostile
+    server) is a ``ValueError`` like any other undecodable body, never a
+    ``RecursionError`` escaping every caller's ``except ValueError``.
     """
     try:
-        text = content.decode()
-        data, end = _decoder.raw_decode(text)
-    except ValueError:
-        return json.loads(content)
-    if end != len(text) and text[end:].strip(_JSON_WS):
-        return json.loads(content)
-    return data
+        try:
+            text = content if isinstance(content, str) else content.decode()
+            data, end = _decoder.raw_decode(text)
+        except ValueError:
+            return json.loads(content)
+        if end != len(text) and text[end:].strip(_JSON_WS):
+            return json.loads(content)
+        return data
+    except RecursionError:
+        raise ValueError("JSON value nested too deeply") from None
 
 
 class LowerCaseHeaders(dict[str, str]):
@@ -96,12 +99,13 @@ def _redacted_url(url: str) -> str:
     parts = []
     for part in query.split("&"):
         name = unquote(part.split("=", 1)[0]).lower()
-        parts.append(f"{part.split('=', 1)[0]}=<redacted>" if name in _REDACTED_PARAMS else part)
+        # Graph ``paging.next`` links may carry the caller's token in the query string.
+        parts.append(f"{part.split('=', 1)[0]}={REDACTED}" if is_secret_name(name) else part)
     return f"{base}?{'&'.join(parts)}{hash_sep}{fragment}"
 
 
 def _redacted_headers(headers: Mapping[str, str]) -> str:
-    shown = {k: ("<redacted>" if k in _REDACTED_HEADERS else v) for k, v in headers.items()}
+    shown = {k: (REDACTED if k in SECRET_HEADERS else v) for k, v in headers.items()}
     return repr(shown)
 
 
@@ -127,6 +131,9 @@ class Request:
         )
 
 
+_UNDECODED: Any = object()
+
+
 @attrs.frozen(kw_only=True, slots=True, repr=False)
 class Response:
     """One HTTP response as the client sees it; header names are lower-cased."""
@@ -137,10 +144,23 @@ class Response:
     request: Request | None = attrs.field(default=None, eq=False)
     #: Set by the retry middleware when an earlier attempt of this call may have taken effect.
     prior_attempt_ambiguous: bool = attrs.field(default=False, eq=False)
+    _decoded_body: Any = attrs.field(default=_UNDECODED, init=False, eq=False)
 
     @property
     def is_success(self) -> bool:
         return 200 <= self.status_code < 300
+
+    def decoded(self) -> Any:
+        """The body as JSON, decoded once per response (the error mapping, the rate limiter and the
+        client all read it); ``None`` when it is empty or not JSON. Treat the result as read-only."""
+        value = self._decoded_body
+        if value is _UNDECODED:
+            try:
+                value = loads_json(self.content) if self.content else None
+            except ValueError:
+                value = None
+            object.__setattr__(self, "_decoded_body", value)
+        return value
 
     def json(self) -> Any:
         """Decode the body as JSON (raises ``ValueError`` when it is not JSON)."""

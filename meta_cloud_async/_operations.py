@@ -156,6 +156,10 @@ def operation_of(cls: type[ApiRequest[Any]]) -> Operation:
         raise TypeError(f"{cls.__name__} has more than one BODY field")
     if encoding == "raw" and not body:
         raise TypeError(f"{cls.__name__} uses the raw encoding but has no BODY field")
+    if body and any(k == "param" for k in kinds.values()):
+        raise TypeError(
+            f"{cls.__name__} has a BODY field: its other fields must be path, query or header ones"
+        )
     regex = "".join(
         re.escape(piece) if i % 2 == 0 else f"(?P<{piece}>[^/]+)" for i, piece in enumerate(pieces)
     )

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import enum
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Final, Literal, TypeVar, Union
 from urllib.parse import urlsplit
 
 import attrs
 
-__all__ = ["NOT_GIVEN", "ClientOptions", "NotGiven", "resolve"]
+from ._checks import check_int
+from ._facts import is_ascii_digits
+
+__all__ = ["NOT_GIVEN", "ClientOptions", "NotGiven", "check_client_args", "resolve"]
 
 DEFAULT_BASE_URL: Final = "https://graph.facebook.com"
 DEFAULT_API_VERSION: Final = "v23.0"
@@ -52,13 +56,19 @@ def _check_version(_: object, __: object, value: str) -> None:
 
 
 def _check_id(_: object, attribute: attrs.Attribute[str | None], value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not value.isdigit() or not value.isascii()):
+    if value is not None and not is_ascii_digits(value):
         raise ValueError(f"{attribute.name} must be a string of digits, got {value!r}")
 
 
 def _check_token(_: object, __: object, value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"an access token is required: pass access_token=... or set {ENV_ACCESS_TOKEN}")
+    # Sent as a header on every call: a newline would split it (or make every
+    # call fail in the HTTP library), and the value must never be echoed.
+    if not value.isascii() or not value.isprintable() or any(c.isspace() for c in value):
+        raise ValueError(
+            "access_token must be printable ASCII without whitespace, newlines or NUL (value not shown)"
+        )
 
 
 def _strip_slash(url: str) -> str:
@@ -67,16 +77,79 @@ def _strip_slash(url: str) -> str:
 
 def _check_base_url(_: object, __: object, value: str) -> None:
     # Caught here, not as an obscure transport error on the first call.
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    if not value.isascii() or not value.isprintable() or " " in value:
+        raise ValueError("base_url must be printable ASCII without spaces or control characters")
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # raises for a port that is out of range or not a number
+    except ValueError as exc:
+        raise ValueError(f"base_url is not a valid URL ({exc})") from None
+    if "@" in parts.netloc:
+        # Credentials in the URL would ride along with every request and every log line of it.
+        raise ValueError("base_url must not hold credentials (user:password@); pass access_token instead")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
         raise ValueError(f"base_url must be an http(s) URL without query or fragment, got {value!r}")
+    if port == 0:
+        raise ValueError(f"base_url port must be 1-65535, got {port}")
 
 
 def _check_timeout(_: object, __: object, value: float | None) -> None:
     if value is not None and (
-        isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not value > 0
+        or not math.isfinite(value)
     ):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {value!r}")
+        raise ValueError(
+            f"timeout must be a positive finite number of seconds or None (no timeout), got {value!r}"
+        )
+
+
+def check_client_args(
+    *,
+    retry: object,
+    rate_limit: object,
+    middleware: object,
+    clock: object,
+    sleep: object,
+    random: object,
+    max_response_bytes: object,
+    transport: object,
+) -> None:
+    """The ``WhatsApp()`` arguments that are not options: right types, before anything is built.
+
+    Each would otherwise fail on the first call, far from its cause (a
+    ``middleware=None`` as "NoneType is not iterable" inside the chain, a
+    ``retry="x"`` as an AttributeError on every call).
+    """
+    from .middleware.rate_limit import RateLimitPolicy
+    from .middleware.retry import RetryPolicy
+
+    if not isinstance(retry, (NotGiven, RetryPolicy)) and retry is not None:
+        raise TypeError(f"retry must be a RetryPolicy or None (no retries), got {type(retry).__name__}")
+    if not isinstance(rate_limit, (NotGiven, RateLimitPolicy)) and rate_limit is not None:
+        raise TypeError(
+            f"rate_limit must be a RateLimitPolicy or None (no pacing), got {type(rate_limit).__name__}"
+        )
+    if not isinstance(middleware, Sequence) or isinstance(middleware, (str, bytes)):
+        raise TypeError(
+            f"middleware must be a sequence of middleware (() for none), got {type(middleware).__name__}"
+        )
+    for i, item in enumerate(middleware):
+        if not callable(item):
+            raise TypeError(
+                f"middleware[{i}] must be callable (request, call_next), got {type(item).__name__}"
+            )
+    for name, value in (("clock", clock), ("sleep", sleep), ("random", random)):
+        if not callable(value):
+            raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+    if not isinstance(max_response_bytes, NotGiven):
+        check_int("max_response_bytes", max_response_bytes, minimum=1)
+        if transport is not None:
+            raise ValueError(
+                "max_response_bytes sets the cap of the transport WhatsApp creates; with transport=..., "
+                "pass max_response_bytes to that transport instead"
+            )
 
 
 @attrs.frozen(kw_only=True)

@@ -6,7 +6,9 @@
     ├── APIConnectionError              the network failed; ``request_sent`` says if it may have arrived
     │   ├── ConnectError                no connection: the request surely never reached Meta
     │   └── APITimeoutError             no answer in time: it may or may not have been applied
-    ├── UnexpectedResponseError         a success status whose body is not what the endpoint returns
+    ├── UnexpectedResponseError         an answer that is not what the endpoint returns (bad body, bad link)
+    │   ├── ResponseTooLargeError       the body grew past ``max_response_bytes``; reading stopped there
+    │   └── PageLimitError              paging went on past ``max_pages``; the walk stopped there
     ├── FlowJsonValidationError         Meta stored a Flow JSON but listed validation errors in it
     └── GraphAPIError                   Meta answered with an error envelope (or an unparseable failure)
         ├── AuthenticationError         0, 190: token expired, revoked or wrong
@@ -31,10 +33,10 @@ or the access token.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ._facts import is_ascii_digits
 from ._http import Response
 
 __all__ = [
@@ -55,11 +57,13 @@ __all__ = [
     "LocalThrottleError",
     "MetaCloudError",
     "NotRegisteredError",
+    "PageLimitError",
     "PermissionDeniedError",
     "PinGuessLimitError",
     "PinMismatchError",
     "RateLimitError",
     "RegistrationLimitError",
+    "ResponseTooLargeError",
     "ServerError",
     "TemplateCreationError",
     "UnexpectedResponseError",
@@ -111,7 +115,42 @@ class APITimeoutError(APIConnectionError):
 
 
 class UnexpectedResponseError(MetaCloudError):
-    """A response that is neither a Graph error nor the shape the endpoint promises."""
+    """A response that is neither a Graph error nor the shape the endpoint promises.
+
+    ``http_status`` is the status of that response (None when no response is
+    at fault, e.g. a ``paging.next`` link refused before sending). After a
+    2xx the server accepted the call, so ``may_have_applied`` is True however
+    garbled, empty or misshapen the body: a ``register()`` answered that way
+    may well have registered.
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.http_status = http_status
+        self.may_have_applied = http_status is not None and 200 <= http_status < 300
+
+
+class ResponseTooLargeError(UnexpectedResponseError):
+    """The response body grew past the transport's ``max_response_bytes``; the rest was not read.
+
+    Reading stops at the cap (a gzip bomb is never inflated in full) and the
+    connection is dropped. The request was sent and answered, so
+    ``may_have_applied`` is True whatever the status: a body we did not read
+    cannot prove a refusal.
+    """
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message, http_status=http_status)
+        self.may_have_applied = True
+
+
+class PageLimitError(UnexpectedResponseError):
+    """A paginator fetched ``max_pages`` pages and the server still announced another.
+
+    Raised before the next page is requested; raise ``max_pages`` on the
+    paginator if the edge really is that long.
+    """
 
 
 class FlowJsonValidationError(MetaCloudError):
@@ -331,7 +370,7 @@ def _as_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if is_ascii_digits(value):
         return int(value)
     return None
 
@@ -346,12 +385,7 @@ def error_from_response(response: Response) -> GraphAPIError | None:
     Works for bodies that are not JSON at all (an HTML 502 from a proxy): the
     status decides the class and the message says what arrived.
     """
-    payload: Any = None
-    if response.content:
-        try:
-            payload = json.loads(response.content)
-        except ValueError:
-            payload = None
+    payload: Any = response.decoded()
     err = payload.get("error") if isinstance(payload, dict) else None
     if not isinstance(err, dict):
         if response.is_success:

@@ -15,6 +15,7 @@ from meta_cloud_async import (
     PhoneNumber,
     Request,
     Response,
+    ResponseTooLargeError,
     SuccessResponse,
     UnexpectedResponseError,
     VerifyCodeResponse,
@@ -140,7 +141,8 @@ async def test_with_options_shares_transport_and_middleware() -> None:
 
     async def spy(request: Request, call_next: Any) -> Response:
         seen.append(request.url)
-        return await call_next(request)
+        response: Response = await call_next(request)
+        return response
 
     transport = RecordingTransport(rec)
     wa = make(rec, transport=transport, middleware=[spy])
@@ -186,7 +188,7 @@ async def test_copy_never_closes_the_shared_transport(monkeypatch: pytest.Monkey
     rec = Recorder()
     created: list[RecordingTransport] = []
 
-    def make_default() -> RecordingTransport:
+    def make_default(**kwargs: Any) -> RecordingTransport:
         created.append(RecordingTransport(rec))
         return created[-1]
 
@@ -624,3 +626,105 @@ def test_endpoint_methods_have_names_and_docs() -> None:
     assert "Deregister" in (wa.registration.deregister.__doc__ or "")
     assert wa.registration.deregister is wa.registration.deregister  # bound once, cached
     assert wa.phone_numbers.get.__doc__ and wa.phone_numbers.request_code.__doc__
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Response(status_code=200, content=b""),
+        Response(status_code=200, content=b"\x1f\x8b garbled"),
+        Response(status_code=201, content=b"<html>OK</html>"),
+        Response(status_code=200, content=b"[1]"),
+        Response(status_code=200, content=b'{"success": "yes"}'),
+        Response(status_code=200, content=b"[" * 100_000),
+    ],
+)
+async def test_unexpected_answer_after_a_2xx_may_have_applied(answer: Response) -> None:
+    """Meta accepted the call: however garbled the body, register() may have registered."""
+    async with make(Recorder(answer)) as wa:
+        with pytest.raises(UnexpectedResponseError) as caught:
+            await wa.registration.register("428915")
+    assert caught.value.may_have_applied is True
+    assert caught.value.http_status == answer.status_code
+
+
+def test_unexpected_response_without_a_response_did_not_apply() -> None:
+    assert UnexpectedResponseError("refused before sending").may_have_applied is False
+
+
+# -- construction checks (issue 8) ----------------------------------------------------
+
+
+def _build(**kwargs: Any) -> WhatsApp:
+    return WhatsApp(**{"access_token": TOKEN, "transport": MockTransport(Recorder()), **kwargs})
+
+
+@pytest.mark.parametrize("timeout", [float("inf"), float("-inf"), True])
+def test_non_finite_timeout_is_refused(timeout: Any) -> None:
+    with pytest.raises(ValueError, match="timeout"):
+        _build(timeout=timeout)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "why"),
+    [
+        ("https://graph.facebook.com:99999", "base_url is not a valid URL"),
+        ("https://graph.facebook.com:0", "port"),
+        ("https://graph.facebook.com:x", "base_url is not a valid URL"),
+        ("http://[::1", "base_url is not a valid URL"),
+        ("https://user:hunter2@graph.facebook.com", "credentials"),
+        ("https://EAAtoken@graph.facebook.com", "credentials"),
+        ("https://graph.facebook.com/\n", "control characters"),
+        ("https://graph.facebook.com/a b", "spaces"),
+    ],
+)
+def test_bad_base_url_names_the_argument_and_hides_credentials(base_url: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why) as info:
+        _build(base_url=base_url)
+    assert "hunter2" not in str(info.value) and "EAAtoken" not in str(info.value)
+
+
+@pytest.mark.parametrize("token", ["EAA\nX-Evil: 1", "EAA\rtok", "EAA\x00tok", "EAA tok", "EAA\ttok", "EAAé"])
+def test_token_with_newlines_nul_or_spaces_is_refused_without_echo(token: str) -> None:
+    with pytest.raises(ValueError, match="access_token") as info:
+        _build(access_token=token)
+    assert "EAA" not in str(info.value)
+    with pytest.raises(ValueError, match="access_token"):
+        WhatsApp(access_token="EAAok", transport=MockTransport(Recorder())).with_options(access_token=token)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"retry": "x"}, "retry"),
+        ({"retry": 2}, "retry"),
+        ({"rate_limit": "x"}, "rate_limit"),
+        ({"middleware": None}, "middleware"),
+        ({"middleware": "abc"}, "middleware"),
+        ({"middleware": [object()]}, r"middleware\[0\]"),
+        ({"clock": None}, "clock"),
+        ({"sleep": None}, "sleep"),
+        ({"random": None}, "random"),
+        ({"random": 0.5}, "random"),
+        ({"max_response_bytes": "1"}, "max_response_bytes"),
+        ({"max_response_bytes": None}, "max_response_bytes"),
+    ],
+)
+def test_bad_client_arguments_are_type_errors_naming_them(kwargs: dict[str, Any], name: str) -> None:
+    with pytest.raises(TypeError, match=name):
+        _build(**kwargs)
+
+
+def test_max_response_bytes_range_and_transport_conflict() -> None:
+    with pytest.raises(ValueError, match="max_response_bytes"):
+        WhatsApp(access_token=TOKEN, max_response_bytes=0)
+    with pytest.raises(ValueError, match="pass max_response_bytes to that transport"):
+        _build(max_response_bytes=1000)
+
+
+async def test_mock_transport_honours_its_body_cap() -> None:
+    rec = Recorder(ok({"success": True, "pad": "x" * 100}))
+    async with make(rec, transport=MockTransport(rec, max_response_bytes=50)) as wa:
+        with pytest.raises(ResponseTooLargeError, match="max_response_bytes=50") as info:
+            await wa.two_step_verification.set_pin("428915")
+    assert info.value.may_have_applied is True

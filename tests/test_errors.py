@@ -268,3 +268,14 @@ def test_status_fallback_for_unknown_codes_and_transience(
     error = error_from_response(graph_error(code, status=status))
     assert type(error) is cls
     assert error.is_transient is transient
+
+
+@pytest.mark.parametrize("status", [200, 400, 503])
+def test_deeply_nested_body_is_classified_by_status_not_a_recursion_error(status: int) -> None:
+    deep = b'{"error":' * 100_000
+    error = error_from_response(Response(status_code=status, content=deep))
+    if status == 200:
+        assert error is None
+    else:
+        assert isinstance(error, GraphAPIError) and error.http_status == status
+        assert "not a Graph error" in error.message

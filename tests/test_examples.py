@@ -62,7 +62,7 @@ async def test_offline_never_prints_the_pin(example: ModuleType, capsys: pytest.
         sandboxes.append(Sandbox(**kwargs))  # type: ignore[arg-type]
         return sandboxes[-1]
 
-    example.Sandbox = spy
+    example.Sandbox = spy  # type: ignore[attr-defined]
     assert await example.run([]) == 0
     out, err = capsys.readouterr()
     number = sandboxes[0].phone_number_ids[0]
@@ -194,3 +194,18 @@ async def test_real_endpoint_requires_a_pin_file(
         await example.run(["--base-url", "http://127.0.0.1:9", "--phone-number-id", "1"])
     assert info.value.code == 2
     assert "--pin-file is required" in capsys.readouterr().err
+
+
+def test_messaging_example_runs_offline() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "messaging_sandbox.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "replied inside the window" in done.stdout
+    assert "refused: code 131047" in done.stdout
+    assert "an approved template is allowed: accepted" in done.stdout
+    assert "text     to 15551234567: read" in done.stdout

@@ -123,3 +123,13 @@ def test_dumps_json_is_compact_json() -> None:
         == json.dumps(value, separators=(",", ":"))
         == '{"pin":"012345","n":[1,null,true],"s":"\\u00e9"}'
     )
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000, "[" * 100_000])
+def test_loads_json_too_deep_is_a_value_error_not_a_recursion_error(body: bytes | str) -> None:
+    with pytest.raises(ValueError, match="nested too deeply"):
+        loads_json(body)
+
+
+def test_loads_json_takes_header_text() -> None:
+    assert loads_json('{"a":1}') == {"a": 1}

@@ -11,6 +11,7 @@ from meta_cloud_async import (
     AsyncPaginator,
     MockTransport,
     Page,
+    PageLimitError,
     Request,
     Response,
     UnexpectedResponseError,
@@ -189,3 +190,80 @@ async def test_a_next_link_loop_is_refused_not_followed_forever() -> None:
                 seen.append(number.id)
     assert seen == ["1", "2"]
     assert len(pages.requests) == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://graph.facebook.com:99999/v23.0/5678/phone_numbers?after=C1",
+        "https://graph.facebook.com:x/v23.0/5678/phone_numbers",
+        "http://[::1/v23.0/x",
+        "https://graph.facebook.com/v23.0/5678/phone_numbers?after=C1\r\nX-Evil: 1",
+        "https://graph.facebook.com/v23.0/5678/phone numbers",
+        "https://graph.facebook.com/v23.0/\u00e9",
+    ],
+)
+async def test_an_unparseable_next_url_is_a_typed_error_not_a_value_error(bad: str) -> None:
+    pages = Pages(["1"], ["2"], next_urls=[bad, None])
+    async with client(pages) as wa:
+        with pytest.raises(UnexpectedResponseError, match="not a valid URL") as info:
+            async for _ in wa.phone_numbers.list():
+                pass
+    assert len(pages.requests) == 1
+    assert TOKEN not in str(info.value) and "99999" not in str(info.value)
+    assert info.value.may_have_applied is False
+
+
+class Endless:
+    """A server that hands out a fresh cursor on every page, forever."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+    def __call__(self, request: Request) -> Response:
+        self.requests += 1
+        body = {"data": [{"id": str(self.requests)}], "paging": {"next": f"{EDGE}?after=C{self.requests}"}}
+        return Response(status_code=200, content=json.dumps(body).encode())
+
+
+async def test_fresh_cursors_forever_stop_at_the_default_cap() -> None:
+    server = Endless()
+    async with client(server) as wa:
+        count = 0
+        with pytest.raises(PageLimitError, match="max_pages=10000"):
+            async for _ in wa.phone_numbers.list():
+                count += 1
+    assert server.requests == count == 10_000
+
+
+async def test_max_pages_is_configurable_on_the_paginator() -> None:
+    server = Endless()
+    async with client(server) as wa:
+        paginator = wa.phone_numbers.list()
+        paginator.max_pages = 3
+        with pytest.raises(PageLimitError):
+            _ = [page async for page in paginator.pages()]
+    assert server.requests == 3
+    # A walk that ends within the cap is not affected by it.
+    pages = Pages(["1"], ["2"], ["3"])
+    async with client(pages) as wa:
+        paginator = wa.phone_numbers.list()
+        paginator.max_pages = 3
+        assert [n.id async for n in paginator] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(
+    ("value", "exc"), [(0, ValueError), (-1, ValueError), ("5", TypeError), (True, TypeError)]
+)
+def test_max_pages_is_checked(value: Any, exc: type[Exception]) -> None:
+    async def never() -> Page[int]:
+        raise AssertionError
+
+    async def follow(url: str) -> Page[int]:
+        raise AssertionError
+
+    with pytest.raises(exc, match="max_pages"):
+        AsyncPaginator(never, follow, max_pages=value)
+    paginator = AsyncPaginator(never, follow)
+    with pytest.raises(exc, match="max_pages"):
+        paginator.max_pages = value

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meta_cloud_async import pins
 from meta_cloud_async.pins import generate_pin, is_weak_pin, validate_pin
 
 SIX_ASCII_DIGITS = re.compile(r"[0-9]{6}")
@@ -159,7 +158,7 @@ def test_generate_pin_is_valid_and_strong() -> None:
 
 def test_generate_pin_keeps_leading_zeros(monkeypatch: pytest.MonkeyPatch) -> None:
     draws = iter([73_916])
-    monkeypatch.setattr(pins.secrets, "randbelow", lambda _n: next(draws))
+    monkeypatch.setattr("meta_cloud_async.pins.secrets.randbelow", lambda _n: next(draws))
     assert generate_pin() == "073916"
 
 
@@ -171,7 +170,7 @@ def test_generate_pin_redraws_weak_pins(monkeypatch: pytest.MonkeyPatch) -> None
         calls.append(n)
         return next(draws)
 
-    monkeypatch.setattr(pins.secrets, "randbelow", fake_randbelow)
+    monkeypatch.setattr("meta_cloud_async.pins.secrets.randbelow", fake_randbelow)
     assert generate_pin() == "428915"
     assert calls == [1_000_000] * 5
 

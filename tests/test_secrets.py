@@ -151,8 +151,8 @@ async def test_nothing_secret_in_logs_reprs_or_errors(caplog_debug: pytest.LogCa
     assert attempts, "the retry path was exercised"
     texts += [repr(a) for a in attempts]
     texts += [repr(r) for r in server.requests]
-    for exc in errors:
-        texts += texts_of(exc)
+    for error in errors:
+        texts += texts_of(error)
     texts += record_texts(caplog_debug)
     assert any("POST" in t for t in record_texts(caplog_debug)), "debug logging was on and recorded calls"
     for text in texts:
@@ -199,8 +199,8 @@ def test_validation_errors_on_near_miss_secrets() -> None:
         lambda: SetPinRequest(pin=PIN + "0"),
         lambda: RegisterRequest(pin=PIN[:5]),
         lambda: VerifyCodeRequest(code=CODE + "1"),
-        lambda: SetPinRequest(pin=int(PIN)),
-    ):  # type: ignore[arg-type]
+        lambda: SetPinRequest(pin=int(PIN)),  # type: ignore[arg-type]
+    ):
         with pytest.raises(ValueError) as info:
             call()
         for text in texts_of(info.value):

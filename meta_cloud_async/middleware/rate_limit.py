@@ -74,7 +74,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import json
 import logging
 import math
 import time
@@ -83,7 +82,9 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from .._http import Request, Response
+from .._checks import check_number, number_field
+from .._facts import is_ascii_digits
+from .._http import Request, Response, loads_json
 from .._options import NOT_GIVEN
 from ..errors import (
     APP_THROTTLE_CODES,
@@ -199,15 +200,25 @@ class MemoryBucketStore:
         return self._blocked.get(key, 0.0)
 
 
-def _positive_or_none(_: Any, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    if value is not None and not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0 or None, got {value!r}")
+_positive_or_none = number_field(minimum=0, exclusive=True, optional=True)
+_positive = number_field(minimum=0, exclusive=True)
+_non_negative = number_field(minimum=0)
+_burst = number_field(minimum=1)
 
 
 def _check_thresholds(instance: RateLimitPolicy, _: Any, value: float) -> None:
+    check_number("pause_at", value)
     if not 0 <= instance.slow_at < instance.pause_at:
         raise ValueError(
             f"need 0 <= slow_at < pause_at, got slow_at={instance.slow_at!r}, pause_at={instance.pause_at!r}"
+        )
+
+
+def _check_store(_: Any, __: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, BucketStore):
+        raise TypeError(
+            f"store must be a BucketStore (reserve, refund, block_until, blocked_until) or None, "
+            f"got {type(value).__name__}"
         )
 
 
@@ -232,27 +243,29 @@ class RateLimitPolicy:
     - ``store``: where buckets live; None gives each middleware its own
       :class:`MemoryBucketStore` (``with_options`` copies share it).
 
-    Formulas: module docstring.
+    Every number must be finite (a ``nan`` rate would never refill; a
+    ``nan`` cap would never apply); a wrong type is a ``TypeError`` naming
+    the field. Formulas: module docstring.
     """
 
     messaging_rate: float | None = attrs.field(default=80.0, validator=_positive_or_none)
-    messaging_burst: float = attrs.field(default=80.0, validator=attrs.validators.ge(1))
+    messaging_burst: float = attrs.field(default=80.0, validator=_burst)
     pair_interval: float | None = attrs.field(default=6.0, validator=_positive_or_none)
-    pair_burst: float = attrs.field(default=3.0, validator=attrs.validators.ge(1))
+    pair_burst: float = attrs.field(default=3.0, validator=_burst)
     app_rate: float | None = attrs.field(default=None, validator=_positive_or_none)
-    app_burst: float = attrs.field(default=10.0, validator=attrs.validators.ge(1))
+    app_burst: float = attrs.field(default=10.0, validator=_burst)
     per_waba_rate: float | None = attrs.field(default=None, validator=_positive_or_none)
-    per_waba_burst: float = attrs.field(default=100.0, validator=attrs.validators.ge(1))
-    slow_at: float = attrs.field(default=75.0)
+    per_waba_burst: float = attrs.field(default=100.0, validator=_burst)
+    slow_at: float = attrs.field(default=75.0, validator=number_field())
     pause_at: float = attrs.field(default=95.0, validator=_check_thresholds)
-    min_factor: float = attrs.field(default=0.1, validator=[attrs.validators.gt(0), attrs.validators.le(1)])
-    usage_base_rate: float = attrs.field(default=5.0, validator=attrs.validators.gt(0))
-    pause_seconds: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
-    usage_hold_seconds: float = attrs.field(default=60.0, validator=attrs.validators.ge(0))
-    throughput_hold_seconds: float = attrs.field(default=1.0, validator=attrs.validators.ge(0))
-    max_hold_seconds: float = attrs.field(default=3600.0, validator=attrs.validators.gt(0))
+    min_factor: float = attrs.field(default=0.1, validator=number_field(minimum=0, exclusive=True, maximum=1))
+    usage_base_rate: float = attrs.field(default=5.0, validator=_positive)
+    pause_seconds: float = attrs.field(default=60.0, validator=_non_negative)
+    usage_hold_seconds: float = attrs.field(default=60.0, validator=_non_negative)
+    throughput_hold_seconds: float = attrs.field(default=1.0, validator=_non_negative)
+    max_hold_seconds: float = attrs.field(default=3600.0, validator=_positive)
     max_wait: float | None = attrs.field(default=300.0, validator=_positive_or_none)
-    store: BucketStore | None = attrs.field(default=None, eq=False)
+    store: BucketStore | None = attrs.field(default=None, eq=False, validator=_check_store)
 
     def limit_for(self, key: str) -> tuple[float, float] | None:
         """The configured ``(rate, burst)`` for ``key``, or None when it is not paced."""
@@ -319,7 +332,7 @@ def _entry_usage(entry: Any) -> tuple[float, float]:
 @functools.lru_cache(maxsize=256)
 def _parse_buc(raw: str) -> tuple[tuple[str, tuple[float, float]], ...]:
     try:
-        data: Any = json.loads(raw)
+        data: Any = loads_json(raw)
     except ValueError:
         return ()
     if not isinstance(data, dict):
@@ -337,20 +350,18 @@ def _parse_buc(raw: str) -> tuple[tuple[str, tuple[float, float]], ...]:
 @functools.lru_cache(maxsize=256)
 def _parse_app(raw: str) -> tuple[float, float] | None:
     try:
-        data: Any = json.loads(raw)
+        data: Any = loads_json(raw)
     except ValueError:
         return None
     return _entry_usage(data) if isinstance(data, dict) else None
 
 
 def _throttle_code(response: Response) -> int | None:
-    try:
-        data: Any = json.loads(response.content)
-    except ValueError:
-        return None
+    # The body is decoded once per response and shared with the error mapping and the client.
+    data: Any = response.decoded()
     error = data.get("error") if isinstance(data, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
-    if isinstance(code, str) and code.isdigit():
+    if isinstance(code, str) and is_ascii_digits(code):  # int('²') raises
         code = int(code)
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import email.utils
-import json
 import math
 import random as _random
 import time
@@ -39,7 +38,8 @@ from typing import Any, Union
 
 import attrs
 
-from .._http import Request, Response
+from .._checks import check_callable, int_field, number_field
+from .._http import Request, Response, loads_json
 from .._options import NOT_GIVEN
 from ..errors import (
     UNPROCESSED_CODES,
@@ -66,17 +66,29 @@ class RetryAttempt:
 OnRetry = Callable[[RetryAttempt], Union[Awaitable[None], None]]
 
 
+def _check_on_retry(_: Any, __: Any, value: Any) -> None:
+    check_callable("on_retry", value, optional=True)
+
+
 @attrs.frozen(kw_only=True)
 class RetryPolicy:
-    """How hard to try; ``WhatsApp(retry=None)`` turns retrying off."""
+    """How hard to try; ``WhatsApp(retry=None)`` turns retrying off.
 
-    max_retries: int = attrs.field(default=2, validator=attrs.validators.ge(0))
-    initial_delay: float = attrs.field(default=0.5, validator=attrs.validators.ge(0))
-    max_delay: float = attrs.field(default=8.0, validator=attrs.validators.ge(0))
-    jitter: float = attrs.field(default=0.25, validator=[attrs.validators.ge(0), attrs.validators.le(1)])
-    total_timeout: float | None = 60.0
-    max_retry_after: float = 60.0
-    on_retry: OnRetry | None = None
+    Every number must be finite (``nan`` or ``inf`` would silently remove a
+    cap): ``max_retries`` an int in ``[0, 100]``, delays and
+    ``max_retry_after`` >= 0, ``jitter`` in ``[0, 1]``, ``total_timeout`` > 0
+    or None (no overall budget). A wrong type is a ``TypeError`` naming the field.
+    """
+
+    max_retries: int = attrs.field(default=2, validator=int_field(minimum=0, maximum=100))
+    initial_delay: float = attrs.field(default=0.5, validator=number_field(minimum=0))
+    max_delay: float = attrs.field(default=8.0, validator=number_field(minimum=0))
+    jitter: float = attrs.field(default=0.25, validator=number_field(minimum=0, maximum=1))
+    total_timeout: float | None = attrs.field(
+        default=60.0, validator=number_field(minimum=0, exclusive=True, optional=True)
+    )
+    max_retry_after: float = attrs.field(default=60.0, validator=number_field(minimum=0))
+    on_retry: OnRetry | None = attrs.field(default=None, validator=_check_on_retry)
 
     def backoff(self, retry_index: int, rand: float) -> float:
         """The wait before retry ``retry_index`` (0-based) given ``rand`` in [0, 1)."""
@@ -126,7 +138,7 @@ def _regain_minutes(headers: Mapping[str, str]) -> float | None:
     if not raw:
         return None
     try:
-        data: Any = json.loads(raw)
+        data: Any = loads_json(raw)
     except ValueError:
         return None
     best: float | None = None

@@ -16,13 +16,13 @@ import attrs
 
 __all__ = ["Budget", "UsageMeter", "parse_duration"]
 
-_DURATION = re.compile(r"^\s*([0-9]*\.?[0-9]+)\s*(us|ms|s|m|min|h|d)?\s*$")
+_DURATION = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(us|ms|s|m|min|h|d)?\s*")
 _UNITS = {None: 1.0, "us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def parse_duration(text: str) -> float:
     """``"5ms"`` -> 0.005; units us, ms, s, m/min, h, d; a bare number is seconds."""
-    match = _DURATION.match(text)
+    match = _DURATION.fullmatch(text)
     if match is None:
         raise ValueError(f"not a duration: {text!r} (use e.g. 5ms, 2s, 1h)")
     return float(match.group(1)) * _UNITS[match.group(2)]
@@ -34,8 +34,8 @@ def _positive_int(_: object, attribute: attrs.Attribute[int], value: int) -> Non
 
 
 def _positive_float(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+    if not 0 < value < math.inf:
+        raise ValueError(f"{attribute.name} must be finite and > 0, got {value!r}")
 
 
 @attrs.frozen

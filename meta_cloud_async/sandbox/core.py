@@ -5,13 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+from .._checks import check_callable, check_int
+from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .budgets import Budget
 from .clock import Clock, Sleep, VirtualClock
 from .faults import FaultConfig, FaultInjector
 from .flows_state import FlowsState
+from .messaging import Messaging, SentRecord
 from .router import RequestLogEntry, Router
 from .state import Business, Limits, PhoneNumberState
 from .templates_state import Reviewer, TemplateRules, TemplatesState
@@ -29,6 +32,54 @@ DEFAULT_APP_BUDGET = Budget(1_000_000, 3600.0)
 DEFAULT_WABA_BUDGET = Budget(500_000, 3600.0)
 
 
+#: Bounds that keep a sandbox (often reachable over HTTP) from being sized into exhaustion.
+MAX_PHONE_NUMBERS = 10_000_000
+MAX_REQUEST_LOG_SIZE = 1_000_000
+
+
+def _check_args(
+    *,
+    phone_numbers: object,
+    wabas: object,
+    seed: object,
+    access_token: object,
+    clock: object,
+    sleep: object,
+    faults: object,
+    app_budget: object,
+    waba_budget: object,
+    limits: object,
+    registered: object,
+    code_verified: object,
+    request_log_size: object,
+) -> None:
+    """Types and ranges of the constructor's arguments, each error naming its argument."""
+    check_int("phone_numbers", phone_numbers, minimum=0, maximum=MAX_PHONE_NUMBERS)
+    check_int("wabas", wabas, minimum=1, maximum=MAX_PHONE_NUMBERS)
+    check_int("seed", seed)
+    check_int("request_log_size", request_log_size, minimum=0, maximum=MAX_REQUEST_LOG_SIZE)
+    if (
+        not isinstance(access_token, str)
+        or not access_token
+        or not access_token.isascii()
+        or not access_token.isprintable()
+        or any(c.isspace() for c in access_token)
+    ):
+        raise ValueError("access_token must be a non-empty printable ASCII string without whitespace")
+    check_callable("clock", clock, optional=True)
+    check_callable("sleep", sleep, optional=True)
+    if faults is not None and not isinstance(faults, (FaultConfig, str)):
+        raise TypeError(f"faults must be a FaultConfig, its text form or None, got {type(faults).__name__}")
+    for name, budget in (("app_budget", app_budget), ("waba_budget", waba_budget)):
+        if not isinstance(budget, (Budget, str)):
+            raise TypeError(f"{name} must be a Budget or text like '5000/1h', got {type(budget).__name__}")
+    if limits is not None and not isinstance(limits, Limits):
+        raise TypeError(f"limits must be a Limits or None, got {type(limits).__name__}")
+    for name, flag in (("registered", registered), ("code_verified", code_verified)):
+        if not isinstance(flag, bool):
+            raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
+
+
 class Sandbox:
     """A stateful fake of the Graph API for one business.
 
@@ -39,6 +90,8 @@ class Sandbox:
     callable returning seconds (pass a :class:`VirtualClock` for virtual
     time; then ``sleep`` defaults to advancing it, so latency faults are
     instant). ``faults`` is a :class:`FaultConfig` or its text form.
+    ``request_log_size`` (at most 1,000,000) bounds the request log. Wrong
+    types are ``TypeError`` and wrong ranges ``ValueError``, naming the argument.
     """
 
     def __init__(
@@ -61,8 +114,21 @@ class Sandbox:
         template_rules: TemplateRules | None = None,
         template_reviewer: Reviewer | None = None,
     ) -> None:
-        if not access_token or any(c.isspace() for c in access_token):
-            raise ValueError("access_token must be a non-empty string without whitespace")
+        _check_args(
+            phone_numbers=phone_numbers,
+            wabas=wabas,
+            seed=seed,
+            access_token=access_token,
+            clock=clock,
+            sleep=sleep,
+            faults=faults,
+            app_budget=app_budget,
+            waba_budget=waba_budget,
+            limits=limits,
+            registered=registered,
+            code_verified=code_verified,
+            request_log_size=request_log_size,
+        )
         self.access_token = access_token
         self.seed = seed
         self.clock: Clock = clock if clock is not None else time.monotonic
@@ -115,6 +181,28 @@ class Sandbox:
         if phone_number_id not in self.router.business.phones:
             raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
         return self.router.business.snapshot(phone_number_id, self.clock())
+
+    # -- messaging ---------------------------------------------------------------------
+
+    @property
+    def messaging(self) -> Messaging:
+        """The messaging state: templates it knows, numbers not on WhatsApp, throughput per number."""
+        return self.router.business.messaging
+
+    def inbound(
+        self, phone_number_id: str, from_: str, type: str = "text", payload: Mapping[str, Any] | None = None
+    ) -> str:
+        """A user's message reaches ``phone_number_id``: opens the 24-hour window; returns its wamid.
+
+        ``payload`` is the type object (``{"body": "hi"}`` for text). Same as ``POST /_sandbox/inbound``.
+        """
+        if phone_number_id not in self.router.business.phones:
+            raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
+        return self.messaging.inbound(phone_number_id, from_, type, payload, self.clock())
+
+    def messages(self, phone_number_id: str | None = None) -> list[SentRecord]:
+        """What was sent through the sandbox (oldest first), each with its status now. Same as ``GET /_sandbox/messages``."""
+        return self.messaging.messages(self.clock(), phone_number_id)
 
     @property
     def request_log(self) -> list[RequestLogEntry]:
@@ -192,16 +280,31 @@ class Sandbox:
 
     # -- the two doors ---------------------------------------------------------------
 
-    def transport(self, *, sleep: Sleep | None = None) -> SandboxTransport:
+    def transport(
+        self, *, sleep: Sleep | None = None, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    ) -> SandboxTransport:
         """An in-process Transport for ``WhatsApp(transport=...)``; no sockets."""
-        return SandboxTransport(self, sleep=sleep)
+        return SandboxTransport(self, sleep=sleep, max_response_bytes=max_response_bytes)
 
     @contextlib.asynccontextmanager
-    async def serve(self, host: str = "127.0.0.1", port: int = 0) -> AsyncIterator[str]:
-        """Serve the same sandbox over HTTP for the block; yields the base URL."""
+    async def serve(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        header_timeout: float = 60.0,
+        body_timeout: float = 30.0,
+    ) -> AsyncIterator[str]:
+        """Serve the same sandbox over HTTP for the block; yields the base URL.
+
+        A client has ``header_timeout`` seconds to send a request's headers
+        and ``body_timeout`` for its body (see :mod:`.server`).
+        """
         from .server import serve
 
-        async with serve(self, host, port) as base_url:
+        async with serve(
+            self, host, port, header_timeout=header_timeout, body_timeout=body_timeout
+        ) as base_url:
             yield base_url
 
     def __repr__(self) -> str:

@@ -23,6 +23,7 @@ A route entry starts from the global values and overrides the keys it names.
 from __future__ import annotations
 
 import enum
+import math
 import random
 from collections.abc import Mapping
 from typing import Any
@@ -54,13 +55,16 @@ def _rate(_: object, attribute: attrs.Attribute[float], value: float) -> None:
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value >= 0.0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+    # Finite: an infinite latency would hold every faulted call (and its connection) forever.
+    if not 0.0 <= value < math.inf:
+        raise ValueError(f"{attribute.name} must be finite and >= 0, got {value!r}")
 
 
 def _chunks(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 1:
-        raise ValueError(f"{attribute.name} must be >= 1, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attribute.name} must be an int, got {type(value).__name__}")
+    if not 1 <= value <= 10_000:
+        raise ValueError(f"{attribute.name} must be >= 1 and <= 10000, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)

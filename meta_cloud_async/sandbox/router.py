@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
+from .._facts import REDACTED, is_secret_name
 from .budgets import Budget, UsageMeter
 from .clock import Clock, Sleep
 from .content_routes import FLOW_ASSET_PREFIX
@@ -37,13 +38,24 @@ _log = logging.getLogger(__name__)
 
 _SUCCESS_BODY = b'{"success":true}'
 _JSON = "application/json; charset=UTF-8"
-_REDACTED = "<redacted>"
-_SECRET_KEYS = frozenset({"pin", "code", "access_token", "password"})
+_REDACTED = REDACTED
+#: The request log keeps bounded entries only: the sandbox may be reachable by anyone with its
+#: (public default) token, so 10,000 entries must never mean 10,000 request bodies.
+LOG_VALUE_CHARS = 64
+LOG_PARAMS = 32
+LOG_TEXT_CHARS = 512
+#: How many distinct API versions are remembered (each one seen once is cached for the fast path).
+MAX_VERSIONS = 64
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class RequestLogEntry:
-    """One Graph call as the sandbox saw it. Bodies are redacted: no PIN, code or token is kept."""
+    """One Graph call as the sandbox saw it, bounded: no PIN, code or token, and no body is kept.
+
+    ``params`` holds parameter names (at most 32) with scalar values capped at
+    64 characters; objects and lists are summarised (``"<list of 3 items>"``).
+    ``path`` and the redacted ``query`` are capped at 512 characters.
+    """
 
     seq: int
     at: float
@@ -76,22 +88,44 @@ class Result:
 
 def _is_secret(key: str) -> bool:
     # Case-insensitive: a ``Pin`` Graph ignores still must not put a PIN in the log.
-    return key.lower() in _SECRET_KEYS
+    return is_secret_name(key)
 
 
-def _redact_value(key: str | None, value: Any) -> Any:
-    if key is not None and _is_secret(key):
+def _capped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}...(+{len(text) - limit} chars)"
+
+
+def _logged_value(key: str, value: Any) -> Any:
+    """One parameter's value as the log keeps it: redacted, scalar, at most ``LOG_VALUE_CHARS`` long.
+
+    Objects and lists are summarised, never kept: the log must not grow with
+    the bodies it is sent (nor hold a secret nested anywhere inside them).
+    """
+    if _is_secret(key):
         return _REDACTED
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value if len(repr(value)) <= LOG_VALUE_CHARS else _capped(repr(value), LOG_VALUE_CHARS)
+    if isinstance(value, str):
+        return _capped(value, LOG_VALUE_CHARS)
     if isinstance(value, Mapping):
-        return _redact(value)
+        return f"<object with {len(value)} keys>"
     if isinstance(value, (list, tuple)):
-        # A list under a secret key is already caught above; items inherit no key.
-        return [_redact_value(None, item) for item in value]
-    return value
+        return f"<list of {len(value)} items>"
+    return f"<{type(value).__name__}>"
 
 
 def _redact(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _redact_value(key if isinstance(key, str) else None, value) for key, value in params.items()}
+    """Parameter names (capped) with their logged values, for at most ``LOG_PARAMS`` parameters."""
+    out: dict[str, Any] = {}
+    for i, (key, value) in enumerate(params.items()):
+        if i == LOG_PARAMS:
+            out["<more>"] = f"{len(params) - LOG_PARAMS} more parameters not kept"
+            break
+        name = key if isinstance(key, str) else repr(key)
+        out[_capped(name, LOG_VALUE_CHARS)] = _logged_value(name, value)
+    return out
 
 
 def _redact_query(query: str) -> str:
@@ -99,7 +133,7 @@ def _redact_query(query: str) -> str:
     if not query:
         return query
     pairs = parse_qsl(query, keep_blank_values=True)
-    return urlencode([(k, _REDACTED if _is_secret(k) else v) for k, v in pairs])
+    return _capped(urlencode([(k, _REDACTED if _is_secret(k) else v) for k, v in pairs]), LOG_TEXT_CHARS)
 
 
 def _bad_input(exc: Exception) -> GraphError:
@@ -148,8 +182,16 @@ def _is_digits(text: str) -> bool:
 
 
 def _is_version(segment: str) -> bool:
+    """``v23.0``: at most three digits each side, so the set of versions a client can make us see is small."""
     major, dot, minor = segment[1:].partition(".")
-    return segment[:1] == "v" and bool(dot) and _is_digits(major) and _is_digits(minor)
+    return (
+        segment[:1] == "v"
+        and bool(dot)
+        and len(major) <= 3
+        and len(minor) <= 3
+        and _is_digits(major)
+        and _is_digits(minor)
+    )
 
 
 class Router:
@@ -245,8 +287,8 @@ class Router:
                 RequestLogEntry(
                     seq=self._seq,
                     at=self._clock(),
-                    method=method,
-                    path=path,
+                    method=_capped(method, LOG_VALUE_CHARS),
+                    path=_capped(path, LOG_TEXT_CHARS),
                     query=_redact_query(query),
                     route=route,
                     status=None,
@@ -299,7 +341,8 @@ class Router:
             if version not in self._versions:
                 if not _is_version(version):
                     raise GraphError.unknown_path(path)
-                self._versions.add(version)
+                if len(self._versions) < MAX_VERSIONS:  # beyond it, checked per call, never stored
+                    self._versions.add(version)
             self._authenticate(headers, query)
             resolved = self._resolve(method, path)
             if resolved is not None:
@@ -348,8 +391,8 @@ class Router:
             RequestLogEntry(
                 seq=seq,
                 at=now,
-                method=method,
-                path=path,
+                method=_capped(method, LOG_VALUE_CHARS),
+                path=_capped(path, LOG_TEXT_CHARS),
                 query=_redact_query(query),
                 route=route,
                 status=status,
@@ -391,6 +434,8 @@ class Router:
                 data = json.loads(body)
             except ValueError:
                 raise GraphError.invalid_parameter("The request body is not valid JSON.") from None
+            except RecursionError:  # [[[[... : a 400 like any bad body, not a 500
+                raise GraphError.invalid_parameter("The request body is nested too deeply.") from None
             if not isinstance(data, dict):
                 raise GraphError.invalid_parameter("The request body must be a JSON object.")
             params.update(data)
@@ -412,7 +457,8 @@ class Router:
             self._app_cache[app] = app_header
         headers = {"content-type": _JSON, "x-fb-trace-id": trace, "x-app-usage": app_header}
         if version:
-            headers["facebook-api-version"] = version if version in self._versions else "v23.0"
+            known = version in self._versions or _is_version(version)
+            headers["facebook-api-version"] = version if known else "v23.0"
         if waba_id is None:
             headers["x-business-use-case-usage"] = "{}"
             return headers
@@ -458,6 +504,25 @@ class Router:
             status, content = bug.status, render_error(bug, "ASbxAdmin")
         return Result(status, {"content-type": _JSON}, content)
 
+    def _inbound(self, body: bytes, now: float) -> dict[str, Any]:
+        """``POST /_sandbox/inbound`` ``{"phone_number_id", "from", "type", <type>: {...}}``: a user writes in."""
+        try:
+            data = json.loads(body or b"{}")
+        except (ValueError, RecursionError):
+            raise GraphError.invalid_parameter("The request body is not valid JSON.") from None
+        if not isinstance(data, dict):
+            raise GraphError.invalid_parameter("send a JSON object")
+        phone_id = data.get("phone_number_id")
+        if phone_id not in self.business.phones:
+            raise GraphError(404, 100, "(#100) No such phone_number_id in this sandbox")
+        kind = data.get("type", "text")
+        payload = data.get(kind) if isinstance(kind, str) else None
+        sender = data.get("from")
+        if not isinstance(sender, str):
+            raise GraphError.invalid_parameter("from must be the user's phone number as a string")
+        wamid = self.business.messaging.inbound(phone_id, sender, kind, payload, now)
+        return {"id": wamid}
+
     def _admin(self, method: str, parts: list[str], query: str, body: bytes) -> Any:
         business = self.business
         now = self._clock()
@@ -472,6 +537,12 @@ class Router:
             if len(parts) == 2 and parts[1] in business.phones:
                 return business.snapshot(parts[1], now).to_dict()
             raise GraphError(404, 100, f"(#100) No phone number {parts[-1]!r} in this sandbox")
+        if what == "inbound" and method == "POST" and len(parts) == 1:
+            return self._inbound(body, now)
+        if what == "messages" and method == "GET" and len(parts) == 1:
+            query_args = dict(parse_qsl(query))
+            records = business.messaging.messages(now, query_args.get("phone_number_id"))
+            return {"data": [record.to_dict() for record in records]}
         if what == "wabas" and method == "GET" and len(parts) == 1:
             return {
                 "data": [{"id": w, "phone_numbers": len(business.waba_phones[w])} for w in business.waba_ids]
@@ -493,7 +564,7 @@ class Router:
                     )
                 try:
                     seconds = float(json.loads(body or b"{}").get("advance", 0))
-                except (ValueError, AttributeError, TypeError):
+                except (ValueError, AttributeError, TypeError, RecursionError):
                     raise GraphError.invalid_parameter('send {"advance": seconds}') from None
                 if not (math.isfinite(seconds) and seconds >= 0):
                     raise GraphError.invalid_parameter("advance must be a finite number of seconds >= 0")

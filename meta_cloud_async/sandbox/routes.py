@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import attrs
 
 from .._operations import Operation, operation_of, registry
+from ..types.messages import SendMarketingMessageRequest, SendMessageRequest
 from ..types.phone_numbers import (
     GetPhoneNumberRequest,
     ListPhoneNumbersRequest,
@@ -220,6 +221,22 @@ def _list_phone_numbers(call: Call) -> dict[str, Any]:
         paging["next"] = f"{call.origin}{call.path}?{urlencode([*keep, ('after', last)])}"
     out["paging"] = paging
     return out
+
+
+@handles(SendMessageRequest, name="send_message")
+def _send_message(call: Call) -> dict[str, Any]:
+    # Sends and mark-as-read share the path; the messaging state tells them apart by the body.
+    assert call.phone is not None
+    return call.business.messaging.handle(call.phone.id, call.params, call.now)
+
+
+@handles(SendMarketingMessageRequest, name="send_marketing_message")
+def _send_marketing_message(call: Call) -> dict[str, Any]:
+    assert call.phone is not None
+    body = call.params
+    if body.get("type") != "template":
+        raise GraphError.invalid_parameter("The Marketing Messages API sends templates only.")
+    return call.business.messaging.handle(call.phone.id, body, call.now)
 
 
 # Templates, Flows and the business encryption key (handlers in content_routes.py).

@@ -14,14 +14,17 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import math
 import random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from .._facts import DATA_LOCALIZATION_REGIONS
 from .envelope import GraphError
 from .flows_state import FlowsState
+from .messaging import Messaging
 from .templates_state import Reviewer, TemplateRules, TemplatesState
 
 __all__ = [
@@ -37,9 +40,6 @@ __all__ = [
 logger = logging.getLogger("meta_cloud_async.sandbox")
 
 #: The regions the v23.0 spec enumerates for ``data_localization_region``.
-DATA_LOCALIZATION_REGIONS = frozenset(
-    {"AE", "AU", "BH", "BR", "CA", "CH", "DE", "GB", "ID", "IN", "JP", "KR", "SG", "ZA"}
-)
 
 #: Fields a phone number node answers (``fields=`` outside this set is error 100).
 PHONE_FIELDS = frozenset(
@@ -88,8 +88,10 @@ _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def _positive(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{attribute.name} must be a number, got {type(value).__name__}")
+    if not 0 < value < math.inf:
+        raise ValueError(f"{attribute.name} must be finite and > 0, got {value!r}")
 
 
 @attrs.frozen(kw_only=True)
@@ -273,6 +275,8 @@ class Business:
         if initial_pin not in (None, "random") and not _is_six_digits(initial_pin):
             raise ValueError("initial_pin must be None, 'random' or 6 ASCII digits")
         self.limits = limits
+        #: Outbound and inbound messages, windows, templates and statuses (its own rules: messaging.py).
+        self.messaging = Messaging(seed=seed)
         rng = random.Random(seed)
         self._code_rng = random.Random(rng.random())
         taken: set[str] = set()
@@ -309,6 +313,23 @@ class Business:
         )
         self.flows = FlowsState(seed=seed + 2_000_003)
         self.encryption_keys: dict[str, str] = {}
+        self.messaging.template_check = self._check_template_send
+
+    def _check_template_send(self, phone_id: str, template: Mapping[str, Any], now: float) -> bool:
+        """A template send checked against the templates the number's WABA created (False: none by that name)."""
+        phone = self.phones.get(phone_id)
+        name = template.get("name")
+        if phone is None or not self.templates.waba(phone.waba_id).has_name(name):
+            return False
+        language = template.get("language")
+        code = language.get("code") if isinstance(language, Mapping) else None
+        components = template.get("components")
+        if not isinstance(name, str) or not isinstance(code, str):
+            raise GraphError.invalid_parameter("template needs name and language.code")
+        if components is not None and not isinstance(components, list):
+            raise GraphError.invalid_parameter("template.components must be an array")
+        self.templates.waba(phone.waba_id).check_send(name, code, components, now=now)
+        return True
 
     # -- reads -------------------------------------------------------------------
 

@@ -196,6 +196,10 @@ class WabaTemplates:
     def rules(self) -> TemplateRules:
         return self._state.rules
 
+    def has_name(self, name: object) -> bool:
+        """Whether any language of ``name`` exists in this WABA (or was deleted here)."""
+        return any(n == name for n, _ in self._templates) or any(n == name for n, _ in self._deleted)
+
     # -- time ------------------------------------------------------------------------------
 
     def advance(self, now: float) -> None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from .._checks import check_int
 from .._http import Request, Response
-from ..errors import APIConnectionError, APITimeoutError
+from ..errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
+from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .clock import Sleep
 from .router import Result
 
@@ -34,9 +36,19 @@ class SandboxTransport:
     ``APITimeoutError`` raised. A call cancelled while still waiting out its
     latency never reaches the state machine, as with the HTTP server's
     handler cancellation. Unfaulted calls answer synchronously, so cannot time out.
+    A body longer than ``max_response_bytes`` raises :class:`ResponseTooLargeError`
+    like the network transports.
     """
 
-    def __init__(self, sandbox: Sandbox, *, sleep: Sleep | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        sleep: Sleep | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+    ) -> None:
+        check_int("max_response_bytes", max_response_bytes, minimum=1)
+        self.max_response_bytes = max_response_bytes
         self._sandbox = sandbox
         self._sleep = sleep or sandbox.sleep
         self.closed = False
@@ -61,6 +73,11 @@ class SandboxTransport:
                 raise APITimeoutError(
                     f"sandbox: no answer within {request.timeout:g} s (request timeout)"
                 ) from None
+        if len(result.body) > self.max_response_bytes:
+            raise ResponseTooLargeError(
+                f"HTTP {result.status} response body exceeds max_response_bytes={self.max_response_bytes}",
+                http_status=result.status,
+            )
         return Response(
             status_code=result.status, headers=result.headers, content=result.body, request=request
         )

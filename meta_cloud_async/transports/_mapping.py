@@ -8,15 +8,13 @@ traceback would print it.
 
 from __future__ import annotations
 
-import re
+from .._facts import SECRET_QUERY
 
 __all__ = ["safe_cause"]
-
-_SECRET_QUERY = re.compile(r"[?&][^=&#]*(token|secret|proof|password|pin)[^=&#]*=", re.IGNORECASE)
 
 
 def safe_cause(exc: BaseException, url: str) -> BaseException | None:
     """``exc`` when its message cannot quote a secret from ``url``; otherwise None (chain suppressed)."""
-    if "?" in url and _SECRET_QUERY.search(url):
+    if "?" in url and SECRET_QUERY.search(url):
         return None
     return exc

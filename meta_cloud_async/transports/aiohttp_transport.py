@@ -12,6 +12,10 @@ first, each raised ``from`` the original where that is safe:
 The original is chained as ``__cause__`` unless the URL's query holds a
 secret (see ``_mapping.safe_cause``).
 
+Bodies are read in chunks (decompressed as they arrive) and reading stops
+once more than ``max_response_bytes`` arrived: :class:`ResponseTooLargeError`,
+the connection closed, so a gzip bomb is never inflated in full.
+
 :class:`asyncio.CancelledError` is never caught.
 """
 
@@ -22,9 +26,11 @@ import functools
 
 import aiohttp
 
+from .._checks import check_int
 from .._http import Request, Response
-from ..errors import APIConnectionError, APITimeoutError, ConnectError
+from ..errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from ._mapping import safe_cause
+from .base import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = ["AiohttpTransport"]
 
@@ -62,6 +68,12 @@ def _map_error(exc: BaseException, method: str) -> Exception:
     return APIConnectionError(f"{method} transport error: {name}", request_sent=True)
 
 
+def _too_large(status: int, cap: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"HTTP {status} response body exceeds max_response_bytes={cap}; not read further", http_status=status
+    )
+
+
 class AiohttpTransport:
     """Send requests through one ``aiohttp.ClientSession`` and its connection pool.
 
@@ -69,8 +81,9 @@ class AiohttpTransport:
     here. Otherwise a session is created on first use, inside the running loop
     (aiohttp binds a session to its loop), and closed by :meth:`aclose`.
     ``limit`` and ``limit_per_host`` size the pool (0 means unlimited);
-    idle connections are kept for ``keepalive_timeout`` seconds. Use one
-    transport within one event loop.
+    idle connections are kept for ``keepalive_timeout`` seconds. A body larger
+    than ``max_response_bytes`` (after decompression) is not read past the cap.
+    Use one transport within one event loop.
     """
 
     def __init__(
@@ -82,7 +95,10 @@ class AiohttpTransport:
         keepalive_timeout: float = 30.0,
         ttl_dns_cache: int | None = 300,
         trust_env: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        check_int("max_response_bytes", max_response_bytes, minimum=1)
+        self.max_response_bytes = max_response_bytes
         if limit < 0 or limit_per_host < 0:
             raise ValueError("limit and limit_per_host must be >= 0 (0 means unlimited)")
         if keepalive_timeout < 0:
@@ -127,12 +143,32 @@ class AiohttpTransport:
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
-                content = await resp.read()
+                content = await self._read(resp)
                 return Response(
                     status_code=resp.status, headers=resp.headers, content=content, request=request
                 )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+
+    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
+        cap = self.max_response_bytes
+        declared = resp.content_length
+        if declared is not None and "content-encoding" not in resp.headers:
+            # The body is exactly ``declared`` bytes: refuse it unread, or read it in one go
+            # (the common Graph answer, and as fast as before the cap existed).
+            if declared > cap:
+                resp.close()
+                raise _too_large(resp.status, cap)
+            return await resp.read()
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.content.iter_chunked(65536):
+            size += len(chunk)
+            if size > cap:
+                resp.close()  # drop the connection: the rest is never read
+                raise _too_large(resp.status, cap)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         """Close the session if this transport created it; a session passed in is left open."""

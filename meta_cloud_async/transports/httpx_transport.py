@@ -10,6 +10,9 @@ first, chained ``from`` the original unless the URL's query holds a secret:
   transport or decoding failure: ``APIConnectionError(request_sent=True)``;
 - ``UnsupportedProtocol`` and ``InvalidURL``: ``ValueError`` (programming errors).
 
+Bodies are streamed (decoded as they arrive) and reading stops once more
+than ``max_response_bytes`` arrived: :class:`ResponseTooLargeError`.
+
 :class:`asyncio.CancelledError` is never caught.
 """
 
@@ -22,9 +25,11 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
         "HttpxTransport needs httpx, an optional extra: pip install 'meta-cloud-async[httpx]'"
     ) from exc
 
+from .._checks import check_int
 from .._http import Request, Response
-from ..errors import APIConnectionError, APITimeoutError, ConnectError
+from ..errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from ._mapping import safe_cause
+from .base import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = ["HttpxTransport"]
 
@@ -55,7 +60,8 @@ class HttpxTransport:
     created on first use, inside the running loop, with ``limits`` (default:
     100 connections, 20 kept alive for 30 s) and closed by :meth:`aclose`.
     Redirects are never followed; each request's ``timeout`` applies to
-    connect, read, write and pool waits alike (None: no timeout).
+    connect, read, write and pool waits alike (None: no timeout). A body
+    larger than ``max_response_bytes`` (after decoding) is not read past the cap.
     """
 
     def __init__(
@@ -65,7 +71,10 @@ class HttpxTransport:
         limits: httpx.Limits = DEFAULT_LIMITS,
         http2: bool = False,
         trust_env: bool = False,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        check_int("max_response_bytes", max_response_bytes, minimum=1)
+        self.max_response_bytes = max_response_bytes
         self._client = client
         self._owns_client = client is None
         self._limits = limits
@@ -96,12 +105,29 @@ class HttpxTransport:
                 content=request.content or None,
                 timeout=request.timeout,
             )
-            resp = await client.send(built, follow_redirects=False)
+            resp = await client.send(built, follow_redirects=False, stream=True)
+            try:
+                content = await self._read(resp)
+            finally:
+                await resp.aclose()
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
-        return Response(
-            status_code=resp.status_code, headers=resp.headers, content=resp.content, request=request
-        )
+        return Response(status_code=resp.status_code, headers=resp.headers, content=content, request=request)
+
+    async def _read(self, resp: httpx.Response) -> bytes:
+        cap = self.max_response_bytes
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in resp.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise ResponseTooLargeError(
+                    f"HTTP {resp.status_code} response body exceeds max_response_bytes={cap}; "
+                    "not read further",
+                    http_status=resp.status_code,
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         """Close the client if this transport created it; a client passed in is left open."""

@@ -18,8 +18,8 @@ __all__ = [
     "VerifyCodeResponse",
 ]
 
-_LANGUAGE = re.compile(r"^[a-z]{2}_[A-Z]{2}$")
-_CODE = re.compile(r"^[0-9]{6}$", re.ASCII)
+_LANGUAGE = re.compile(r"[a-z]{2}_[A-Z]{2}")
+_CODE = re.compile(r"[0-9]{6}", re.ASCII)
 
 
 def _check_code_method(_: Any, __: Any, value: str) -> None:

@@ -6,15 +6,11 @@ from typing import Any, ClassVar
 
 import attrs
 
+from .._facts import DATA_LOCALIZATION_REGIONS
 from ..pins import validate_pin
 from .shared import ApiRequest, SuccessResponse
 
 __all__ = ["DATA_LOCALIZATION_REGIONS", "DeregisterRequest", "RegisterRequest"]
-
-# The regions the v23.0 spec enumerates for local storage.
-DATA_LOCALIZATION_REGIONS = frozenset(
-    {"AE", "AU", "BH", "BR", "CA", "CH", "DE", "GB", "ID", "IN", "JP", "KR", "SG", "ZA"}
-)
 
 
 def _check_pin(_: Any, attribute: attrs.Attribute[str], value: str) -> None:

@@ -601,3 +601,53 @@ async def test_a_store_failure_before_sending_is_a_not_sent_connect_error() -> N
         await h.call(PHONE)
     assert caught.value.request_sent is False and caught.value.may_have_applied is False
     assert h.sent == []
+
+
+DEEP = "[" * 100_000
+
+
+async def test_deeply_nested_usage_headers_and_error_bodies_are_ignored(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A hostile ``[[[[...`` header or body is malformed input: ignored, no warning, no RecursionError."""
+    answers = [
+        Response(status_code=200, headers={"x-business-use-case-usage": DEEP, "x-app-usage": DEEP}),
+        Response(status_code=400, headers={"x-business-use-case-usage": DEEP}, content=DEEP.encode()),
+        Response(status_code=400, content=b'{"error":{"code":"\xc2\xb2"}}'),  # "²".isdigit() is True
+    ]
+    h = Harness(RateLimitPolicy(messaging_rate=10, messaging_burst=10), answers)
+    with caplog.at_level("WARNING", logger="meta_cloud_async"):
+        for _ in answers:
+            await h.call(PHONE)
+    assert not caplog.records
+    assert h.mw.factor(WABA) == 1.0 and h.mw.held_until(APP_KEY) == float("-inf")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "name"),
+    [
+        ({"store": "x"}, TypeError, "store"),
+        ({"store": object()}, TypeError, "store"),
+        ({"messaging_rate": float("nan")}, ValueError, "messaging_rate"),
+        ({"messaging_rate": float("inf")}, ValueError, "messaging_rate"),
+        ({"messaging_rate": "80"}, TypeError, "messaging_rate"),
+        ({"per_waba_rate": float("nan")}, ValueError, "per_waba_rate"),
+        ({"messaging_burst": float("inf")}, ValueError, "messaging_burst"),
+        ({"per_waba_burst": 0.5}, ValueError, "per_waba_burst"),
+        ({"usage_base_rate": float("nan")}, ValueError, "usage_base_rate"),
+        ({"slow_at": float("nan")}, ValueError, "slow_at"),
+        ({"pause_at": float("inf")}, ValueError, "pause_at"),
+        ({"min_factor": float("nan")}, ValueError, "min_factor"),
+        ({"pause_seconds": float("inf")}, ValueError, "pause_seconds"),
+        ({"usage_hold_seconds": float("nan")}, ValueError, "usage_hold_seconds"),
+        ({"throughput_hold_seconds": -1}, ValueError, "throughput_hold_seconds"),
+        ({"max_hold_seconds": float("inf")}, ValueError, "max_hold_seconds"),
+        ({"max_wait": float("nan")}, ValueError, "max_wait"),
+        ({"max_wait": "300"}, TypeError, "max_wait"),
+    ],
+)
+def test_every_rate_limit_policy_field_is_checked_by_name(
+    kwargs: dict[str, Any], exc: type[Exception], name: str
+) -> None:
+    with pytest.raises(exc, match=name):
+        RateLimitPolicy(**kwargs)

@@ -644,3 +644,69 @@ async def test_flag_survives_a_final_answer_below_400(final: Response) -> None:
     with pytest.raises(GraphAPIError) as caught:
         await client(script, clock).two_step_verification.set_pin("428915")
     assert caught.value.may_have_applied is True
+
+
+def test_deeply_nested_usage_header_gives_no_hint() -> None:
+    assert server_wait_hint({"x-business-use-case-usage": "[" * 100_000}) is None
+    assert server_wait_hint({"x-business-use-case-usage": '{"1":' * 100_000}) is None
+
+
+async def test_deeply_nested_answers_are_typed_errors_through_the_client() -> None:
+    """Body and usage header both nested past the parser's depth: a ServerError after retries, nothing raw."""
+    deep = "[" * 100_000
+    calls = 0
+
+    def handler(request: Request) -> Response:
+        nonlocal calls
+        calls += 1
+        return Response(status_code=503, headers={"x-business-use-case-usage": deep}, content=deep.encode())
+
+    clock = FakeClock()
+    async with WhatsApp(
+        access_token="T",
+        phone_number_id="1",
+        transport=MockTransport(handler),
+        clock=clock.time,
+        sleep=clock.sleep,
+    ) as wa:
+        with pytest.raises(ServerError):
+            await wa.phone_numbers.get()
+    assert calls == 3
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc"),
+    [
+        ({"max_retries": "2"}, TypeError),
+        ({"max_retries": 2.0}, TypeError),
+        ({"max_retries": True}, TypeError),
+        ({"max_retries": -1}, ValueError),
+        ({"max_retries": 101}, ValueError),
+        ({"initial_delay": "0.5"}, TypeError),
+        ({"initial_delay": float("nan")}, ValueError),
+        ({"initial_delay": -1}, ValueError),
+        ({"max_delay": float("inf")}, ValueError),
+        ({"jitter": float("nan")}, ValueError),
+        ({"jitter": 1.5}, ValueError),
+        ({"total_timeout": float("nan")}, ValueError),
+        ({"total_timeout": float("inf")}, ValueError),
+        ({"total_timeout": 0}, ValueError),
+        ({"total_timeout": "60"}, TypeError),
+        ({"max_retry_after": float("nan")}, ValueError),
+        ({"max_retry_after": float("inf")}, ValueError),
+        ({"max_retry_after": -1}, ValueError),
+        ({"max_retry_after": None}, TypeError),
+        ({"on_retry": "print"}, TypeError),
+    ],
+)
+def test_every_retry_policy_field_is_checked_by_name(kwargs: dict[str, Any], exc: type[Exception]) -> None:
+    [name] = kwargs
+    with pytest.raises(exc, match=name):
+        RetryPolicy(**kwargs)
+
+
+async def test_nan_can_no_longer_remove_the_retry_after_cap() -> None:
+    """Before: max_retry_after=nan made ``hint > nan`` always False, so any hint was slept."""
+    with pytest.raises(ValueError, match="max_retry_after"):
+        RetryPolicy(max_retry_after=float("nan"))
+    assert RetryPolicy(max_retry_after=0, total_timeout=None).max_retry_after == 0

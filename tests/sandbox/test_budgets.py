@@ -56,3 +56,8 @@ def test_regain_minutes_for_a_long_window() -> None:
         assert meter.try_acquire(0.0)
     assert meter.regain_minutes(0.0) == 6
     assert meter.regain_minutes(300.0) == 1
+
+
+def test_parse_duration_refuses_trailing_junk_after_a_newline() -> None:
+    with pytest.raises(ValueError):
+        parse_duration("5s\nx")

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from meta_cloud_async import WhatsApp
-from meta_cloud_async.sandbox import DEFAULT_ACCESS_TOKEN, Sandbox, SandboxTransport, VirtualClock
+from meta_cloud_async import ResponseTooLargeError, WhatsApp
+from meta_cloud_async.sandbox import (
+    DEFAULT_ACCESS_TOKEN,
+    Budget,
+    FaultConfig,
+    Limits,
+    Sandbox,
+    SandboxTransport,
+    VirtualClock,
+)
 from meta_cloud_async.transports.base import Transport
 
 
@@ -112,3 +122,67 @@ def test_many_numbers_build_quickly() -> None:
     sandbox = Sandbox(phone_numbers=100_000, wabas=4, seed=1)
     assert len(sandbox.phone_number_ids) == 100_000
     assert len(set(sandbox.phone_number_ids)) == 100_000
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "name"),
+    [
+        ({"faults": 123}, TypeError, "faults"),
+        ({"faults": "transient=2"}, ValueError, "transient"),
+        ({"phone_numbers": "3"}, TypeError, "phone_numbers"),
+        ({"phone_numbers": -1}, ValueError, "phone_numbers"),
+        ({"phone_numbers": 10**9}, ValueError, "phone_numbers"),
+        ({"wabas": 0}, ValueError, "wabas"),
+        ({"seed": "0"}, TypeError, "seed"),
+        ({"seed": 1.5}, TypeError, "seed"),
+        ({"access_token": 123}, ValueError, "access_token"),
+        ({"access_token": "tok\n"}, ValueError, "access_token"),
+        ({"access_token": "tok\x00"}, ValueError, "access_token"),
+        ({"clock": 5}, TypeError, "clock"),
+        ({"sleep": "x"}, TypeError, "sleep"),
+        ({"app_budget": 100}, TypeError, "app_budget"),
+        ({"waba_budget": None}, TypeError, "waba_budget"),
+        ({"limits": {}}, TypeError, "limits"),
+        ({"registered": "yes"}, TypeError, "registered"),
+        ({"code_verified": 1}, TypeError, "code_verified"),
+        ({"request_log_size": None}, TypeError, "request_log_size"),
+        ({"request_log_size": -1}, ValueError, "request_log_size"),
+        ({"request_log_size": 10**9}, ValueError, "request_log_size"),
+        ({"request_log_size": float("inf")}, TypeError, "request_log_size"),
+    ],
+)
+def test_bad_constructor_arguments_name_themselves(
+    kwargs: dict[str, Any], exc: type[Exception], name: str
+) -> None:
+    with pytest.raises(exc, match=name):
+        Sandbox(**kwargs)
+
+
+async def test_sandbox_transport_honours_a_body_cap() -> None:
+    sandbox = Sandbox(phone_numbers=3)
+    transport = sandbox.transport(max_response_bytes=100)
+    async with WhatsApp(
+        access_token=sandbox.access_token,
+        business_account_id=sandbox.waba_ids[0],
+        transport=transport,
+        retry=None,
+        rate_limit=None,
+    ) as wa:
+        with pytest.raises(ResponseTooLargeError, match="max_response_bytes=100"):
+            await wa.phone_numbers.list()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Limits(code_ttl=float("inf")),
+        lambda: Limits(code_attempts="5"),  # type: ignore[arg-type]
+        lambda: Budget(10, float("inf")),
+        lambda: FaultConfig(latency=float("inf")),
+        lambda: FaultConfig(slow_chunk_delay=float("nan")),
+        lambda: FaultConfig(slow_chunks=10**9),
+    ],
+)
+def test_sandbox_settings_must_be_finite_and_bounded(make: Any) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        make()

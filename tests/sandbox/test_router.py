@@ -175,7 +175,8 @@ async def test_secrets_inside_lists_in_a_json_body_are_redacted() -> None:
     )
     params = sandbox.router.log[-1].params
     assert params is not None
-    assert params["extra"] == [{"pin": "<redacted>"}, {"nested": [{"code": "<redacted>"}]}, "plain"]
+    # Nested values are summarised, never kept: nothing inside them can reach the log.
+    assert params == {"pin": "<redacted>", "extra": "<list of 3 items>"}
     assert _PIN not in _logged_text(sandbox) and _CODE not in _logged_text(sandbox)
 
 
@@ -278,3 +279,52 @@ async def test_admin_clock_refuses_nan_infinite_and_negative(advance: str) -> No
     assert clock() == 100.0
     ok = await _call(sandbox, "POST", "/_sandbox/clock", b'{"advance": 2.5}')
     assert ok.json() == {"now": 102.5}
+
+
+async def test_deeply_nested_json_body_is_a_400_code_100() -> None:
+    sandbox = Sandbox()
+    pid = sandbox.phone_number_ids[0]
+    for body in (b"[" * 100_000, b'{"pin":' * 100_000):
+        response = await _call(sandbox, "POST", f"/v23.0/{pid}", body)
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["code"], error["type"]) == (100, "OAuthException")
+    virtual = Sandbox(clock=VirtualClock())
+    response = await _call(virtual, "POST", "/_sandbox/clock", b"[" * 100_000)
+    assert (response.status_code, response.json()["error"]["code"]) == (400, 100)
+
+
+async def test_the_request_log_keeps_names_and_capped_values_never_bodies() -> None:
+    """Authenticated 1 MiB bodies used to add ~1 MB each to the log; now each entry stays small."""
+    sandbox = Sandbox(phone_numbers=1)
+    pid = sandbox.phone_number_ids[0]
+    big = "x" * (1 << 20)
+    body = json.dumps(
+        {"pin": big, "data_localization_region": big, "blob": {"k": big}, "items": [big], "n": 10**70}
+        | {f"p{i}": i for i in range(40)}
+    ).encode()
+    for _ in range(20):
+        await _call(sandbox, "POST", f"/v23.0/{pid}?q={big[:10_000]}", body)
+    entries = sandbox.request_log
+    assert len(entries) == 20
+    params = entries[-1].params
+    assert params is not None and len(params) == 33 and params["<more>"] == "14 more parameters not kept"
+    assert params["pin"] == "<redacted>"
+    assert params["data_localization_region"] == "x" * 64 + f"...(+{(1 << 20) - 64} chars)"
+    assert (params["blob"], params["items"]) == ("<object with 1 keys>", "<list of 1 items>")
+    assert str(params["n"]).startswith("1000") and len(str(params["n"])) < 100
+    assert len(entries[-1].query) < 600
+    assert all(len(repr(entry)) < 4000 for entry in entries)  # was > 3 MiB each
+
+
+async def test_the_versions_remembered_are_bounded() -> None:
+    sandbox = Sandbox(phone_numbers=1)
+    pid = sandbox.phone_number_ids[0]
+    for major in range(200):
+        response = await _call(sandbox, "GET", f"/v{major}.{major % 7}/{pid}")
+        assert response.status_code == 200
+        assert response.headers["facebook-api-version"] == f"v{major}.{major % 7}"
+    assert len(sandbox.router._versions) == 64
+    # An absurd version is an unknown path, not one more entry.
+    response = await _call(sandbox, "GET", f"/v{'9' * 5000}.0/{pid}")
+    assert response.json()["error"]["code"] == 2500

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
+import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import pytest
@@ -187,3 +191,119 @@ async def test_slow_body_is_written_in_chunks(clock: VirtualClock, http: aiohttp
         assert r.headers["Content-Length"] == str(len(json.dumps(body, separators=(",", ":"))))
     assert body["id"] == pid
     assert clock() - start == 4.0  # four chunks, one virtual second before each
+
+
+# -- an exposed server (issue 8) ---------------------------------------------------------
+
+
+async def _raw(base_url: str, data: bytes, *, wait: float = 10.0) -> bytes:
+    """Send raw bytes and read until the server closes (``wait`` only guards a regression that would hang)."""
+    host, port = base_url.removeprefix("http://").rsplit(":", 1)
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(data)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), wait)
+    finally:
+        writer.close()
+
+
+def _post(sandbox: Sandbox, path: str, body: bytes, *headers: str) -> bytes:
+    lines = [
+        f"POST {path} HTTP/1.1",
+        "Host: sandbox",
+        f"Authorization: Bearer {sandbox.access_token}",
+        "Content-Type: application/json",
+        f"Content-Length: {len(body)}",
+        *headers,
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _graph_error(answer: bytes) -> tuple[int, dict[str, Any]]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    return status, json.loads(body)["error"]
+
+
+async def test_an_over_long_bearer_token_never_reaches_the_log(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = "EAAsecretTOKEN" * 1000  # past aiohttp's 8190-byte header limit
+    request = f"GET /v23.0/1 HTTP/1.1\r\nHost: s\r\nAuthorization: Bearer {token}\r\n\r\n".encode()
+    caplog.set_level(logging.DEBUG, logger="aiohttp")
+    async with sandbox.serve() as base_url:
+        answer = await _raw(base_url, request)
+    assert answer.startswith(b"HTTP/1.0 400") or answer.startswith(b"HTTP/1.1 400")
+    records = [r for r in caplog.records if r.name.startswith("aiohttp")]
+    assert any("LineTooLong" in r.getMessage() for r in records)
+    for record in records:
+        assert "EAAsecret" not in record.getMessage() and record.exc_info is None
+    assert "EAAsecret" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("encoding", "body"),
+    [("gzip", b"not gzip at all"), ("deflate", b"\x00\x01 junk"), ("compress", b'{"pin":"123456"}')],
+)
+async def test_a_bad_content_encoding_is_a_graph_envelope(
+    sandbox: Sandbox, caplog: pytest.LogCaptureFixture, encoding: str, body: bytes
+) -> None:
+    pid = sandbox.phone_number_ids[0]
+    async with sandbox.serve() as base_url:
+        answer = await _raw(base_url, _post(sandbox, f"/v23.0/{pid}", body, f"Content-Encoding: {encoding}"))
+    status, error = _graph_error(answer)
+    assert (status, error["code"], error["type"]) == (400, 100, "OAuthException")
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_gzip_body_is_still_accepted(sandbox: Sandbox) -> None:
+    pid = sandbox.phone_number_ids[0]
+    body = gzip.compress(b'{"pin":"428915"}')
+    async with sandbox.serve() as base_url:
+        answer = await _raw(
+            base_url, _post(sandbox, f"/v23.0/{pid}", body, "Content-Encoding: gzip", "Connection: close")
+        )
+    assert answer.startswith(b"HTTP/1.1 200")
+    assert sandbox.state(pid).pin == "428915"
+
+
+async def test_a_deeply_nested_body_over_http_is_400_code_100(sandbox: Sandbox) -> None:
+    pid = sandbox.phone_number_ids[0]
+    async with sandbox.serve() as base_url:
+        answer = await _raw(base_url, _post(sandbox, f"/v23.0/{pid}", b"[" * 200_000, "Connection: close"))
+    status, error = _graph_error(answer)
+    assert (status, error["code"]) == (400, 100)
+
+
+async def test_a_body_too_large_is_a_graph_envelope(sandbox: Sandbox) -> None:
+    pid = sandbox.phone_number_ids[0]
+    async with sandbox.serve() as base_url:
+        # One byte past aiohttp's 1 MiB: all of it is read before the refusal, so no reset races the answer.
+        answer = await _raw(base_url, _post(sandbox, f"/v23.0/{pid}", b"{" + b" " * (1 << 20) + b"}")[:-1])
+    status, error = _graph_error(answer)
+    assert (status, error["code"]) == (413, 100)
+
+
+async def test_a_body_that_never_arrives_times_out_with_408(sandbox: Sandbox) -> None:
+    """The server's own timer ends the wait (real time, 50 ms): nothing in the test sleeps."""
+    pid = sandbox.phone_number_ids[0]
+    head = _post(sandbox, f"/v23.0/{pid}", b"x" * 100)[:-100]  # headers promise 100 bytes, none follow
+    async with sandbox.serve(body_timeout=0.05) as base_url:
+        answer = await _raw(base_url, head)
+    status, error = _graph_error(answer)
+    assert (status, error["code"]) == (408, 100)
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /v23.0/1 HTTP/1.1\r\nHost: s\r\nX-Slow: dribbling"])
+async def test_headers_that_never_complete_are_cut_off(sandbox: Sandbox, sent: bytes) -> None:
+    async with sandbox.serve(header_timeout=0.05) as base_url:
+        assert await _raw(base_url, sent) == b""  # closed without an answer
+
+
+@pytest.mark.parametrize(("name", "value"), [("header_timeout", 0), ("body_timeout", float("inf"))])
+async def test_timeouts_are_checked(sandbox: Sandbox, name: str, value: float) -> None:
+    kwargs: dict[str, Any] = {name: value}
+    with pytest.raises(ValueError, match=name):
+        async with sandbox.serve(**kwargs):
+            pass

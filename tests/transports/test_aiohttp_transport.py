@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import inspect
 import socket
+import zlib
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from aioresponses import aioresponses
 
 from meta_cloud_async import WhatsApp
 from meta_cloud_async._http import Request
-from meta_cloud_async.errors import APIConnectionError, APITimeoutError, ConnectError
+from meta_cloud_async.errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from meta_cloud_async.transports import AiohttpTransport, Transport
+from meta_cloud_async.transports.base import DEFAULT_MAX_RESPONSE_BYTES
 
 URL = "https://graph.test/v23.0/111"
 
@@ -237,3 +241,103 @@ async def test_client_end_to_end_on_the_default_transport(graph: Any) -> None:
         number = await wa.phone_numbers.get()
     assert number.id == "111"
     assert graph.auth == ["Bearer tok"]
+
+
+# -- the body cap --------------------------------------------------------------------
+
+
+class Bomb:
+    """A local server whose answers never end: plain bytes or a gzip stream of zeros, chunk after chunk.
+
+    If the transport read a body whole, a call would never return; ``sent``
+    counts the compressed bytes the server managed to write.
+    """
+
+    def __init__(self) -> None:
+        self.sent = 0
+        app = web.Application()
+        app.router.add_route("GET", "/gzip", self._gzip)
+        app.router.add_route("GET", "/plain", self._plain)
+        app.router.add_route("GET", "/declared", self._declared)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    async def _endless(self, request: web.Request, encoding: str | None) -> web.StreamResponse:
+        headers = {"Content-Type": "application/json"}
+        if encoding:
+            headers["Content-Encoding"] = encoding
+        response = web.StreamResponse(headers=headers)
+        await response.prepare(request)
+        zip_ = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: gzip framing
+        chunk = b"\0" * (1 << 20)
+        try:
+            for _ in range(100_000):  # 100 GB inflated: bounded, but never read whole
+                data = zip_.compress(chunk) + zip_.flush(zlib.Z_SYNC_FLUSH) if encoding else chunk
+                await response.write(data)
+                self.sent += len(data)
+                await asyncio.sleep(0)  # small gzip writes never block: let the client run
+        except (ConnectionError, RuntimeError):
+            pass
+        return response
+
+    async def _gzip(self, request: web.Request) -> web.StreamResponse:
+        return await self._endless(request, "gzip")
+
+    async def _plain(self, request: web.Request) -> web.StreamResponse:
+        return await self._endless(request, None)
+
+    async def _declared(self, request: web.Request) -> web.Response:
+        return web.Response(body=b"x" * 5000, content_type="application/json")
+
+
+@pytest.fixture
+async def bomb() -> AsyncIterator[Bomb]:
+    server = Bomb()
+    await server.server.start_server()
+    yield server
+    await server.server.close()
+
+
+@pytest.mark.parametrize("path", ["/gzip", "/plain"])
+async def test_an_endless_body_stops_at_the_cap(bomb: Bomb, path: str) -> None:
+    transport = AiohttpTransport(max_response_bytes=4 << 20)
+    try:
+        with pytest.raises(ResponseTooLargeError, match="max_response_bytes=4194304") as info:
+            # wait_for only guards the suite against a regression that would hang.
+            await asyncio.wait_for(transport.send(get(str(bomb.server.make_url(path)))), 60)
+    finally:
+        await transport.aclose()
+    assert info.value.http_status == 200 and info.value.may_have_applied is True
+    if path == "/gzip":
+        assert bomb.sent < 4 << 20  # the cap counts inflated bytes, not what crossed the wire
+
+
+async def test_a_declared_length_over_the_cap_is_refused_unread(bomb: Bomb) -> None:
+    transport = AiohttpTransport(max_response_bytes=4096)
+    try:
+        with pytest.raises(ResponseTooLargeError):
+            await transport.send(get(str(bomb.server.make_url("/declared"))))
+        ok = AiohttpTransport(max_response_bytes=5000)
+        response = await ok.send(get(str(bomb.server.make_url("/declared"))))
+        await ok.aclose()
+        assert len(response.content) == 5000
+    finally:
+        await transport.aclose()
+
+
+async def test_whatsapp_max_response_bytes_sets_the_default_transports_cap(bomb: Bomb) -> None:
+    base = str(bomb.server.make_url("")).rstrip("/")
+    async with WhatsApp(
+        access_token="T", phone_number_id="1", base_url=base, max_response_bytes=1 << 20, retry=None
+    ) as wa:
+        transport = wa._shared.transport
+        assert isinstance(transport, AiohttpTransport) and transport.max_response_bytes == 1 << 20
+    async with WhatsApp(access_token="T") as wa:
+        assert wa._shared.transport.max_response_bytes == DEFAULT_MAX_RESPONSE_BYTES  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("value", "exc"), [(0, ValueError), ("1", TypeError), (1.5, TypeError), (True, TypeError)]
+)
+def test_max_response_bytes_is_checked(value: Any, exc: type[Exception]) -> None:
+    with pytest.raises(exc, match="max_response_bytes"):
+        AiohttpTransport(max_response_bytes=value)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import sys
+import zlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -12,7 +14,7 @@ import pytest
 
 from meta_cloud_async import WhatsApp
 from meta_cloud_async._http import Request
-from meta_cloud_async.errors import APIConnectionError, APITimeoutError, ConnectError
+from meta_cloud_async.errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from meta_cloud_async.middleware import RateLimitPolicy
 from meta_cloud_async.testing import FakeClock
 from meta_cloud_async.transports import HttpxTransport, Transport
@@ -236,3 +238,42 @@ async def test_client_end_to_end_on_httpx(graph: Any) -> None:
     assert [n.id for n in numbers] == ["111", "111"]
     assert graph.auth == ["Bearer tok", "Bearer tok"]
     assert clock.sleeps == [1.0]
+
+
+async def test_an_endless_gzip_body_stops_at_the_cap() -> None:
+    """httpx streams and decodes the body; reading stops past the cap instead of inflating it all."""
+    produced = 0
+
+    async def endless() -> AsyncIterator[bytes]:
+        nonlocal produced
+        zip_ = zlib.compressobj(9, zlib.DEFLATED, 31)
+        for _ in range(100_000):  # 100 GB inflated if read whole
+            data = zip_.compress(b"\0" * (1 << 20)) + zip_.flush(zlib.Z_SYNC_FLUSH)
+            produced += 1
+            yield data
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"content-encoding": "gzip"}, content=endless())
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    transport = HttpxTransport(client, max_response_bytes=4 << 20)
+    with pytest.raises(ResponseTooLargeError, match="max_response_bytes") as info:
+        await transport.send(get())
+    await client.aclose()
+    assert info.value.may_have_applied is True and info.value.http_status == 200
+    assert produced <= 6
+
+
+async def test_a_body_within_the_cap_is_read_whole() -> None:
+    transport, client = mocked(lambda request: httpx.Response(200, content=b"x" * 1000))
+    transport.max_response_bytes = 1000
+    assert len((await transport.send(get())).content) == 1000
+    transport.max_response_bytes = 999
+    with pytest.raises(ResponseTooLargeError):
+        await transport.send(get())
+    await client.aclose()
+
+
+def test_max_response_bytes_is_checked() -> None:
+    with pytest.raises(ValueError, match="max_response_bytes"):
+        HttpxTransport(max_response_bytes=0)

@@ -51,7 +51,7 @@ def test_requests_are_frozen_and_keyword_only() -> None:
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         request.pin = "111111"  # type: ignore[misc]
     with pytest.raises(TypeError):
-        SetPinRequest("428915")  # type: ignore[misc]
+        SetPinRequest("428915")  # type: ignore[call-arg]
 
 
 def test_validation_happens_at_construction() -> None:
@@ -60,7 +60,7 @@ def test_validation_happens_at_construction() -> None:
     with pytest.raises(ValueError, match="pin"):
         RegisterRequest(pin="42891")
     with pytest.raises(ValueError, match="code_method"):
-        RequestCodeRequest(code_method="sms", language="en_US")
+        RequestCodeRequest(code_method="sms", language="en_US")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="language"):
         RequestCodeRequest(code_method="SMS", language="en")
     with pytest.raises(ValueError, match="code"):
@@ -74,3 +74,16 @@ def test_fields_are_joined() -> None:
     assert GetPhoneNumberRequest(fields="a,b").fields == "a,b"
     assert ListPhoneNumbersRequest(fields=("x",)).fields == "x"
     assert GetPhoneNumberRequest().fields is None
+
+
+@pytest.mark.parametrize("language", ["en_US\n", "en_US\r\n", "\nen_US", "en_USx", "en_us"])
+def test_language_must_match_whole_string(language: str) -> None:
+    # re.match with "$" accepted a trailing newline, which was then sent to Meta.
+    with pytest.raises(ValueError, match="language"):
+        RequestCodeRequest(code_method="SMS", language=language)
+
+
+@pytest.mark.parametrize("code", ["123456\n", "\n123456"])
+def test_code_must_match_whole_string(code: str) -> None:
+    with pytest.raises(ValueError, match="code"):
+        VerifyCodeRequest(code=code)
