@@ -297,3 +297,42 @@ async def test_template_sends_are_checked_against_the_stored_template(
     assert refused({**send, "language": {"code": "es"}}) == 132001
     sandbox.set_template_quality(template_id, "RED")
     assert refused(send) == 132015
+
+
+async def test_lifecycle_with_sends_inside_and_outside_the_window(
+    make_client: ClientFactory, sandbox: Sandbox, clock: VirtualClock
+) -> None:
+    """create → pending (refused) → approved → sent outside and inside the window → paused (refused)."""
+    wa = make_client()
+    user = "15551234567"
+    code = "482915"
+    components = [
+        {"type": "body", "parameters": [{"type": "text", "text": code}]},
+        {"type": "button", "sub_type": "url", "index": "0", "parameters": [{"type": "text", "text": code}]},
+    ]
+    template_id = await _otp_template(wa)
+    with pytest.raises(GraphAPIError) as pending:
+        await wa.messages.send_template(user, "login_code", "en_US", components=components)
+    assert pending.value.code == 132001
+    clock.advance(60)
+    # Outside the 24-hour window (the user never wrote): templates are the one thing allowed.
+    with pytest.raises(GraphAPIError) as free_form:
+        await wa.messages.send_text(user, "your code is 482915")
+    assert free_form.value.code == 131047
+    outside = await wa.messages.send_template(user, "login_code", "en_US", components=components)
+    # Inside the window, after the user wrote.
+    sandbox.inbound(sandbox.phone_number_ids[0], user, "text", {"body": "send me a code"})
+    clock.advance(10)
+    inside = await wa.messages.send_template(user, "login_code", "en_US", components=components)
+    assert outside.id != inside.id and inside.message_status == "accepted"
+    with pytest.raises(GraphAPIError) as count:
+        clock.advance(10)
+        await wa.messages.send_template(user, "login_code", "en_US", components=components[:1])
+    assert count.value.code == 132000
+    sandbox.set_template_quality(template_id, "RED")
+    clock.advance(10)
+    with pytest.raises(GraphAPIError) as paused:
+        await wa.messages.send_template(user, "login_code", "en_US", components=components)
+    assert paused.value.code == 132015
+    sent = [m for m in sandbox.messages() if m.type == "template"]
+    assert len(sent) == 2
