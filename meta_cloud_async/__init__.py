@@ -9,6 +9,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     ConnectError,
+    FlowJsonValidationError,
     GraphAPIError,
     InvalidParameterError,
     LocalThrottleError,
@@ -22,6 +23,7 @@ from .errors import (
     RegistrationLimitError,
     ResponseTooLargeError,
     ServerError,
+    TemplateCreationError,
     UnexpectedResponseError,
 )
 from .middleware import RateLimitPolicy, RetryAttempt, RetryPolicy
@@ -39,6 +41,7 @@ __all__ = [  # noqa: RUF022
     "AuthenticationError",
     "ClientOptions",
     "ConnectError",
+    "FlowJsonValidationError",
     "GraphAPIError",
     "InvalidParameterError",
     "LocalThrottleError",
@@ -64,6 +67,7 @@ __all__ = [  # noqa: RUF022
     "RetryPolicy",
     "ServerError",
     "SuccessResponse",
+    "TemplateCreationError",
     "Transport",
     "UnexpectedResponseError",
     "VerifyCodeResponse",
