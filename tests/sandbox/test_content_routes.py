@@ -336,3 +336,25 @@ async def test_lifecycle_with_sends_inside_and_outside_the_window(
     assert paused.value.code == 132015
     sent = [m for m in sandbox.messages() if m.type == "template"]
     assert len(sent) == 2
+
+
+async def test_the_http_door_serves_the_same(clock: VirtualClock) -> None:
+    """Multipart uploads and the token-free asset download work over the aiohttp server too."""
+    sandbox = Sandbox(clock=clock)
+    async with (
+        sandbox.serve() as base_url,
+        WhatsApp(
+            access_token=sandbox.access_token,
+            base_url=base_url,
+            business_account_id=sandbox.waba_ids[0],
+            phone_number_id=sandbox.phone_number_ids[0],
+            retry=None,
+            rate_limit=None,
+        ) as wa,
+    ):
+        created = await wa.flows.create("http_flow", ["OTHER"])
+        await wa.flows.update_json(created.id, _FLOW_JSON)
+        assert json.loads(await wa.flows.get_json(created.id)) == _FLOW_JSON
+        template_id = await _otp_template(wa)
+        clock.advance(60)
+        assert (await wa.templates.get(template_id)).status == "APPROVED"
