@@ -47,12 +47,12 @@ __all__ = ["main"]
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results.json"
 
-# Targets from issue 5; checked and reported, never asserted by the test suite.
+# The targets the benchmarks are held to; checked and reported, never asserted by the test suite.
 TARGET_RPS_VS_RAW = 0.85
 TARGET_CPU_VS_RAW = 1.3
 TARGET_RPS_VS_PYWA = 10.0
 TARGET_OVERHEAD_US = 30.0
-# Issue 10's targets for send_text: at every concurrency, and 20x pywa at c=64.
+# send_text's targets: at every concurrency, and 20x pywa at c=64.
 TARGET_SEND_RPS_VS_RAW = 0.9
 TARGET_SEND_CPU_VS_RAW = 1.15
 TARGET_SEND_RPS_VS_PYWA = 20.0
@@ -294,7 +294,7 @@ def _check(name: str, value: float, op: str, target: float) -> dict[str, Any]:
 
 
 def _targets(rows: list[dict[str, Any]], overhead: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Issue 5's targets, on the graph server: the SDK against the raw client of its own HTTP library.
+    """The targets, on the graph server: the SDK against the raw client of its own HTTP library.
 
     The default transport (aiohttp) is held to raw aiohttp and to 10x pywa at
     concurrency 64; the httpx transport is held to raw httpx, since nothing

@@ -1,6 +1,6 @@
 """Webhook receiving: parse speed, signed POSTs/s through the aiohttp adapter, time to the 200.
 
-Three measurements, each printed as a ratio next to its target (from issue 11):
+Three measurements, each printed as a ratio next to its target:
 
 - parse: events/s of ``parse_webhook`` over a mixed set of bodies, against ``json.loads`` alone
   (the floor; target: at most 4x its cost) and against pywa's own parsing of the same bodies

@@ -26,11 +26,13 @@ from .errors import (
     TemplateCreationError,
     UnexpectedResponseError,
 )
-from .middleware import RateLimitPolicy, RetryAttempt, RetryPolicy
+from .middleware import Handler, Middleware, RateLimitPolicy, RetryAttempt, RetryPolicy
 from .pagination import AsyncPaginator
+from .pins import generate_pin, is_weak_pin, validate_pin
 from .transports import MockTransport, Transport
+from .types.messages import Group, ListRow, ListSection, ReplyButton, SentMessage
 from .types.phone_numbers import PhoneNumber, VerifyCodeResponse
-from .types.shared import Page, SuccessResponse
+from .types.shared import Cursors, Page, Paging, SuccessResponse
 
 # Plain sorted() order, which tests/test_public_api.py checks; RUF022 wants isort's
 # constants-first order instead, which would put NOT_GIVEN at the top.
@@ -41,17 +43,24 @@ __all__ = [  # noqa: RUF022
     "AuthenticationError",
     "ClientOptions",
     "ConnectError",
+    "Cursors",
     "FlowJsonValidationError",
     "GraphAPIError",
+    "Group",
+    "Handler",
     "InvalidParameterError",
+    "ListRow",
+    "ListSection",
     "LocalThrottleError",
     "MetaCloudError",
+    "Middleware",
     "MockTransport",
     "NOT_GIVEN",
     "NotGiven",
     "NotRegisteredError",
     "Page",
     "PageLimitError",
+    "Paging",
     "PermissionDeniedError",
     "PhoneNumber",
     "PinGuessLimitError",
@@ -59,12 +68,14 @@ __all__ = [  # noqa: RUF022
     "RateLimitError",
     "RateLimitPolicy",
     "RegistrationLimitError",
+    "ReplyButton",
     "Request",
     "RequestMeta",
     "Response",
     "ResponseTooLargeError",
     "RetryAttempt",
     "RetryPolicy",
+    "SentMessage",
     "ServerError",
     "SuccessResponse",
     "TemplateCreationError",
@@ -73,4 +84,7 @@ __all__ = [  # noqa: RUF022
     "VerifyCodeResponse",
     "WhatsApp",
     "__version__",
+    "generate_pin",
+    "is_weak_pin",
+    "validate_pin",
 ]

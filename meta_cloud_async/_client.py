@@ -26,13 +26,19 @@ from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
 from .pagination import check_next_url
+from .resources.analytics import Analytics
+from .resources.app import App
+from .resources.business import Business
 from .resources.encryption import Encryption
 from .resources.flows import Flows
 from .resources.messages import MarketingMessages, Messages
+from .resources.payments import Payments
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
+from .resources.solutions import Solutions
 from .resources.templates import Templates
 from .resources.two_step_verification import TwoStepVerification
+from .resources.waba import Waba
 from .transports.base import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from .types.shared import ApiRequest, Budget
 
@@ -49,10 +55,18 @@ _JSON_TYPE = "application/json"
 _FORM_TYPE = "application/x-www-form-urlencoded"
 
 
+_OTHER_LOOP = (
+    "this WhatsApp client's connection pool belongs to another event loop (a module-level client reused "
+    "by a second asyncio.run(), or pytest-asyncio's per-test loops); create the client inside the loop "
+    "that uses it (e.g. `async with WhatsApp(...) as wa:` per run or per test), or pass your own "
+    "transport=AiohttpTransport(session) per loop"
+)
+
+
 class _Shared:
     """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
-    __slots__ = ("closed", "converter", "handler", "metas", "owns_transport", "transport")
+    __slots__ = ("closed", "converter", "handler", "loop", "metas", "owns_transport", "transport")
 
     def __init__(
         self, transport: Transport, owns_transport: bool, handler: Handler, converter: cattrs.Converter
@@ -62,8 +76,20 @@ class _Shared:
         self.handler = handler
         self.converter = converter
         self.closed = False
+        self.loop: asyncio.AbstractEventLoop | None = None
         #: One RequestMeta per (operation, budget keys, policies): copies per number share them.
         self.metas: dict[tuple[Any, ...], RequestMeta] = {}
+
+    def check(self) -> None:
+        """Before each call: not closed, and (for the pool this client owns) still on its first loop."""
+        if self.closed:
+            raise RuntimeError("this WhatsApp client is closed")
+        if self.owns_transport:
+            loop = asyncio.get_running_loop()
+            if self.loop is None:
+                self.loop = loop
+            elif loop is not self.loop:
+                raise RuntimeError(_OTHER_LOOP)
 
 
 @attrs.frozen(slots=True)
@@ -137,11 +163,8 @@ class WhatsApp:
             base_url=base_url,
             timeout=timeout,
         )
-        if transport is not None and not isinstance(transport, Transport):
-            raise TypeError(
-                f"transport must have async send() and aclose(), got {type(transport).__name__}"
-                " (wrap a handler function in MockTransport)"
-            )
+        if transport is not None:
+            _check_transport(transport)
         owns = transport is None
         if transport is None:
             from .transports.aiohttp_transport import AiohttpTransport
@@ -238,6 +261,36 @@ class WhatsApp:
     def marketing_messages(self) -> MarketingMessages:
         """Marketing templates through Meta's Marketing Messages API."""
         return MarketingMessages(self)
+
+    @cached_property
+    def waba(self) -> Waba:
+        """The WABA: details, webhook subscriptions, users, schedules, partner intents."""
+        return Waba(self)
+
+    @cached_property
+    def app(self) -> App:
+        """The app node: webhook callback registration (app token), client businesses, solutions."""
+        return App(self)
+
+    @cached_property
+    def solutions(self) -> Solutions:
+        """One Multi-Partner Solution: details, accept/reject, deactivation requests, access token."""
+        return Solutions(self)
+
+    @cached_property
+    def business(self) -> Business:
+        """The business portfolio: WABAs, pre-verified numbers, credit lines."""
+        return Business(self)
+
+    @cached_property
+    def payments(self) -> Payments:
+        """The WABA's payment configurations (India) and gateway OAuth links."""
+        return Payments(self)
+
+    @cached_property
+    def analytics(self) -> Analytics:
+        """Messaging, conversation, pricing and template analytics as typed series."""
+        return Analytics(self)
 
     def with_options(
         self,
@@ -361,8 +414,7 @@ class WhatsApp:
             timeout=self._options.timeout if timeout is NOT_GIVEN else timeout,
             meta=meta,
         )
-        if self._shared.closed:
-            raise RuntimeError("this WhatsApp client is closed")
+        self._shared.check()
         response = await self._shared.handler(request)
         return self._decode(response, cast_to)
 
@@ -477,8 +529,7 @@ class WhatsApp:
     async def _call(self, req: ApiRequest[R], *, timeout: float | NotGiven | None = NOT_GIVEN) -> R:
         """Send one declared operation and decode its declared response model."""
         request = self._build(req, timeout)
-        if self._shared.closed:
-            raise RuntimeError("this WhatsApp client is closed")
+        self._shared.check()
         response = await self._shared.handler(request)
         return self._decode(response, self._prepared[type(req)].op.response)  # type: ignore[no-any-return]
 
@@ -493,6 +544,7 @@ class WhatsApp:
             timeout=self._options.timeout,
             meta=prepared.meta,
         )
+        self._shared.check()
         response = await self._shared.handler(request)
         return self._decode(response, prepared.op.response)  # type: ignore[no-any-return]
 
@@ -542,6 +594,28 @@ class WhatsApp:
             raise UnexpectedResponseError(
                 f"response does not fit {name}: {why}", http_status=response.status_code
             ) from exc
+
+
+def _check_transport(transport: object) -> None:
+    """A library's own client is not a transport: it has ``send``/``aclose`` too, but not ours."""
+    module = type(transport).__module__.partition(".")[0]
+    name = type(transport).__name__
+    if module == "httpx":
+        raise TypeError(
+            f"transport=httpx.{name}(...) is an httpx client, not a transport: wrap it as "
+            "transport=HttpxTransport(client) (from meta_cloud_async.transports.httpx_transport import HttpxTransport)"
+        )
+    if module == "aiohttp":
+        raise TypeError(
+            f"transport=aiohttp.{name}(...) is an aiohttp session, not a transport: wrap it as "
+            "transport=AiohttpTransport(session) (from meta_cloud_async.transports import AiohttpTransport); "
+            "for tests, MockTransport(handler)"
+        )
+    if not isinstance(transport, Transport):
+        raise TypeError(
+            f"transport must have async send() and aclose(), got {name}"
+            " (wrap a handler function in MockTransport, a session in AiohttpTransport or HttpxTransport)"
+        )
 
 
 def _formatter_parse(path: str) -> Any:

@@ -124,6 +124,12 @@ class Request:
     timeout: float | None = None
     meta: RequestMeta = _DEFAULT_META
 
+    def json(self) -> Any:
+        """The body decoded as JSON (for ``MockTransport`` handlers); ``ValueError`` when it is not JSON."""
+        if not isinstance(self.content, bytes):
+            raise TypeError("this request's body is a stream, not bytes")
+        return loads_json(self.content)
+
     def __repr__(self) -> str:
         return (
             f"Request(method={self.method!r}, url={_redacted_url(self.url)!r}, "
@@ -132,11 +138,16 @@ class Request:
 
 
 _UNDECODED: Any = object()
+_NO_JSON: Any = object()
 
 
-@attrs.frozen(kw_only=True, slots=True, repr=False)
+@attrs.frozen(kw_only=True, slots=True, repr=False, init=False)
 class Response:
-    """One HTTP response as the client sees it; header names are lower-cased."""
+    """One HTTP response as the client sees it; header names are lower-cased.
+
+    ``Response(status_code=200, json={...})`` encodes ``json`` as the body (for
+    ``MockTransport`` handlers) and sets ``content-type: application/json``.
+    """
 
     status_code: int
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
@@ -145,6 +156,29 @@ class Response:
     #: Set by the retry middleware when an earlier attempt of this call may have taken effect.
     prior_attempt_ambiguous: bool = attrs.field(default=False, eq=False)
     _decoded_body: Any = attrs.field(default=_UNDECODED, init=False, eq=False)
+
+    def __init__(
+        self,
+        *,
+        status_code: int,
+        headers: Mapping[str, str] | None = None,
+        content: bytes = b"",
+        request: Request | None = None,
+        prior_attempt_ambiguous: bool = False,
+        json: Any = _NO_JSON,
+    ) -> None:
+        if json is not _NO_JSON:
+            if content:
+                raise TypeError("give content= or json=, not both")
+            content = dumps_json(json).encode()
+            headers = {"content-type": "application/json", **(headers or {})}
+        self.__attrs_init__(
+            status_code=status_code,
+            headers=headers if headers is not None else {},
+            content=content,
+            request=request,
+            prior_attempt_ambiguous=prior_attempt_ambiguous,
+        )
 
     @property
     def is_success(self) -> bool:

@@ -37,6 +37,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._facts import is_ascii_digits
+from ._hints import server_wait_hint, text_wait_hint
 from ._http import Response
 
 __all__ = [
@@ -171,7 +172,9 @@ class GraphAPIError(MetaCloudError):
     """Meta answered with an error.
 
     Attributes mirror Graph's error envelope; ``details`` is
-    ``error_data.details``. ``is_transient`` is Meta's flag, or our own
+    ``error_data.details``. ``retry_after`` is how many seconds Meta said to
+    wait (``Retry-After``, the usage header's regain time, or a wait named in
+    its text, as 133008/133009 give), or None when it said nothing. ``is_transient`` is Meta's flag, or our own
     judgement when Meta leaves it out: a transient code (see
     :func:`is_transient_code`), or a :class:`ServerError` or plain
     :class:`RateLimitError` whatever its code.
@@ -191,8 +194,10 @@ class GraphAPIError(MetaCloudError):
         is_transient: bool = False,
         http_status: int | None = None,
         headers: Mapping[str, str] | None = None,
+        retry_after: float | None = None,
     ) -> None:
         super().__init__(message)
+        self.retry_after = retry_after
         self.message = message
         self.code = code
         self.subcode = subcode
@@ -414,8 +419,13 @@ def error_from_response(response: Response) -> GraphAPIError | None:
         if isinstance(transient_flag, bool)
         else (is_transient_code(code) or cls is ServerError or cls is RateLimitError)
     )
+    message = _as_str(err.get("message")) or f"Graph API error (HTTP {response.status_code})"
+    retry_after = server_wait_hint(response.headers)
+    if retry_after is None:
+        retry_after = text_wait_hint(details) or text_wait_hint(_as_str(err.get("error_user_msg")))
     return cls(
-        _as_str(err.get("message")) or f"Graph API error (HTTP {response.status_code})",
+        message,
+        retry_after=retry_after,
         code=code,
         subcode=subcode,
         type=_as_str(err.get("type")),

@@ -652,7 +652,7 @@ def test_unexpected_response_without_a_response_did_not_apply() -> None:
     assert UnexpectedResponseError("refused before sending").may_have_applied is False
 
 
-# -- construction checks (issue 8) ----------------------------------------------------
+# -- construction checks --------------------------------------------------------------
 
 
 def _build(**kwargs: Any) -> WhatsApp:
@@ -728,3 +728,45 @@ async def test_mock_transport_honours_its_body_cap() -> None:
         with pytest.raises(ResponseTooLargeError, match="max_response_bytes=50") as info:
             await wa.two_step_verification.set_pin("428915")
     assert info.value.may_have_applied is True
+
+
+async def test_a_library_client_is_refused_with_the_wrapper_to_use() -> None:
+    import aiohttp
+    import httpx
+
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(TypeError, match=r"HttpxTransport\(client\)"):
+            WhatsApp(access_token="tok", transport=client)  # type: ignore[arg-type]
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(TypeError, match=r"AiohttpTransport\(session\)"):
+            WhatsApp(access_token="tok", transport=session)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="MockTransport"):
+        WhatsApp(access_token="tok", transport=object())  # type: ignore[arg-type]
+
+
+def test_a_client_reused_on_another_event_loop_says_what_to_do() -> None:
+    import asyncio
+
+    wa = WhatsApp(access_token="tok", phone_number_id="1234", base_url="http://127.0.0.1:9", retry=None)
+
+    async def first_run() -> None:
+        with pytest.raises(Exception) as refused:  # nothing listens on port 9
+            await wa.two_step_verification.set_pin("428915")
+        assert not isinstance(refused.value, RuntimeError)
+        await wa._shared.transport.aclose()  # the pool dies with its loop; the client does not know
+
+    async def second_run() -> None:
+        await wa.two_step_verification.set_pin("428915")
+
+    asyncio.run(first_run())
+    with pytest.raises(RuntimeError, match="another event loop"):
+        asyncio.run(second_run())
+    mock = WhatsApp(
+        access_token="tok", phone_number_id="1234", transport=MockTransport(lambda r: ok({"success": True}))
+    )
+    asyncio.run(call_with(mock))
+    asyncio.run(call_with(mock))  # a transport you pass in is yours to manage: no check
+
+
+async def call_with(wa: WhatsApp) -> None:
+    await wa.two_step_verification.set_pin("428915")

@@ -279,3 +279,48 @@ def test_deeply_nested_body_is_classified_by_status_not_a_recursion_error(status
     else:
         assert isinstance(error, GraphAPIError) and error.http_status == status
         assert "not a Graph error" in error.message
+
+
+@pytest.mark.parametrize(
+    ("headers", "details", "expected"),
+    [
+        ({}, "PIN attempts are too fast; wait 30 seconds before trying again.", 30.0),
+        ({}, "Too many wrong PINs; try again in 5 minutes.", 300.0),
+        ({"retry-after": "12"}, "try again in 5 minutes", 12.0),
+        ({}, "Something else went wrong.", None),
+    ],
+)
+def test_retry_after_is_parsed_wherever_meta_says_how_long(
+    headers: dict[str, str], details: str, expected: float | None
+) -> None:
+    import json
+
+    from meta_cloud_async import Response
+    from meta_cloud_async.errors import error_from_response
+
+    body = {
+        "error": {"code": 133008, "message": "(#133008) Too many guesses", "error_data": {"details": details}}
+    }
+    error = error_from_response(Response(status_code=400, headers=headers, content=json.dumps(body).encode()))
+    assert error is not None and error.retry_after == expected
+
+
+async def test_the_sandbox_guess_interval_gives_retry_after() -> None:
+    from meta_cloud_async import PinGuessLimitError, PinMismatchError, WhatsApp
+    from meta_cloud_async.sandbox import Sandbox, VirtualClock
+
+    clock = VirtualClock()
+    sandbox = Sandbox(clock=clock)
+    pid = sandbox.phone_number_ids[0]
+    async with WhatsApp(
+        access_token=sandbox.access_token,
+        phone_number_id=pid,
+        base_url="http://sb",
+        transport=sandbox.transport(),
+        retry=None,
+    ) as wa:
+        with pytest.raises(PinMismatchError):
+            await wa.registration.register("000000" if sandbox.state(pid).pin != "000000" else "111111")
+        with pytest.raises(PinGuessLimitError) as info:
+            await wa.registration.register("000001")
+    assert info.value.retry_after is not None and info.value.retry_after > 0

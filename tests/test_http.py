@@ -87,7 +87,7 @@ def test_response_equality_ignores_the_request() -> None:
     assert a == b
 
 
-# -- the fast JSON helpers (added with the benchmarks, issue 5) ---------------------------
+# -- the fast JSON helpers ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -49,3 +49,69 @@ async def test_advance_moves_time_and_refuses_to_go_back() -> None:
     assert clock.time() == 4.0
     with pytest.raises(ValueError):
         clock.advance(-1.0)
+
+
+# -- the other testing helpers -------------------------------------------------------------------
+
+
+async def test_graph_error_and_json_helpers_drive_mock_transport() -> None:
+    from meta_cloud_async import MockTransport, RateLimitError, Request, Response, WhatsApp
+    from meta_cloud_async.testing import graph_error
+
+    seen: list[Request] = []
+
+    def handler(request: Request) -> Response:
+        seen.append(request)
+        if request.json()["pin"] == "000000":
+            return graph_error(130429, "throughput", status=429)
+        return Response(status_code=200, json={"success": True})
+
+    async with WhatsApp(
+        access_token="t", phone_number_id="1", transport=MockTransport(handler), retry=None
+    ) as wa:
+        assert (await wa.two_step_verification.set_pin("428915")).success
+        with pytest.raises(RateLimitError) as info:
+            await wa.two_step_verification.set_pin("000000")
+    assert info.value.code == 130429 and info.value.http_status == 429
+    assert seen[0].json() == {"pin": "428915"}
+    with pytest.raises(TypeError):
+        Response(status_code=200, content=b"x", json={})
+
+
+async def test_disable_retries_is_a_decorator_and_scoped_to_the_task() -> None:
+    from meta_cloud_async import GraphAPIError, MockTransport, Response, RetryPolicy, WhatsApp
+    from meta_cloud_async.testing import disable_retries
+
+    calls: list[str] = []
+
+    def handler(request: object) -> Response:
+        calls.append("x")
+        return Response(status_code=503, content=b"busy")
+
+    wa = WhatsApp(
+        access_token="t",
+        phone_number_id="1",
+        transport=MockTransport(handler),
+        retry=RetryPolicy(max_retries=1, initial_delay=0, jitter=0),
+    )
+
+    @disable_retries()
+    async def without_retries() -> None:
+        with pytest.raises(GraphAPIError):
+            await wa.two_step_verification.set_pin("428915")
+
+    release = asyncio.Event()
+
+    async def other_task() -> None:
+        await release.wait()
+        with pytest.raises(GraphAPIError):
+            await wa.two_step_verification.set_pin("428915")
+
+    other = asyncio.create_task(other_task())  # created outside: not disabled
+    await without_retries()
+    assert len(calls) == 1
+    with disable_retries():
+        release.set()
+        await other  # started before the block: still retries
+    assert len(calls) == 3
+    await wa.aclose()

@@ -103,6 +103,8 @@ logger = logging.getLogger("meta_cloud_async")
 __all__ = ["BucketStore", "MemoryBucketStore", "RateLimitMiddleware", "RateLimitPolicy", "usage_factor"]
 
 APP_KEY = "app"
+#: Waits this long or longer are logged at INFO; a steady 80/s pace is not worth a line per call.
+HOLD_LOG_SECONDS = 1.0
 
 
 @runtime_checkable
@@ -475,6 +477,13 @@ class RateLimitMiddleware:
                     raise LocalThrottleError(
                         f"pacing would hold this call for {wait:.0f} s (max_wait={max_wait:g} s); not sent",
                         is_transient=True,
+                    )
+                if wait >= HOLD_LOG_SECONDS:
+                    logger.info(
+                        "pacing holds %s for %.2f s (budget %s)",
+                        request.meta.operation,
+                        wait,
+                        ", ".join(k.partition(":")[0] for k, _ in taken) or "usage",
                     )
                 try:
                     await self._sleep(wait)

@@ -28,18 +28,20 @@ and replaces the middleware's own for that call (``None``: no retries).
 from __future__ import annotations
 
 import asyncio
-import datetime
-import email.utils
-import math
+import contextvars
+import functools
+import inspect
+import logging
 import random as _random
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Union
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar, Union
 
 import attrs
 
 from .._checks import check_callable, int_field, number_field
-from .._http import Request, Response, loads_json
+from .._hints import server_wait_hint
+from .._http import Request, Response
 from .._options import NOT_GIVEN
 from ..errors import (
     UNPROCESSED_CODES,
@@ -49,6 +51,8 @@ from ..errors import (
     is_transient_code,
 )
 from .base import Handler
+
+logger = logging.getLogger("meta_cloud_async")
 
 __all__ = ["RetryAttempt", "RetryMiddleware", "RetryPolicy", "retries_disabled", "server_wait_hint"]
 
@@ -97,72 +101,48 @@ class RetryPolicy:
         return base * (1.0 - self.jitter * rand)
 
 
-_disabled = 0
+# A context variable, not a global: turning retries off in one test (one task) never
+# changes what a concurrent task sees. Tasks created inside inherit the setting.
+_disabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "meta_cloud_async_retries_disabled", default=False
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class retries_disabled:
-    """Turn every client's retries off while active (for users' own test suites).
+    """Turn every client's retries off in the current task while active (for users' own test suites).
 
-    Usable as a context manager or via :func:`meta_cloud_async.testing.disable_retries`.
+    A context manager (``with disable_retries(): ...``) or a decorator of a sync
+    or async function (``@disable_retries()``); see
+    :func:`meta_cloud_async.testing.disable_retries`.
     """
 
+    def __init__(self) -> None:
+        self._tokens: list[contextvars.Token[bool]] = []
+
     def __enter__(self) -> None:
-        global _disabled
-        _disabled += 1
+        self._tokens.append(_disabled.set(True))
 
     def __exit__(self, *exc: object) -> None:
-        global _disabled
-        _disabled -= 1
+        _disabled.reset(self._tokens.pop())
 
+    def __call__(self, func: F) -> F:
+        if inspect.iscoroutinefunction(func):
 
-def _parse_retry_after(value: str, now: float) -> float | None:
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        pass
-    else:
-        # "inf" and "nan" parse as floats; neither is a wait anyone meant.
-        return max(0.0, seconds) if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:  # "-0000" parses as naive; HTTP dates are always UTC
-        when = when.replace(tzinfo=datetime.timezone.utc)
-    return max(0.0, when.timestamp() - now)
+            @functools.wraps(func)
+            async def run_async(*args: Any, **kwargs: Any) -> Any:
+                with retries_disabled():
+                    return await func(*args, **kwargs)
 
+            return run_async  # type: ignore[return-value]
 
-def _regain_minutes(headers: Mapping[str, str]) -> float | None:
-    raw = headers.get("x-business-use-case-usage")
-    if not raw:
-        return None
-    try:
-        data: Any = loads_json(raw)
-    except ValueError:
-        return None
-    best: float | None = None
-    if isinstance(data, dict):
-        for entries in data.values():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                if isinstance(entry, dict):
-                    eta = entry.get("estimated_time_to_regain_access")
-                    if isinstance(eta, (int, float)) and not isinstance(eta, bool) and eta > 0:
-                        best = max(best or 0.0, float(eta))
-    return best
+        @functools.wraps(func)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with retries_disabled():
+                return func(*args, **kwargs)
 
-
-def server_wait_hint(
-    headers: Mapping[str, str], *, wall_clock: Callable[[], float] = time.time
-) -> float | None:
-    """Seconds the server asked us to wait, from ``Retry-After`` or the BUC usage header."""
-    retry_after = headers.get("retry-after")
-    if retry_after:
-        parsed = _parse_retry_after(retry_after, wall_clock())
-        if parsed is not None:
-            return parsed
-    minutes = _regain_minutes(headers)
-    return None if minutes is None else minutes * 60.0
+        return run  # type: ignore[return-value]
 
 
 class RetryMiddleware:
@@ -196,7 +176,7 @@ class RetryMiddleware:
     def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
         # A plain function: with retries off it hands back the next coroutine itself (no extra frame).
         policy = self.policy if request.meta.retry is NOT_GIVEN else request.meta.retry
-        if policy is None or policy.max_retries == 0 or _disabled:
+        if policy is None or policy.max_retries == 0 or _disabled.get():
             return call_next(request)
         return self._run(policy, request, call_next)
 
@@ -237,6 +217,17 @@ class RetryMiddleware:
                 )
                 if result is not None:
                     await result
+            # INFO, like openai-python: a call never sleeps for minutes out of sight. No secrets:
+            # the operation's name, the attempt, the wait and the cause's type and code only.
+            logger.info(
+                "retrying %s (retry %d of %d) in %.2f s after %s%s",
+                request.meta.operation,
+                attempt,
+                policy.max_retries,
+                wait,
+                type(cause).__name__,
+                "" if getattr(cause, "code", None) is None else f" {getattr(cause, 'code', '')}",
+            )
             await self._sleep(wait)
 
     @staticmethod

@@ -37,6 +37,7 @@ from ..types.messages import (
     Product,
     ProductList,
     Reaction,
+    SendEncryptedMessageRequest,
     SendMarketingMessageRequest,
     SendMessageRequest,
     SentMessage,
@@ -434,6 +435,13 @@ class Messages(Resource):
         """An approved template (allowed outside the 24-hour window); build ``components`` with the builders."""
         message = Template(name=name, language=language, components=tuple(components or ()))
         return await self.send(to, message, reply_to=reply_to, callback_data=callback_data, timeout=timeout)
+
+    async def send_encrypted(
+        self, encrypted_contents: str, *, timeout: Timeout = NOT_GIVEN
+    ) -> dict[str, Any]:
+        """Send a message body you encrypted yourself (JWE compact form) to ``/messages_encrypted``."""
+        request = SendEncryptedMessageRequest(encrypted_contents=encrypted_contents)
+        return await self._client._call(request, timeout=timeout)
 
     async def mark_as_read(
         self, message_id: str, *, typing_indicator: bool = False, timeout: Timeout = NOT_GIVEN

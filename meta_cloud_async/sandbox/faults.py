@@ -7,7 +7,7 @@ same faults. Kinds:
 - ``latency`` + ``jitter``: a delay of ``latency + uniform(0, jitter)`` seconds
   before the request is handled (taken with the door's injectable ``sleep``);
 - ``transient``: a Graph error with ``is_transient: true`` (code 1 as HTTP 400,
-  code 2 as 503, code 131000 as 500, per platform.md §2.2), nothing applied;
+  code 2 as 503, code 131000 as 500, as Meta's error-codes reference lists them), nothing applied;
 - ``reset_before``: the connection drops before the change is applied;
 - ``reset_after``: the change IS applied, then the connection drops with no answer;
 - ``slow_body``: the answer is written in ``slow_chunks`` pieces with

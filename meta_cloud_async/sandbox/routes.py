@@ -239,6 +239,8 @@ def _send_marketing_message(call: Call) -> dict[str, Any]:
     return call.business.messaging.handle(call.phone.id, body, call.now)
 
 
+from . import subscribed_apps as _subscribed_apps  # noqa: E402,F401  (registers its handlers)
+
 # Templates, Flows and the business encryption key (handlers in content_routes.py).
 for _request, _name, _owns, _handler in CONTENT_ROUTES:
     handles(_request, name=_name, owns=_owns)(_handler)

@@ -74,6 +74,7 @@ __all__ = [
     "ProductSection",
     "Reaction",
     "ReplyButton",
+    "SendEncryptedMessageRequest",
     "SendMarketingMessageRequest",
     "SendMessageRequest",
     "SentMessage",
@@ -1226,3 +1227,27 @@ class SendMarketingMessageRequest(ApiRequest[SentMessage]):
     pair_field: ClassVar[str | None] = "to"
 
     body: dict[str, Any] = attrs.field(metadata=BODY, repr=False)
+
+
+def _check_jwe(_: Any, __: Any, value: str) -> None:
+    if not isinstance(value, str) or value.count(".") < 4 or any(c.isspace() for c in value):
+        raise ValueError("encrypted_contents must be a JWE in compact form (five dot-separated parts)")
+
+
+@attrs.frozen(kw_only=True)
+class SendEncryptedMessageRequest(ApiRequest[dict[str, Any]]):
+    """``POST /{phone_number_id}/messages_encrypted``: a send whose body you encrypted as a JWE.
+
+    Needs payload encryption enabled in the number's settings; Meta answers
+    successes encrypted, so the answer is returned as the raw JSON object.
+    Same safety rules and budget as any send.
+    """
+
+    operation_id: ClassVar[str | None] = "sendEncryptedMessage"
+    path: ClassVar[str] = "{phone_number_id}/messages_encrypted"
+    idempotent: ClassVar[bool] = False
+    retry_refused: ClassVar[bool] = True
+    budget: ClassVar[Budget] = "messaging"
+
+    messaging_product: str = "whatsapp"
+    encrypted_contents: str = attrs.field(validator=_check_jwe, repr=False)

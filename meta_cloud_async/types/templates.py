@@ -56,8 +56,6 @@ __all__ = [
     "QualityScore",
     "QuickReplyButton",
     "Template",
-    "TemplateAnalytics",
-    "TemplateAnalyticsRequest",
     "TemplateCreated",
     "UrlButton",
     "VoiceCallButton",
@@ -1230,75 +1228,3 @@ class DeleteTemplateRequest(ApiRequest[SuccessResponse]):
 
     name: str = attrs.field(validator=_check_template_name)
     hsm_id: str | None = attrs.field(default=None, validator=_check_id("hsm_id"))
-
-
-@attrs.frozen(kw_only=True)
-class TemplateAnalytics:
-    """``template_analytics`` of a WABA: ``data`` holds one entry per granularity with ``data_points``.
-
-    Kept as Meta's dicts: the metric set depends on ``metric_types``.
-    """
-
-    data: list[dict[str, Any]] = attrs.field(factory=list)
-    paging: dict[str, Any] | None = None
-
-
-@attrs.frozen(kw_only=True)
-class TemplateAnalyticsResponse:
-    id: str | None = None
-    template_analytics: TemplateAnalytics | None = None
-
-
-_METRIC_TYPES = frozenset({"SENT", "DELIVERED", "READ", "CLICKED", "COST"})
-
-
-def _check_epoch(name: str, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValueError(f"{name} must be a Unix time in seconds (int >= 0), got {value!r}")
-
-
-@attrs.frozen(kw_only=True)
-class TemplateAnalyticsRequest(ApiRequest[TemplateAnalyticsResponse]):
-    """``GET /{business_account_id}?fields=template_analytics.start(..).end(..)...``.
-
-    Not in Meta's OpenAPI spec: the field expansion is from Meta's "Template
-    analytics" page (granularity DAILY; up to 10 template ids; 90 days back).
-    """
-
-    operation_id: ClassVar[str | None] = None
-    method: ClassVar[str] = "GET"
-    path: ClassVar[str] = "{business_account_id}"
-    idempotent: ClassVar[bool] = True
-
-    fields: str
-
-    @classmethod
-    def build(
-        cls,
-        *,
-        template_ids: Sequence[str | int],
-        start: int,
-        end: int,
-        granularity: Literal["DAILY"] = "DAILY",
-        metric_types: Sequence[str] | None = None,
-    ) -> TemplateAnalyticsRequest:
-        """Check the arguments and render Meta's field expansion."""
-        _check_epoch("start", start)
-        _check_epoch("end", end)
-        if end <= start:
-            raise ValueError("end must be after start")
-        if isinstance(template_ids, (str, int)) or not template_ids:
-            raise ValueError("template_ids: a non-empty list of template ids")
-        ids = [str(t) for t in template_ids]
-        if len(ids) > 10 or not all(i.isascii() and i.isdigit() for i in ids):
-            raise ValueError("template_ids: at most 10 numeric template ids")
-        if granularity != "DAILY":
-            raise ValueError(f"granularity: only 'DAILY' is offered for templates, got {granularity!r}")
-        parts = [f"start({start})", f"end({end})", f"granularity({granularity})"]
-        if metric_types is not None:
-            metrics = [m.upper() for m in metric_types] if not isinstance(metric_types, str) else []
-            if not metrics or set(metrics) - _METRIC_TYPES:
-                raise ValueError(f"metric_types: a list drawn from {sorted(_METRIC_TYPES)}")
-            parts.append("metric_types([" + ",".join(f'"{m}"' for m in metrics) + "])")
-        parts.append("template_ids([" + ",".join(ids) + "])")
-        return cls(fields="template_analytics." + ".".join(parts))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,44 @@ async def test_non_sdk_exceptions_pass_through_unlogged(caplog: pytest.LogCaptur
     with pytest.raises(KeyError):
         await middleware(Request(method="GET", url=URL), call_next)
     assert caplog.records == []
+
+
+async def test_retries_and_long_holds_are_logged_at_info_without_secrets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import json as _json
+
+    from meta_cloud_async import MockTransport, RateLimitPolicy, Response, RetryPolicy, WhatsApp
+    from meta_cloud_async.testing import FakeClock
+
+    clock = FakeClock()
+    answers = [
+        Response(status_code=503, content=b"busy"),
+        Response(status_code=200, content=b'{"success":true}'),
+    ]
+    throttle = _json.dumps({"error": {"code": 80007, "message": "x"}}).encode()
+
+    def handler(request: Any) -> Response:
+        return answers.pop(0) if answers else Response(status_code=200, content=b'{"success":true}')
+
+    caplog.set_level(logging.INFO, logger="meta_cloud_async")
+    async with WhatsApp(
+        access_token="SECRETtoken123",
+        phone_number_id="1",
+        business_account_id="2",
+        transport=MockTransport(handler),
+        retry=RetryPolicy(jitter=0),
+        rate_limit=RateLimitPolicy(usage_hold_seconds=30),
+        clock=clock.time,
+        sleep=clock.sleep,
+    ) as wa:
+        await wa.two_step_verification.set_pin("428915")
+        answers[:] = [Response(status_code=400, content=throttle)]
+        await wa.two_step_verification.set_pin("428915")
+    infos = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert any(
+        m.startswith("retrying SetPinRequest (retry 1 of 2) in 0.50 s after ServerError") for m in infos
+    )
+    assert any(m.startswith("pacing holds SetPinRequest for 29.50 s (budget waba)") for m in infos), infos
+    for message in infos:
+        assert "428915" not in message and "SECRETtoken123" not in message

@@ -164,7 +164,7 @@ async def test_edit_and_delete(wa: WhatsApp, recorder: Any) -> None:
     assert one.content == b"" and "content-type" not in one.headers
 
 
-async def test_analytics_field_expansion(wa: WhatsApp, recorder: Any) -> None:
+async def test_analytics_is_a_door_onto_wa_analytics(wa: WhatsApp, recorder: Any) -> None:
     recorder.reply(
         {
             "id": "5678",
@@ -181,12 +181,12 @@ async def test_analytics_field_expansion(wa: WhatsApp, recorder: Any) -> None:
         }
     )
     analytics = await wa.templates.analytics(
-        ["1", 2], start=1689379200, end=1689552000, metric_types=["sent", "DELIVERED"]
+        ["1", 2], start=1689379200, end=1689552000, metric_types=["SENT", "DELIVERED"]
     )
-    assert analytics.data[0]["data_points"][0]["sent"] == 3
+    assert analytics.points[0].sent == 3
     assert path(recorder.last.url) == f"{BASE}/5678"
     assert query(recorder.last.url)["fields"] == [
-        'template_analytics.start(1689379200).end(1689552000).granularity(DAILY).metric_types(["SENT","DELIVERED"]).template_ids([1,2])'
+        'template_analytics.start(1689379200).end(1689552000).granularity(DAILY).metric_types(["SENT","DELIVERED"]).template_ids(["1","2"])'
     ]
 
 

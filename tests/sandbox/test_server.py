@@ -193,7 +193,7 @@ async def test_slow_body_is_written_in_chunks(clock: VirtualClock, http: aiohttp
     assert clock() - start == 4.0  # four chunks, one virtual second before each
 
 
-# -- an exposed server (issue 8) ---------------------------------------------------------
+# -- an exposed server ------------------------------------------------------------------
 
 
 async def _raw(base_url: str, data: bytes, *, wait: float = 10.0) -> bytes:

@@ -8,7 +8,12 @@ skipped here; tests/types/test_messages.py validates the envelope against
 
 from __future__ import annotations
 
-from meta_cloud_async.types.messages import MarkAsReadRequest, SendMarketingMessageRequest, SendMessageRequest
+from meta_cloud_async.types.messages import (
+    MarkAsReadRequest,
+    SendEncryptedMessageRequest,
+    SendMarketingMessageRequest,
+    SendMessageRequest,
+)
 
 from . import Case
 
@@ -19,7 +24,10 @@ SENT = {
 }
 DEFECT = {"body": "sendMessage's schema rejects every body (allOf with additionalProperties: false)"}
 
+JWE = "eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkExMjhDQkMtSFMyNTYifQ.a2V5.aXY.Y2lwaGVy.dGFn"
+
 CASES = [
+    Case("send_encrypted", SendEncryptedMessageRequest, lambda wa: wa.messages.send_encrypted(JWE), {"x": 1}),
     Case(
         "send_text",
         SendMessageRequest,
