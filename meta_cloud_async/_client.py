@@ -28,12 +28,19 @@ from .middleware.retry import RetryMiddleware, RetryPolicy
 from .pagination import check_next_url
 from .resources.analytics import Analytics
 from .resources.app import App
+from .resources.block_users import BlockUsers
 from .resources.business import Business
+from .resources.business_profile import BusinessProfile
+from .resources.calling import Calling
+from .resources.commerce import Commerce
 from .resources.encryption import Encryption
 from .resources.flows import Flows
+from .resources.groups import Groups
+from .resources.message_history import MessageHistory
 from .resources.messages import MarketingMessages, Messages
 from .resources.payments import Payments
 from .resources.phone_numbers import PhoneNumbers
+from .resources.qr_codes import QrCodes
 from .resources.registration import Registration
 from .resources.solutions import Solutions
 from .resources.templates import Templates
@@ -291,6 +298,41 @@ class WhatsApp:
     def analytics(self) -> Analytics:
         """Messaging, conversation, pricing and template analytics as typed series."""
         return Analytics(self)
+
+    @cached_property
+    def business_profile(self) -> BusinessProfile:
+        """The number's business profile: about, address, vertical, websites, picture."""
+        return BusinessProfile(self)
+
+    @cached_property
+    def block_users(self) -> BlockUsers:
+        """Block, unblock and list blocked WhatsApp users."""
+        return BlockUsers(self)
+
+    @cached_property
+    def qr_codes(self) -> QrCodes:
+        """QR codes and short links with a prefilled message."""
+        return QrCodes(self)
+
+    @cached_property
+    def commerce(self) -> Commerce:
+        """Cart and catalog visibility."""
+        return Commerce(self)
+
+    @cached_property
+    def message_history(self) -> MessageHistory:
+        """Delivery-status history of sent messages."""
+        return MessageHistory(self)
+
+    @cached_property
+    def groups(self) -> Groups:
+        """Groups the number runs: lifecycle, invite links, join requests, participants."""
+        return Groups(self)
+
+    @cached_property
+    def calling(self) -> Calling:
+        """Call permissions and call control (connect, pre-accept, accept, reject, terminate)."""
+        return Calling(self)
 
     def with_options(
         self,

@@ -24,28 +24,10 @@ TABLE = Path(__file__).resolve().parents[1] / "docs" / "operations.md"
 PENDING_NAMESPACES = frozenset(
     {
         "media",
-        "business_profile",
-        "block_users",
-        "qr_codes",
-        "commerce",
-        "message_history",
-        "groups",
-        "calling",
     }
 )
 #: Calls on namespaces that exist here, added by another branch.
-PENDING_CALLS = frozenset(
-    {
-        "wa.phone_numbers.update_status",
-        "wa.phone_numbers.get_settings",
-        "wa.phone_numbers.update_settings",
-        "wa.phone_numbers.configure_automation",
-        "wa.phone_numbers.get_official_business_account",
-        "wa.phone_numbers.submit_official_business_account",
-        "wa.phone_numbers.get_compliance_info",
-        "wa.phone_numbers.update_compliance_info",
-    }
-)
+PENDING_CALLS = frozenset({})
 
 _CALL = re.compile(r"\bwa\.([a-z_]+)\.([a-z_]+)\b")
 

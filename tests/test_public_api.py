@@ -68,8 +68,9 @@ def test_version_is_semver() -> None:
 
 def test_py_typed_ships() -> None:
     assert importlib.resources.files("meta_cloud_async").joinpath("py.typed").is_file()
+    # hatchling ships every file of the package directory; tests/test_packaging.py checks the wheel.
     pyproject = (INIT.parent.parent / "pyproject.toml").read_text()
-    assert 'meta_cloud_async = ["py.typed"]' in pyproject
+    assert 'packages = ["meta_cloud_async"]' in pyproject
 
 
 def test_submodule_alls_resolve() -> None:

@@ -423,7 +423,7 @@ class Router:
     @staticmethod
     def _params(method: str, query: str, headers: Mapping[str, str], body: bytes) -> dict[str, Any]:
         params: dict[str, Any] = dict(parse_qsl(query)) if query else {}
-        if method != "POST" or not body:
+        if method not in ("POST", "DELETE") or not body:  # Graph reads a DELETE's JSON body too
             return params
         ctype = headers.get("content-type") or ""
         if ctype.startswith("multipart/form-data"):

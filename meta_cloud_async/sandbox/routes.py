@@ -164,6 +164,10 @@ def not_emulated_error(op: Operation) -> GraphError:
 @handles(SetPinRequest, name="set_pin")
 def _set_pin(call: Call) -> dict[str, Any]:
     assert call.phone is not None
+    if "pin" not in call.params and "whatsapp_business_api_data" not in call.params:
+        from .profile_state import profiles_of  # the same POST without a PIN: visibility, webhook
+
+        return profiles_of(call.business).of(call.phone.id).update_status(call.params)
     return call.business.set_pin(call.phone, call.params)
 
 
@@ -239,6 +243,7 @@ def _send_marketing_message(call: Call) -> dict[str, Any]:
     return call.business.messaging.handle(call.phone.id, body, call.now)
 
 
+from . import profile_routes as _profile_routes  # noqa: E402,F401  (registers its handlers)
 from . import subscribed_apps as _subscribed_apps  # noqa: E402,F401  (registers its handlers)
 
 # Templates, Flows and the business encryption key (handlers in content_routes.py).

@@ -4,7 +4,7 @@ A :class:`Case` names the request class it exercises, a call that makes exactly
 one request through a client, and the answer to give back. Every declared
 operation with an ``operationId`` must have at least one case (the suite fails
 otherwise). ``skip`` names the checks a known spec defect forces us to skip,
-with the reason: ``{"body": "why"}``.
+with the reason: ``{"body": "why"}``, or ``{"headers": "why"}`` for a required header we rightly omit.
 """
 
 from __future__ import annotations
