@@ -27,7 +27,7 @@ PENDING_NAMESPACES = frozenset(
     }
 )
 #: Calls on namespaces that exist here, added by another branch.
-PENDING_CALLS = frozenset({})
+PENDING_CALLS: frozenset[str] = frozenset()
 
 _CALL = re.compile(r"\bwa\.([a-z_]+)\.([a-z_]+)\b")
 
