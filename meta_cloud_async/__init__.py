@@ -9,6 +9,7 @@ from .errors import (
     APITimeoutError,
     AuthenticationError,
     ConnectError,
+    FlowJsonValidationError,
     GraphAPIError,
     InvalidParameterError,
     LocalThrottleError,
@@ -22,6 +23,7 @@ from .errors import (
     RegistrationLimitError,
     ResponseTooLargeError,
     ServerError,
+    TemplateCreationError,
     UnexpectedResponseError,
 )
 from .middleware import Handler, Middleware, RateLimitPolicy, RetryAttempt, RetryPolicy
@@ -42,6 +44,7 @@ __all__ = [  # noqa: RUF022
     "ClientOptions",
     "ConnectError",
     "Cursors",
+    "FlowJsonValidationError",
     "GraphAPIError",
     "Group",
     "Handler",
@@ -75,6 +78,7 @@ __all__ = [  # noqa: RUF022
     "SentMessage",
     "ServerError",
     "SuccessResponse",
+    "TemplateCreationError",
     "Transport",
     "UnexpectedResponseError",
     "VerifyCodeResponse",

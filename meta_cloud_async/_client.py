@@ -33,6 +33,8 @@ from .resources.business import Business
 from .resources.business_profile import BusinessProfile
 from .resources.calling import Calling
 from .resources.commerce import Commerce
+from .resources.encryption import Encryption
+from .resources.flows import Flows
 from .resources.groups import Groups
 from .resources.message_history import MessageHistory
 from .resources.messages import MarketingMessages, Messages
@@ -41,6 +43,7 @@ from .resources.phone_numbers import PhoneNumbers
 from .resources.qr_codes import QrCodes
 from .resources.registration import Registration
 from .resources.solutions import Solutions
+from .resources.templates import Templates
 from .resources.two_step_verification import TwoStepVerification
 from .resources.waba import Waba
 from .transports.base import DEFAULT_MAX_RESPONSE_BYTES, Transport
@@ -240,6 +243,21 @@ class WhatsApp:
     def phone_numbers(self) -> PhoneNumbers:
         """Read and list phone numbers; verify ownership by code."""
         return PhoneNumbers(self)
+
+    @cached_property
+    def templates(self) -> Templates:
+        """Message templates of the WABA: list, get, create, edit, delete, analytics."""
+        return Templates(self)
+
+    @cached_property
+    def flows(self) -> Flows:
+        """WhatsApp Flows of the WABA: create, upload JSON, publish, deprecate."""
+        return Flows(self)
+
+    @cached_property
+    def encryption(self) -> Encryption:
+        """The number's business public key, for Flow data-exchange encryption."""
+        return Encryption(self)
 
     @cached_property
     def messages(self) -> Messages:

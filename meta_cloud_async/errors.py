@@ -9,6 +9,7 @@
     ├── UnexpectedResponseError         an answer that is not what the endpoint returns (bad body, bad link)
     │   ├── ResponseTooLargeError       the body grew past ``max_response_bytes``; reading stopped there
     │   └── PageLimitError              paging went on past ``max_pages``; the walk stopped there
+    ├── FlowJsonValidationError         Meta stored a Flow JSON but listed validation errors in it
     └── GraphAPIError                   Meta answered with an error envelope (or an unparseable failure)
         ├── AuthenticationError         0, 190: token expired, revoked or wrong
         ├── PermissionDeniedError       3, 10, 200-299: the token lacks a permission
@@ -32,7 +33,7 @@ or the access token.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._facts import is_ascii_digits
@@ -51,6 +52,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "ConnectError",
+    "FlowJsonValidationError",
     "GraphAPIError",
     "InvalidParameterError",
     "LocalThrottleError",
@@ -150,6 +152,20 @@ class PageLimitError(UnexpectedResponseError):
     Raised before the next page is requested; raise ``max_pages`` on the
     paginator if the edge really is that long.
     """
+
+
+class FlowJsonValidationError(MetaCloudError):
+    """Meta accepted a Flow JSON upload (HTTP 200) but found errors in it; the Flow can't be published.
+
+    ``errors`` are Meta's ``validation_errors`` (each with 1-based ``line_start``,
+    ``column_start``...); the message lists every one with its position. The JSON *is*
+    stored as the draft's: fix it and upload again.
+    """
+
+    def __init__(self, errors: Sequence[Any]) -> None:
+        self.errors = list(errors)
+        lines = [f"  {e}" for e in self.errors]
+        super().__init__(f"the Flow JSON has {len(self.errors)} validation error(s):\n" + "\n".join(lines))
 
 
 class GraphAPIError(MetaCloudError):

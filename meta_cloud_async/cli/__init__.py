@@ -1,4 +1,4 @@
-"""The ``meta-cloud-async`` command: ``sandbox``, ``pins`` and ``demo``."""
+"""The ``meta-cloud-async`` command: ``sandbox``, ``pins``, ``demo`` and ``flows``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ __all__ = ["main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import demo, pins, sandbox
+    from . import demo, flows, pins, sandbox
 
     parser = argparse.ArgumentParser(prog="meta-cloud-async", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sandbox.register(sub)
     pins.register(sub)
     demo.register(sub)
+    flows.register(sub)
     return parser
 
 

@@ -12,6 +12,7 @@ from .core import DEFAULT_ACCESS_TOKEN, Sandbox
 from .faults import FaultConfig, FaultRates
 from .router import RequestLogEntry
 from .state import Limits, PhoneNumberState
+from .templates_state import ReviewDecision, TemplateRules
 from .transport import SandboxTransport
 
 __all__ = [
@@ -22,7 +23,9 @@ __all__ = [
     "Limits",
     "PhoneNumberState",
     "RequestLogEntry",
+    "ReviewDecision",
     "Sandbox",
     "SandboxTransport",
+    "TemplateRules",
     "VirtualClock",
 ]

@@ -6,17 +6,22 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._checks import check_callable, check_int
 from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .budgets import Budget
 from .clock import Clock, Sleep, VirtualClock
 from .faults import FaultConfig, FaultInjector
+from .flows_state import FlowsState
 from .messaging import Messaging, SentRecord
 from .router import RequestLogEntry, Router
 from .state import Business, Limits, PhoneNumberState
+from .templates_state import Reviewer, TemplateRules, TemplatesState
 from .transport import SandboxTransport
+
+if TYPE_CHECKING:
+    from ..flows.driver import MetaFlowClient
 
 __all__ = ["DEFAULT_ACCESS_TOKEN", "DEFAULT_APP_BUDGET", "DEFAULT_WABA_BUDGET", "Sandbox"]
 
@@ -106,6 +111,8 @@ class Sandbox:
         initial_pin: str | None = "random",
         code_verified: bool = True,
         request_log_size: int = 10_000,
+        template_rules: TemplateRules | None = None,
+        template_reviewer: Reviewer | None = None,
     ) -> None:
         _check_args(
             phone_numbers=phone_numbers,
@@ -138,7 +145,10 @@ class Sandbox:
             "initial_pin": initial_pin,
             "code_verified": code_verified,
             "limits": self.limits,
+            "template_rules": template_rules,
+            "template_reviewer": template_reviewer,
         }
+        self._template_events: list[dict[str, Any]] = []
         advance = clock.advance if isinstance(clock, VirtualClock) else None
         self.router = Router(
             business=Business(**self._business_args),
@@ -202,6 +212,63 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the state the constructor made: same ids, PINs, budgets and fault sequence."""
         self.router.reset(Business(**self._business_args), FaultInjector(self.faults, self.seed))
+        self._template_events = []
+
+    # -- templates and flows -----------------------------------------------------------
+
+    @property
+    def templates(self) -> TemplatesState:
+        """Every WABA's message templates (the state behind ``wa.templates``)."""
+        return self.router.business.templates
+
+    @property
+    def flows(self) -> FlowsState:
+        """Every WABA's Flows (the state behind ``wa.flows``)."""
+        return self.router.business.flows
+
+    def template_events(self) -> list[dict[str, Any]]:
+        """Every template status, quality and category change so far, oldest first.
+
+        Each is ``{"at", "waba_id", "field", "value"}``: ``field`` is the webhook field
+        (``message_template_status_update``, ``message_template_quality_update``,
+        ``template_category_update``) and ``value`` its payload, ready for a webhook
+        delivery. Reviews due by now are applied first; the list is kept (not drained).
+        """
+        self._template_events.extend(self.templates.events(self.clock()))
+        return list(self._template_events)
+
+    def set_template_quality(self, template_id: str, score: str) -> None:
+        """Meta rates a template: ``"RED"`` pauses an approved one (3 h, then 6 h, then disables it)."""
+        self.templates.waba_of(template_id).set_quality(template_id, score, self.clock())
+
+    def change_template_category(self, template_id: str, category: str) -> None:
+        """Meta re-categorises a template (a ``template_category_update`` event)."""
+        self.templates.waba_of(template_id).change_category(template_id, category, self.clock())
+
+    def public_key(self, phone_number_id: str) -> str | None:
+        """The business public key registered for a number (``wa.encryption.set_public_key``), or None."""
+        if phone_number_id not in self.router.business.phones:
+            raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
+        return self.router.business.encryption_keys.get(phone_number_id)
+
+    def flow_client(self, phone_number_id: str, *, app_secret: str | bytes) -> MetaFlowClient:
+        """A client that calls a Flow endpoint as Meta does for this number's Flows.
+
+        It encrypts with the public key registered for the number (read again after a
+        421, like Meta) and signs with ``app_secret``. Needs the ``flows`` extra.
+        """
+        from ..flows.driver import MetaFlowClient
+
+        def key() -> str:
+            pem = self.public_key(phone_number_id)
+            if pem is None:
+                raise LookupError(
+                    f"no business public key registered for {phone_number_id}; "
+                    "call wa.encryption.set_public_key(pem) first"
+                )
+            return pem
+
+        return MetaFlowClient(public_key=key, app_secret=app_secret)
 
     # -- time ------------------------------------------------------------------------
 

@@ -389,8 +389,44 @@ class FlowsState:
                 out["validation_errors"] = flow.validation_errors
         return out
 
+    def __contains__(self, flow_id: object) -> bool:
+        return isinstance(flow_id, str) and flow_id in self._flows
+
     def get(self, flow_id: str) -> dict[str, Any]:
         return self._flow(flow_id).to_dict()
+
+    def migrate(
+        self, waba_id: str, source_waba_id: str, names: Sequence[str] | None, now: float
+    ) -> dict[str, Any]:
+        """``POST /{waba}/migrate_flows``: copy the named (or all) Flows of another WABA as new drafts."""
+        if source_waba_id == waba_id:
+            raise GraphError.invalid_parameter("source_waba_id: the source WABA is this WABA")
+        source = {f.name: f for f in self._flows.values() if f.waba_id == source_waba_id}
+        migrated: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
+        for name in names if names is not None else sorted(source):
+            flow = source.get(name)
+            if flow is None:
+                failed.append(
+                    {
+                        "source_name": name,
+                        "error_code": "4233041",
+                        "error_message": "Flows Migration Error: Flow name not found in source WABA.",
+                    }
+                )
+                continue
+            if any(f.waba_id == waba_id and f.name == name for f in self._flows.values()):
+                failed.append(
+                    {
+                        "source_name": name,
+                        "error_code": "4233042",
+                        "error_message": "Flows Migration Error: a Flow with this name exists in the WABA.",
+                    }
+                )
+                continue
+            created = self.create(waba_id, name, list(flow.categories), now, flow_json=flow.flow_json)
+            migrated.append({"source_name": name, "source_id": flow.id, "migrated_id": created["id"]})
+        return {"migrated_flows": migrated, "failed_flows": failed}
 
     def list(self, waba_id: str) -> list[dict[str, Any]]:
         return [

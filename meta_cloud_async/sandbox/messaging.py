@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import base64
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -287,6 +287,9 @@ class Messaging:
         self._last_inbound: dict[tuple[str, str], float] = {}
         self._outbound: list[_Outbound] = []
         self._inbound: dict[str, _Inbound] = {}
+        #: ``(phone_number_id, template, now) -> handled``: the business's stored templates
+        #: (templates_state) check a send first; False falls back to the seeded table above.
+        self.template_check: Callable[[str, Mapping[str, Any], float], bool] | None = None
 
     # -- configuration -----------------------------------------------------------
 
@@ -371,7 +374,9 @@ class Messaging:
                 "The recipient phone number is not a WhatsApp phone number.",
             )
         if kind == "template":
-            self._check_template(_obj(obj, "template"))
+            template = _obj(obj, "template")
+            if self.template_check is None or not self.template_check(phone_number_id, template, now):
+                self._check_template(template)
         elif recipient_type == "individual":
             last = self._last_inbound.get((phone_number_id, to))
             if last is None or now - last > self.limits.service_window:

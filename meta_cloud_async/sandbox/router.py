@@ -26,6 +26,7 @@ import attrs
 from .._facts import REDACTED, is_secret_name
 from .budgets import Budget, UsageMeter
 from .clock import Clock, Sleep
+from .content_routes import FLOW_ASSET_PREFIX
 from .envelope import GraphError, render_error
 from .faults import Decision, FaultInjector, FaultKind
 from .routes import Call, Resolved, not_emulated_error, route_table
@@ -150,6 +151,29 @@ def _unexpected(exc: BaseException, where: str) -> GraphError:
         is_transient=False,
         details="The sandbox failed unexpectedly on this call.",
     )
+
+
+def _multipart_fields(ctype: str, body: bytes) -> dict[str, Any]:
+    """The fields of a ``multipart/form-data`` body: file parts as bytes, the others as text."""
+    import email.parser
+    import email.policy
+
+    if "boundary=" not in ctype:
+        raise GraphError.invalid_parameter("multipart/form-data without a boundary")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + ctype.encode("latin-1") + b"\r\n\r\n" + body
+    )
+    if not message.is_multipart():
+        raise GraphError.invalid_parameter("The multipart body could not be parsed.")
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            raise GraphError.invalid_parameter("a multipart part has no name")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        fields[name] = data if part.get_filename() is not None else data.decode("utf-8")
+    return fields
 
 
 def _is_digits(text: str) -> bool:
@@ -402,6 +426,9 @@ class Router:
         if method not in ("POST", "DELETE") or not body:  # Graph reads a DELETE's JSON body too
             return params
         ctype = headers.get("content-type") or ""
+        if ctype.startswith("multipart/form-data"):
+            params.update(_multipart_fields(ctype, body))
+            return params
         if "json" in ctype or body[:1] == b"{":
             try:
                 data = json.loads(body)
@@ -453,7 +480,16 @@ class Router:
     # -- admin surface -------------------------------------------------------------
 
     def admin(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes) -> Result:
-        """``/_sandbox/...``: not Graph, never faulted, not logged, not budgeted; same token."""
+        """``/_sandbox/...``: not Graph, never faulted, not logged, not budgeted; same token.
+
+        Except a Flow's JSON asset, served without a token like the CDN link Meta gives.
+        """
+        if method == "GET" and path.startswith(FLOW_ASSET_PREFIX):
+            flow_id = path[len(FLOW_ASSET_PREFIX) :].partition("/")[0]
+            text = self.business.flows.get_json(flow_id) if flow_id in self.business.flows else None
+            if text is None:
+                return Result(404, {"content-type": "text/plain; charset=utf-8"}, b"no such asset")
+            return Result(200, {"content-type": "application/json"}, text.encode())
         try:
             self._authenticate(headers, query)
             payload = self._admin(method, path.split("/")[2:], query, body)

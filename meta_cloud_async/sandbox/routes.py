@@ -29,6 +29,7 @@ from ..types.phone_numbers import (
 from ..types.registration import DeregisterRequest, RegisterRequest
 from ..types.two_step_verification import SetPinRequest
 from ..types.waba import GetBusinessAccountRequest
+from .content_routes import ROUTES as CONTENT_ROUTES
 from .envelope import GraphError
 
 if TYPE_CHECKING:
@@ -62,21 +63,31 @@ class Resolved(NamedTuple):
     found: bool
 
 
+#: Does this business hold the object the path names? (For ids with no placeholder of their own,
+#: such as ``{template_id}`` and ``{flow_id}``, which share the shape of ``{phone_number_id}``.)
+Owns = Callable[["Business", Mapping[str, str]], bool]
+
+
 @attrs.frozen(slots=True)
 class Route:
     name: str
     op: Operation
     handler: Handler
+    owns: Owns | None = None
 
 
 _HANDLERS: list[Route] = []
 
 
-def handles(request: type[Any], *, name: str) -> Callable[[Handler], Handler]:
-    """Register ``handler`` as the sandbox's emulation of ``request``'s operation, under route ``name``."""
+def handles(request: type[Any], *, name: str, owns: Owns | None = None) -> Callable[[Handler], Handler]:
+    """Register ``handler`` as the sandbox's emulation of ``request``'s operation, under route ``name``.
+
+    ``owns`` tells same-shaped routes apart: the route matches only when it says the
+    business holds the object named by the path.
+    """
 
     def register(handler: Handler) -> Handler:
-        _HANDLERS.append(Route(name, operation_of(request), handler))
+        _HANDLERS.append(Route(name, operation_of(request), handler, owns))
         return handler
 
     return register
@@ -121,6 +132,8 @@ class RouteTable:
                 waba_id = phone.waba_id if phone is not None else None
             if wid is not None:
                 waba_id = wid if wid in business.waba_phones else None
+            if route.owns is not None and not route.owns(business, values):
+                continue  # another object's shape: not this route's call, not even by name
             if (pid is not None and phone is None) or (wid is not None and waba_id is None):
                 shaped = shaped or Resolved(route, values, None, None, False)
                 continue
@@ -232,6 +245,10 @@ def _send_marketing_message(call: Call) -> dict[str, Any]:
 
 from . import profile_routes as _profile_routes  # noqa: E402,F401  (registers its handlers)
 from . import subscribed_apps as _subscribed_apps  # noqa: E402,F401  (registers its handlers)
+
+# Templates, Flows and the business encryption key (handlers in content_routes.py).
+for _request, _name, _owns, _handler in CONTENT_ROUTES:
+    handles(_request, name=_name, owns=_owns)(_handler)
 
 
 def route_table() -> RouteTable:

@@ -23,7 +23,9 @@ import attrs
 
 from .._facts import DATA_LOCALIZATION_REGIONS
 from .envelope import GraphError
+from .flows_state import FlowsState
 from .messaging import Messaging
+from .templates_state import Reviewer, TemplateRules, TemplatesState
 
 __all__ = [
     "DATA_LOCALIZATION_REGIONS",
@@ -265,6 +267,8 @@ class Business:
         initial_pin: str | None,
         code_verified: bool,
         limits: Limits,
+        template_rules: TemplateRules | None = None,
+        template_reviewer: Reviewer | None = None,
     ) -> None:
         if phone_numbers < 0 or wabas < 1:
             raise ValueError("need phone_numbers >= 0 and wabas >= 1")
@@ -302,6 +306,30 @@ class Business:
             members.append(phone)
             self.phones[phone_id] = phone
             self.phone_ids.append(phone_id)
+        #: Message templates per WABA, Flows, and each number's business public key (PEM).
+        # Their own id streams, offset from the seed, so no id repeats a WABA's or a number's.
+        self.templates = TemplatesState(
+            rules=template_rules, reviewer=template_reviewer, seed=seed + 1_000_003
+        )
+        self.flows = FlowsState(seed=seed + 2_000_003)
+        self.encryption_keys: dict[str, str] = {}
+        self.messaging.template_check = self._check_template_send
+
+    def _check_template_send(self, phone_id: str, template: Mapping[str, Any], now: float) -> bool:
+        """A template send checked against the templates the number's WABA created (False: none by that name)."""
+        phone = self.phones.get(phone_id)
+        name = template.get("name")
+        if phone is None or not self.templates.waba(phone.waba_id).has_name(name):
+            return False
+        language = template.get("language")
+        code = language.get("code") if isinstance(language, Mapping) else None
+        components = template.get("components")
+        if not isinstance(name, str) or not isinstance(code, str):
+            raise GraphError.invalid_parameter("template needs name and language.code")
+        if components is not None and not isinstance(components, list):
+            raise GraphError.invalid_parameter("template.components must be an array")
+        self.templates.waba(phone.waba_id).check_send(name, code, components, now=now)
+        return True
 
     # -- reads -------------------------------------------------------------------
 

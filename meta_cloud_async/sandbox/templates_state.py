@@ -142,6 +142,16 @@ class TemplatesState:
             if candidate not in self._by_id:
                 return candidate
 
+    def __contains__(self, template_id: object) -> bool:
+        return isinstance(template_id, str) and template_id in self._by_id
+
+    def waba_of(self, template_id: str) -> WabaTemplates:
+        """The WABA view holding ``template_id`` (``KeyError`` when there is none)."""
+        record = self._by_id.get(str(template_id))
+        if record is None:
+            raise KeyError(f"no template {template_id} in this sandbox")
+        return self.waba(record.waba_id)
+
     def get(self, template_id: str, now: float) -> dict[str, Any]:
         """``GET /{template_id}``."""
         record = self._record(template_id)
@@ -185,6 +195,10 @@ class WabaTemplates:
     @property
     def rules(self) -> TemplateRules:
         return self._state.rules
+
+    def has_name(self, name: object) -> bool:
+        """Whether any language of ``name`` exists in this WABA (or was deleted here)."""
+        return any(n == name for n, _ in self._templates) or any(n == name for n, _ in self._deleted)
 
     # -- time ------------------------------------------------------------------------------
 

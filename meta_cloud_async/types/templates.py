@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol, Union
+from typing import Any, ClassVar, Literal, Protocol, Union
 
 import attrs
+
+from .shared import BODY, ApiRequest, Page, SuccessResponse, fields_param
 
 __all__ = [
     "AUTHENTICATION",
@@ -35,12 +37,17 @@ __all__ = [
     "CatalogButton",
     "Component",
     "CopyCodeButton",
+    "CreateTemplateRequest",
+    "DeleteTemplateRequest",
+    "EditTemplateRequest",
     "FlowButton",
     "Footer",
+    "GetTemplateRequest",
     "HeaderLocation",
     "HeaderMedia",
     "HeaderText",
     "LimitedTimeOffer",
+    "ListTemplatesRequest",
     "MultiProductButton",
     "OtpCopyCodeButton",
     "OtpOneTapButton",
@@ -1065,3 +1072,159 @@ def _check_carousel_params(template: Template, component: Mapping[str, Any]) -> 
             check_send_parameters(card_template, list(card.get("components", [])))
         except ValueError as exc:
             raise ValueError(f"carousel.cards[{index}]: {exc}") from None
+
+
+# -- the operations (one declaration each; wa.templates builds them) --------------------------
+
+_TEMPLATE_STATUSES = frozenset(
+    {
+        "APPROVED",
+        "IN_APPEAL",
+        "PENDING",
+        "REJECTED",
+        "PENDING_DELETION",
+        "DELETED",
+        "DISABLED",
+        "PAUSED",
+        "LIMIT_EXCEEDED",
+        "ARCHIVED",
+    }
+)
+_QUALITY_SCORES = frozenset({"GREEN", "YELLOW", "RED", "UNKNOWN"})
+
+
+def _one_or_many(name: str, value: Any, allowed: frozenset[str] | None = None) -> str | None:
+    """A filter taking one value or several (sent comma-separated), checked when the values are known."""
+    if value is None:
+        return None
+    items = [value] if isinstance(value, str) else list(value)
+    if not items or not all(isinstance(v, str) and v.strip() for v in items):
+        raise ValueError(f"{name}: a non-empty string or a list of non-empty strings")
+    if allowed is not None:
+        unknown = sorted({v.upper() for v in items} - allowed)
+        if unknown:
+            raise ValueError(f"{name}: unknown value(s) {unknown}; one of {sorted(allowed)}")
+        items = [v.upper() for v in items]
+    return ",".join(items)
+
+
+def _status_filter(value: Any) -> str | None:
+    return _one_or_many("status", value, _TEMPLATE_STATUSES)
+
+
+def _category_filter(value: Any) -> str | None:
+    return _one_or_many("category", value, _CATEGORIES)
+
+
+def _language_filter(value: Any) -> str | None:
+    return _one_or_many("language", value)
+
+
+def _quality_filter(value: Any) -> str | None:
+    return _one_or_many("quality_score", value, _QUALITY_SCORES)
+
+
+def _check_page_limit(_: Any, __: Any, value: int | None) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"limit must be a positive int, got {value!r}")
+
+
+def _check_template_name(_: Any, __: Any, value: Any) -> None:
+    if value is not None and (
+        not isinstance(value, str) or not _NAME.fullmatch(value) or len(value) > NAME_MAX
+    ):
+        raise ValueError("name: a template name (lower-case letters, digits and underscores, at most 512)")
+
+
+def _check_id(name: str) -> Any:
+    def check(_: Any, __: Any, value: str | None) -> None:
+        if value is not None and (not isinstance(value, str) or not value.isascii() or not value.isdigit()):
+            raise ValueError(f"{name} must be a numeric id string, got {value!r}")
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class ListTemplatesRequest(ApiRequest[Page[Template]]):
+    """``GET /{business_account_id}/message_templates``: the WABA's templates, filtered, cursor-paged.
+
+    The spec declares only ``name``; Meta's docs add ``status``, ``category``,
+    ``language``, ``quality_score`` (one value or several, comma-separated) and paging.
+    """
+
+    operation_id: ClassVar[str | None] = "getTemplateByNameDefaultFields"
+    method: ClassVar[str] = "GET"
+    path: ClassVar[str] = "{business_account_id}/message_templates"
+    idempotent: ClassVar[bool] = True
+
+    name: str | None = None
+    status: str | None = attrs.field(default=None, converter=_status_filter)
+    category: str | None = attrs.field(default=None, converter=_category_filter)
+    language: str | None = attrs.field(default=None, converter=_language_filter)
+    quality_score: str | None = attrs.field(default=None, converter=_quality_filter)
+    fields: str | None = attrs.field(default=None, converter=fields_param)
+    limit: int | None = attrs.field(default=None, validator=_check_page_limit)
+    after: str | None = None
+    before: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class GetTemplateRequest(ApiRequest[Template]):
+    """``GET /{template_id}``: one template with its components, status and quality."""
+
+    operation_id: ClassVar[str | None] = "getTemplateByIdDefaultFields"
+    method: ClassVar[str] = "GET"
+    path: ClassVar[str] = "{template_id}"
+    idempotent: ClassVar[bool] = True
+
+    template_id: str = attrs.field(validator=_check_id("template_id"))
+    fields: str | None = attrs.field(default=None, converter=fields_param)
+
+
+@attrs.frozen(kw_only=True)
+class CreateTemplateRequest(ApiRequest[TemplateCreated]):
+    """``POST /{business_account_id}/message_templates``: submit a template for review.
+
+    ``body`` is what :func:`build_template_body` made (checked there). Not retried once it
+    may have arrived: a repeat of a create that did apply is refused (2388024), which
+    would hide the success. The spec names this operation after one of its examples.
+    """
+
+    operation_id: ClassVar[str | None] = "createAuthenticationTemplateWOtpCopyCodeButton"
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{business_account_id}/message_templates"
+
+    body: dict[str, Any] = attrs.field(metadata=BODY)
+
+
+@attrs.frozen(kw_only=True)
+class EditTemplateRequest(ApiRequest[SuccessResponse]):
+    """``POST /{template_id}``: new components (and category, TTL) for an existing template.
+
+    An edit sends the template back to review; retrying one that applied is harmless
+    (the same content again), so it is idempotent.
+    """
+
+    operation_id: ClassVar[str | None] = "editTemplate"
+    method: ClassVar[str] = "POST"
+    path: ClassVar[str] = "{template_id}"
+    idempotent: ClassVar[bool] = True
+
+    template_id: str = attrs.field(validator=_check_id("template_id"))
+    body: dict[str, Any] = attrs.field(metadata=BODY)
+
+
+@attrs.frozen(kw_only=True)
+class DeleteTemplateRequest(ApiRequest[SuccessResponse]):
+    """``DELETE /{business_account_id}/message_templates?name=...[&hsm_id=...]``.
+
+    ``name`` alone deletes every language of the template; with ``hsm_id`` only that one.
+    """
+
+    operation_id: ClassVar[str | None] = "deleteTemplateByName"
+    method: ClassVar[str] = "DELETE"
+    path: ClassVar[str] = "{business_account_id}/message_templates"
+    idempotent: ClassVar[bool] = True
+
+    name: str = attrs.field(validator=_check_template_name)
+    hsm_id: str | None = attrs.field(default=None, validator=_check_id("hsm_id"))
