@@ -103,6 +103,7 @@ class WebhookDeliverer:
     def __init__(self, sandbox: Sandbox, url: str, app_secret: str, faults: WebhookFaults, seed: int) -> None:
         self._sandbox = sandbox
         self.url = url
+        self._shown_url = url.split("?", 1)[0]  # a query string may carry a token: never logged
         self.__key = app_secret.encode()
         self.faults = faults
         self._seed = seed
@@ -137,7 +138,7 @@ class WebhookDeliverer:
             messaging.listeners.append(self.poke)
 
     def __repr__(self) -> str:
-        return f"WebhookDeliverer(url={self.url!r}, pending={len(self._queue)})"
+        return f"WebhookDeliverer(url={self._shown_url!r}, pending={len(self._queue)})"
 
     # -- counters --------------------------------------------------------------------------
 
@@ -338,7 +339,7 @@ class WebhookDeliverer:
                 return 200 <= resp.status < 300
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             self._last_status = None
-            logger.info("sandbox webhook POST to %s failed: %s", self.url, type(exc).__name__)
+            logger.info("sandbox webhook POST to %s failed: %s", self._shown_url, type(exc).__name__)
             return False
 
     async def _deliver(self, session: aiohttp.ClientSession, post: _Post) -> None:

@@ -448,7 +448,8 @@ class Messaging:
             template = self._templates.get((obj["name"], obj["language"]["code"]))
             record.category = template.category.lower() if template is not None else "utility"
         if recipient_type == "individual":
-            record.in_window = self.window_open(phone_number_id, to, now)
+            last = self._last_inbound.get((phone_number_id, to))
+            record.in_window = last is not None and now - last <= self.limits.service_window
         self._outbound.append(record)
         self._open.append(record)
         self._notify()

@@ -47,11 +47,18 @@ class RecordingRouter(WebhookRouter):
         self.signatures: list[str | None] = []
         self.answers: list[int] = []
         self.fail_first = 0  # answer 500 to this many POSTs before handling them
+        self.hang_first = 0  # hold this many POSTs unanswered until ``release`` is set
+        self.release = asyncio.Event()
 
     async def handle(self, method: str, query: Any, headers: Any, body: bytes) -> WebhookResponse:
         if method == "POST":
             self.bodies.append(body)
             self.signatures.append(headers.get("X-Hub-Signature-256"))
+            if self.hang_first > 0:
+                self.hang_first -= 1
+                self.answers.append(0)
+                await self.release.wait()
+                return WebhookResponse(200, b"too late")
             if self.fail_first > 0:
                 self.fail_first -= 1
                 self.answers.append(500)
@@ -525,3 +532,40 @@ async def test_reset_drops_pending_webhooks_and_counters(receiver: Receiver) -> 
     assert sandbox.webhook_stats.delivered == 0
     sandbox.inbound(sandbox.phone_number_ids[0], USER)  # the new world's messaging still feeds it
     assert (await sandbox.flush_webhooks()).delivered == 1
+
+
+async def test_a_receiver_that_does_not_answer_in_time_is_retried(receiver: Receiver) -> None:
+    sandbox = _sandbox(receiver.url, "webhook.timeout=200ms,webhook.backoff=1s")
+    handled: list[str] = []
+
+    @receiver.router.on_message()
+    async def collect(msg: TextMessage, ctx: WebhookContext) -> None:
+        handled.append(msg.id)
+
+    receiver.router.hang_first = 1
+    wamid = sandbox.inbound(sandbox.phone_number_ids[0], USER)
+    try:
+        stats = await sandbox.flush_webhooks()
+    finally:
+        receiver.router.release.set()
+    await receiver.router.join()
+    assert handled == [wamid]
+    assert receiver.answers == [0, 200] and stats.failed_attempts == 1 and stats.retried == 1
+
+
+async def test_delivery_is_reproducible_for_a_seed(receiver: Receiver) -> None:
+    async def run() -> list[bytes]:
+        receiver.router.bodies.clear()
+        sandbox = _sandbox(receiver.url, "webhook.batch=3,webhook.duplicate=0.3,webhook.reorder=0.3,seed=9")
+        phone = sandbox.phone_number_ids[0]
+        async with _client(sandbox) as wa:
+            for i in range(8):
+                user = f"1650555{i:04d}"
+                sandbox.inbound(phone, user, "text", {"body": str(i)})
+                await wa.messages.send_text(user, "hello")
+        sandbox.advance(10)
+        await sandbox.flush_webhooks()
+        return list(receiver.router.bodies)
+
+    first = await run()
+    assert len(first) > 8 and first == await run()
