@@ -1,4 +1,4 @@
-"""The benchmark runner: throughput, CPU per request, in-process overhead and memory.
+"""The benchmark runner: throughput, CPU per request, in-process overhead, memory and webhooks.
 
 One local Graph-shaped server runs in its own process; every client drives
 the same workload against it, one after another, in the same run, so the
@@ -7,6 +7,9 @@ Requests/s is wall-clock; CPU per request is this process's user+system
 time (``getrusage(RUSAGE_SELF)``), so the server's CPU is never counted.
 Each figure is the median of ``--repeats`` runs, and the clients take turns
 within each repeat so slow drift in the machine hits them all alike.
+
+The webhook measurements (parse speed, signed POSTs/s, time to the 200) come from
+``benchmarks/webhooks.py`` and are checked against issue 11's targets in the same list.
 
 Usage: ``python -m benchmarks [--quick] [--out PATH]`` (or ``python benchmarks/run.py``).
 """
@@ -341,6 +344,25 @@ def _targets(rows: list[dict[str, Any]], overhead: dict[str, Any] | None) -> lis
     return checks
 
 
+def _webhook_targets(result: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Issue 11's webhook checks (from ``benchmarks.webhooks``), in this runner's target format."""
+    if not result or "targets" not in result:
+        return []
+    out = []
+    for row in result["targets"]:
+        check = row["check"]
+        op = "<=" if "at most" in check else "<" if "under" in check else ">="
+        out.append(
+            {
+                "check": f"webhooks: {check}",
+                "value": row["value"],
+                "target": f"{op} {row['target']}",
+                "ok": row["ok"],
+            }
+        )
+    return out
+
+
 def _fmt_ratio(d: dict[str, Any], key: str) -> str:
     return f"{d[key]:.2f}x" if key in d else ""
 
@@ -446,6 +468,7 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--no-sandbox", action="store_true", help="skip the sandbox server even if present")
     parser.add_argument("--no-memory", action="store_true", help="skip the memory check")
+    parser.add_argument("--no-webhooks", action="store_true", help="skip the webhook benchmarks")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"JSON output (default {DEFAULT_OUT})")
     args = parser.parse_args(argv)
     quick = args.quick
@@ -513,8 +536,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     overhead = measure_overhead(args.overhead_iterations, 3 if args.quick else 5)
     print(f"  overhead: {overhead['us_per_call']}", file=sys.stderr)
 
+    webhooks: dict[str, Any] | None = None
+    if not args.no_webhooks:
+        from benchmarks import webhooks as webhook_bench
+
+        try:
+            webhooks = webhook_bench.run(quick=args.quick)
+        except Exception as exc:  # a broken part is reported, not a crashed run
+            webhooks = {"error": f"{type(exc).__name__}: {exc}"}
+        print(f"  webhooks: {webhooks.get('targets', webhooks.get('error'))}", file=sys.stderr)
+
     row_dicts = _row_dicts(rows)
-    targets = _targets(row_dicts, overhead)
+    targets = _targets(row_dicts, overhead) + _webhook_targets(webhooks)
     result = {
         "meta": {
             "command": " ".join(["python -m benchmarks", *(sys.argv[1:] if argv is None else argv)]),
@@ -536,6 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sandbox": sandbox,
         "overhead": overhead,
         "memory": memory,
+        "webhooks": webhooks,
         "targets": targets,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -559,11 +593,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"memory {m['mode']}: {m['calls']} in flight, peak RSS {m['peak_rss_mb']} MB "
                     f"(+{m['delta_mb']} MB, {m['kb_per_call']} KB/call)"
                 )
+    if webhooks is not None:
+        from benchmarks import webhooks as webhook_bench
+
+        print()
+        if "error" in webhooks:
+            print(f"webhooks: error {webhooks['error']}")
+        else:
+            print("\n".join(webhook_bench.report(webhooks).splitlines()[:4]))
     print()
     for t in targets:
         print(f"[{'ok' if t['ok'] else 'MISS'}] {t['check']}: {t['value']} (target {t['target']})")
     print(f"\nwrote {args.out}")
-    return 1 if any("error" in d for d in row_dicts) else 0
+    failed = any("error" in d for d in row_dicts) or (webhooks is not None and "error" in webhooks)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """Async-first Python SDK for the WhatsApp Business Platform (Cloud API)."""
 
+import typing as _typing
+
 from ._client import WhatsApp
 from ._http import Request, RequestMeta, Response
 from ._options import NOT_GIVEN, ClientOptions, NotGiven
@@ -34,6 +36,52 @@ from .types.messages import Group, ListRow, ListSection, ReplyButton, SentMessag
 from .types.phone_numbers import PhoneNumber, VerifyCodeResponse
 from .types.shared import Cursors, Page, Paging, SuccessResponse
 
+if _typing.TYPE_CHECKING:
+    from .webhooks import (
+        InvalidSignatureError,
+        MemoryDedupe,
+        RedisDedupe,
+        UnknownEvent,
+        WebhookPayload,
+        WebhookPayloadError,
+        WebhookRouter,
+        parse_webhook,
+        verify_signature,
+    )
+
+#: Exported here but imported on first use: the webhook event models take a while to build,
+#: and a client that never receives webhooks should not pay for them at import.
+_LAZY = {
+    name: "meta_cloud_async.webhooks"
+    for name in (
+        "InvalidSignatureError",
+        "MemoryDedupe",
+        "RedisDedupe",
+        "UnknownEvent",
+        "WebhookPayload",
+        "WebhookPayloadError",
+        "WebhookRouter",
+        "parse_webhook",
+        "verify_signature",
+    )
+}
+
+
+def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'meta_cloud_async' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 # Plain sorted() order, which tests/test_public_api.py checks; RUF022 wants isort's
 # constants-first order instead, which would put NOT_GIVEN at the top.
 __all__ = [  # noqa: RUF022
@@ -51,7 +99,9 @@ __all__ = [  # noqa: RUF022
     "InvalidParameterError",
     "ListRow",
     "ListSection",
+    "InvalidSignatureError",
     "LocalThrottleError",
+    "MemoryDedupe",
     "MetaCloudError",
     "Middleware",
     "MockTransport",
@@ -67,6 +117,7 @@ __all__ = [  # noqa: RUF022
     "PinMismatchError",
     "RateLimitError",
     "RateLimitPolicy",
+    "RedisDedupe",
     "RegistrationLimitError",
     "ReplyButton",
     "Request",
@@ -81,10 +132,16 @@ __all__ = [  # noqa: RUF022
     "TemplateCreationError",
     "Transport",
     "UnexpectedResponseError",
+    "UnknownEvent",
     "VerifyCodeResponse",
+    "WebhookPayload",
+    "WebhookPayloadError",
+    "WebhookRouter",
     "WhatsApp",
     "__version__",
     "generate_pin",
     "is_weak_pin",
     "validate_pin",
+    "parse_webhook",
+    "verify_signature",
 ]

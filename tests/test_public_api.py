@@ -40,6 +40,8 @@ def test_all_is_complete() -> None:
             bound.add(node.name)
         elif isinstance(node, ast.Assign):
             bound.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    # Names exported lazily (``_LAZY``, resolved by the module's ``__getattr__``) count as bound.
+    bound.update(meta_cloud_async._LAZY)
     public = {name for name in bound if not name.startswith("_")} | {"__version__"}
     assert public - set(meta_cloud_async.__all__) == set()
     assert set(meta_cloud_async.__all__) - public == set()
@@ -89,3 +91,19 @@ def test_submodule_alls_resolve() -> None:
         module = importlib.import_module(module_name)
         for name in module.__all__:
             assert hasattr(module, name), f"{module_name}.{name}"
+
+
+def test_webhook_names_are_exported_without_importing_aiohttp_web_or_redis() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, meta_cloud_async as m\n"
+        "assert 'meta_cloud_async.webhooks' not in sys.modules\n"
+        "r = m.WebhookRouter\n"
+        "from meta_cloud_async.webhooks import WebhookRouter, parse_webhook\n"
+        "assert r is WebhookRouter and m.parse_webhook is parse_webhook\n"
+        "assert 'aiohttp.web' not in sys.modules and 'redis' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr

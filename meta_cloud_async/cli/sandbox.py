@@ -2,6 +2,8 @@
 
 Prints (one ``key: value`` per line, then flushes) the base URL, the access
 token it accepts, its WABA ids and phone number ids, so scripts can read them.
+With ``--webhook-url`` and ``--app-secret`` it also POSTs signed webhooks there
+(inbound messages from ``POST /_sandbox/inbound``, statuses of what was sent).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import asyncio
 import contextlib
 import importlib
+import os
 import signal
 import sys
 from typing import Any, TextIO
@@ -28,9 +31,12 @@ _EPILOG = """\
 faults: comma-separated [route.]key=value; keys latency, jitter (durations: 5ms, 2s),
   transient, reset_before, reset_after, slow_body (rates 0..1 or 5%), slow_chunks,
   slow_chunk_delay, seed; routes set_pin, register, deregister, request_code, verify_code,
-  get_phone_number, list_phone_numbers, get_waba, other.
+  get_phone_number, list_phone_numbers, get_waba, other. Webhook delivery (with --webhook-url):
+  webhook.batch=N (items per POST), webhook.duplicate, webhook.reorder, webhook.fail (rates),
+  webhook.backoff, webhook.max_backoff, webhook.retry_for, webhook.timeout (durations).
 admin (same bearer token): GET /_sandbox/phone_numbers, GET /_sandbox/phone_numbers/{id}
-  (state incl. PIN), GET /_sandbox/requests, POST /_sandbox/reset. See docs/sandbox.md.
+  (state incl. PIN), GET /_sandbox/requests, POST /_sandbox/reset, POST /_sandbox/inbound
+  (a user writes in), GET /_sandbox/messages. See docs/sandbox.md.
 """
 
 
@@ -69,6 +75,18 @@ def register(sub: Any) -> None:
         help="call budgets, e.g. 'app=2000/1s,waba=5000/1h' (default app=1000000/1h, waba=500000/1h)",
     )
     p.add_argument(
+        "--webhook-url",
+        default=None,
+        metavar="URL",
+        help="POST signed webhooks (inbound messages, statuses) to this receiver URL",
+    )
+    p.add_argument(
+        "--app-secret",
+        default=None,
+        metavar="SECRET",
+        help="app secret that signs the webhooks (X-Hub-Signature-256); default $META_APP_SECRET",
+    )
+    p.add_argument(
         "--loop",
         choices=("asyncio", "uvloop"),
         default="asyncio",
@@ -92,12 +110,21 @@ def _parse_budgets(spec: str | None) -> dict[str, Any]:
     return out
 
 
-def _print_banner(out: TextIO, base_url: str, token: str, waba_ids: list[str], phone_ids: list[str]) -> None:
+def _print_banner(
+    out: TextIO,
+    base_url: str,
+    token: str,
+    waba_ids: list[str],
+    phone_ids: list[str],
+    webhook_url: str | None = None,
+) -> None:
     lines = [
         f"base_url: {base_url}",
         f"access_token: {token}",
         f"waba_ids: {','.join(waba_ids)}",
     ]
+    if webhook_url is not None:
+        lines.append(f"webhook_url: {webhook_url}")  # never the app secret
     if len(phone_ids) <= _SHOWN_IDS * 2:
         lines.append(f"phone_number_ids: {','.join(phone_ids)}")
     else:
@@ -119,8 +146,21 @@ async def _serve(args: argparse.Namespace, kwargs: dict[str, Any]) -> int:
         with contextlib.suppress(NotImplementedError):  # not on Windows' default loop
             loop.add_signal_handler(sig, stop.set)
     async with sandbox.serve(args.host, args.port) as base_url:
-        _print_banner(sys.stdout, base_url, sandbox.access_token, sandbox.waba_ids, sandbox.phone_number_ids)
+        _print_banner(
+            sys.stdout,
+            base_url,
+            sandbox.access_token,
+            sandbox.waba_ids,
+            sandbox.phone_number_ids,
+            sandbox.webhook.url if sandbox.webhook is not None else None,
+        )
         await stop.wait()
+    if sandbox.webhook is not None:
+        stats = sandbox.webhook_stats
+        sys.stdout.write(
+            f"webhooks: {stats.delivered} delivered, {stats.retried} retried, "
+            f"{stats.duplicates_sent} duplicates, {stats.given_up} given up, {stats.pending} pending\n"
+        )
     sys.stdout.write("sandbox stopped\n")
     sys.stdout.flush()
     return 0
@@ -143,6 +183,16 @@ def run(args: argparse.Namespace) -> int:
             "initial_pin": initial_pin,
             **_parse_budgets(args.budget),
         }
+        app_secret = args.app_secret or os.environ.get("META_APP_SECRET") or None
+        if args.webhook_url is not None:
+            kwargs["webhook_url"] = args.webhook_url
+            if app_secret is None:
+                raise ValueError(
+                    "--webhook-url needs --app-secret (or $META_APP_SECRET) to sign the webhooks"
+                )
+            kwargs["app_secret"] = app_secret
+        elif args.app_secret is not None:
+            raise ValueError("--app-secret is only used with --webhook-url")
         # Checked here: the pre-check below builds a 0-number sandbox, which hides a negative count.
         if args.numbers < 0:
             raise ValueError(f"--numbers must be >= 0, got {args.numbers}")

@@ -9,7 +9,8 @@ behind one router (:mod:`.router`), reached either in-process through
 from .budgets import Budget
 from .clock import VirtualClock
 from .core import DEFAULT_ACCESS_TOKEN, Sandbox
-from .faults import FaultConfig, FaultRates
+from .delivery import WebhookStats
+from .faults import FaultConfig, FaultRates, WebhookFaults
 from .router import RequestLogEntry
 from .state import Limits, PhoneNumberState
 from .templates_state import ReviewDecision, TemplateRules
@@ -28,4 +29,6 @@ __all__ = [
     "SandboxTransport",
     "TemplateRules",
     "VirtualClock",
+    "WebhookFaults",
+    "WebhookStats",
 ]

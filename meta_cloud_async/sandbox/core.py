@@ -12,7 +12,8 @@ from .._checks import check_callable, check_int
 from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .budgets import Budget
 from .clock import Clock, Sleep, VirtualClock
-from .faults import FaultConfig, FaultInjector
+from .delivery import WebhookDeliverer, WebhookStats
+from .faults import FaultConfig, FaultInjector, WebhookFaults
 from .flows_state import FlowsState
 from .messaging import Messaging, SentRecord
 from .router import RequestLogEntry, Router
@@ -52,8 +53,26 @@ def _check_args(
     registered: object,
     code_verified: object,
     request_log_size: object,
+    webhook_url: object = None,
+    app_secret: object = None,
 ) -> None:
     """Types and ranges of the constructor's arguments, each error naming its argument."""
+    if webhook_url is not None:
+        if not isinstance(webhook_url, str):
+            raise TypeError(f"webhook_url must be a string, got {type(webhook_url).__name__}")
+        if not webhook_url.lower().startswith(("http://", "https://")) or any(
+            c.isspace() for c in webhook_url
+        ):
+            raise ValueError("webhook_url must be an http:// or https:// URL")
+        if app_secret is None:
+            raise ValueError("app_secret is required with webhook_url: every delivery is signed")
+    if app_secret is not None:
+        if not isinstance(app_secret, str):
+            raise TypeError(f"app_secret must be a string, got {type(app_secret).__name__}")
+        if not app_secret:
+            raise ValueError("app_secret must be a non-empty string")
+        if webhook_url is None:
+            raise ValueError("app_secret is only used with webhook_url")
     check_int("phone_numbers", phone_numbers, minimum=0, maximum=MAX_PHONE_NUMBERS)
     check_int("wabas", wabas, minimum=1, maximum=MAX_PHONE_NUMBERS)
     check_int("seed", seed)
@@ -90,7 +109,10 @@ class Sandbox:
     callable returning seconds (pass a :class:`VirtualClock` for virtual
     time; then ``sleep`` defaults to advancing it, so latency faults are
     instant). ``faults`` is a :class:`FaultConfig` or its text form.
-    ``request_log_size`` (at most 1,000,000) bounds the request log. Wrong
+    ``request_log_size`` (at most 1,000,000) bounds the request log.
+    ``webhook_url`` with ``app_secret``: the sandbox POSTs signed webhooks there for inbound
+    messages and the statuses of what was sent (see :meth:`webhooks`, :meth:`flush_webhooks`,
+    and the ``webhook.*`` fault keys). Wrong
     types are ``TypeError`` and wrong ranges ``ValueError``, naming the argument.
     """
 
@@ -113,6 +135,8 @@ class Sandbox:
         request_log_size: int = 10_000,
         template_rules: TemplateRules | None = None,
         template_reviewer: Reviewer | None = None,
+        webhook_url: str | None = None,
+        app_secret: str | None = None,
     ) -> None:
         _check_args(
             phone_numbers=phone_numbers,
@@ -128,6 +152,8 @@ class Sandbox:
             registered=registered,
             code_verified=code_verified,
             request_log_size=request_log_size,
+            webhook_url=webhook_url,
+            app_secret=app_secret,
         )
         self.access_token = access_token
         self.seed = seed
@@ -148,10 +174,9 @@ class Sandbox:
             "template_rules": template_rules,
             "template_reviewer": template_reviewer,
         }
-        self._template_events: list[dict[str, Any]] = []
         advance = clock.advance if isinstance(clock, VirtualClock) else None
         self.router = Router(
-            business=Business(**self._business_args),
+            business=self._new_business(),
             access_token=access_token,
             clock=self.clock,
             faults=FaultInjector(self.faults, seed),
@@ -161,6 +186,30 @@ class Sandbox:
             on_reset=self.reset,
             advance=advance,
         )
+        #: The webhook deliverer (None without ``webhook_url``).
+        self.webhook: WebhookDeliverer | None = None
+        if webhook_url is not None:
+            assert app_secret is not None
+            self.webhook = WebhookDeliverer(
+                self, webhook_url, app_secret, self.webhook_faults, self._fault_seed
+            )
+        self._webhook_task: asyncio.Task[None] | None = None
+
+    @property
+    def webhook_faults(self) -> WebhookFaults:
+        """How webhooks are delivered (the ``webhook.*`` keys of ``faults``)."""
+        return self.faults.webhook if self.faults is not None else WebhookFaults()
+
+    @property
+    def _fault_seed(self) -> int:
+        return self.seed if self.faults is None or self.faults.seed is None else self.faults.seed
+
+    def _new_business(self) -> Business:
+        business = Business(**self._business_args)
+        rate = self.webhook_faults.fail
+        if rate:
+            business.messaging.set_failure_rate(rate, self._fault_seed)
+        return business
 
     # -- the business --------------------------------------------------------------
 
@@ -190,15 +239,23 @@ class Sandbox:
         return self.router.business.messaging
 
     def inbound(
-        self, phone_number_id: str, from_: str, type: str = "text", payload: Mapping[str, Any] | None = None
+        self,
+        phone_number_id: str,
+        from_: str,
+        type: str = "text",
+        payload: Mapping[str, Any] | None = None,
+        *,
+        name: str | None = None,
     ) -> str:
         """A user's message reaches ``phone_number_id``: opens the 24-hour window; returns its wamid.
 
-        ``payload`` is the type object (``{"body": "hi"}`` for text). Same as ``POST /_sandbox/inbound``.
+        ``payload`` is the type object (``{"body": "hi"}`` for text); ``name`` the profile name
+        its webhook shows. Same as ``POST /_sandbox/inbound``. With ``webhook_url`` set, it is
+        delivered as a ``messages`` webhook.
         """
         if phone_number_id not in self.router.business.phones:
             raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
-        return self.messaging.inbound(phone_number_id, from_, type, payload, self.clock())
+        return self.messaging.inbound(phone_number_id, from_, type, payload, self.clock(), name=name)
 
     def messages(self, phone_number_id: str | None = None) -> list[SentRecord]:
         """What was sent through the sandbox (oldest first), each with its status now. Same as ``GET /_sandbox/messages``."""
@@ -210,9 +267,13 @@ class Sandbox:
         return list(self.router.log)
 
     def reset(self) -> None:
-        """Back to the state the constructor made: same ids, PINs, budgets and fault sequence."""
-        self.router.reset(Business(**self._business_args), FaultInjector(self.faults, self.seed))
-        self._template_events = []
+        """Back to the state the constructor made: same ids, PINs, budgets and fault sequence.
+
+        Webhooks not yet delivered are dropped and the webhook counters start again.
+        """
+        self.router.reset(self._new_business(), FaultInjector(self.faults, self.seed))
+        if self.webhook is not None:
+            self.webhook.reset()
 
     # -- templates and flows -----------------------------------------------------------
 
@@ -234,8 +295,11 @@ class Sandbox:
         ``template_category_update``) and ``value`` its payload, ready for a webhook
         delivery. Reviews due by now are applied first; the list is kept (not drained).
         """
-        self._template_events.extend(self.templates.events(self.clock()))
-        return list(self._template_events)
+        templates = self.templates
+        templates.events(
+            self.clock()
+        )  # applies reviews due by now; the webhook deliverer drains the same way
+        return list(templates.history)
 
     def set_template_quality(self, template_id: str, score: str) -> None:
         """Meta rates a template: ``"RED"`` pauses an approved one (3 h, then 6 h, then disables it)."""
@@ -270,6 +334,48 @@ class Sandbox:
 
         return MetaFlowClient(public_key=key, app_secret=app_secret)
 
+    # -- webhooks --------------------------------------------------------------------
+
+    def _deliverer(self) -> WebhookDeliverer:
+        if self.webhook is None:
+            raise RuntimeError(
+                "this sandbox has no webhook_url: build it with Sandbox(webhook_url=..., app_secret=...)"
+            )
+        return self.webhook
+
+    async def flush_webhooks(self) -> WebhookStats:
+        """Deliver every webhook due now, waiting out retries on the sandbox's clock; the counters after.
+
+        The deterministic way for tests: inject, ``await flush_webhooks()``, assert. Statuses
+        due later (``delivered``, ``read``) need the clock moved first (``advance``).
+        """
+        return await self._deliverer().flush()
+
+    @property
+    def webhook_stats(self) -> WebhookStats:
+        """Delivered, retried, duplicates sent, given up and pending POSTs so far."""
+        return self._deliverer().stats()
+
+    @contextlib.asynccontextmanager
+    async def webhooks(self) -> AsyncIterator[WebhookDeliverer]:
+        """Deliver webhooks in the background for the block (``serve()`` does this by itself).
+
+        The loop wakes on every inbound message and send and when a status or retry is due (on
+        the sandbox's clock). Leaving the block stops it; undelivered POSTs stay pending.
+        """
+        deliverer = self._deliverer()
+        if self._webhook_task is not None and not self._webhook_task.done():
+            yield deliverer  # already running (serve() inside webhooks(), or the reverse)
+            return
+        task = self._webhook_task = asyncio.ensure_future(deliverer.run())
+        try:
+            yield deliverer
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            self._webhook_task = None
+
     # -- time ------------------------------------------------------------------------
 
     def advance(self, seconds: float) -> float:
@@ -297,14 +403,19 @@ class Sandbox:
     ) -> AsyncIterator[str]:
         """Serve the same sandbox over HTTP for the block; yields the base URL.
 
+        With ``webhook_url`` set, webhooks are delivered in the background meanwhile.
+
         A client has ``header_timeout`` seconds to send a request's headers
         and ``body_timeout`` for its body (see :mod:`.server`).
         """
         from .server import serve
 
-        async with serve(
-            self, host, port, header_timeout=header_timeout, body_timeout=body_timeout
-        ) as base_url:
+        async with contextlib.AsyncExitStack() as stack:
+            base_url = await stack.enter_async_context(
+                serve(self, host, port, header_timeout=header_timeout, body_timeout=body_timeout)
+            )
+            if self.webhook is not None:
+                await stack.enter_async_context(self.webhooks())
             yield base_url
 
     def __repr__(self) -> str:

@@ -18,6 +18,9 @@ Text syntax (the CLI's ``--faults``), comma-separated ``[route.]key=value``::
     transient=0.05,reset_after=0.01,latency=5ms,jitter=2ms,register.reset_before=0.5,seed=7
 
 A route entry starts from the global values and overrides the keys it names.
+
+``webhook.<key>=value`` items configure how the sandbox delivers webhooks
+(:class:`WebhookFaults`): ``webhook.batch=5,webhook.duplicate=0.1,webhook.reorder=0.2,webhook.fail=0.1``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import attrs
 from .budgets import parse_duration
 from .routes import ROUTE_NAMES
 
-__all__ = ["ROUTES", "Decision", "FaultConfig", "FaultInjector", "FaultKind", "FaultRates"]
+__all__ = ["ROUTES", "Decision", "FaultConfig", "FaultInjector", "FaultKind", "FaultRates", "WebhookFaults"]
 
 #: Route names faults can target (also the names in the request log): one per sandbox handler.
 ROUTES = ROUTE_NAMES
@@ -100,6 +103,48 @@ class FaultRates:
         return FaultRates(**{f.name: getattr(self, f.name) for f in attrs.fields(FaultRates)})
 
 
+def _batch(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{attribute.name} must be an int, got {type(value).__name__}")
+    if not 1 <= value <= 1000:
+        raise ValueError(f"webhook.{attribute.name} must be >= 1 and <= 1000, got {value!r}")
+
+
+def _positive_duration(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 < value < math.inf:
+        raise ValueError(f"webhook.{attribute.name} must be finite and > 0, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class WebhookFaults:
+    """How the sandbox delivers webhooks: Meta's batching, duplicates, disorder and retries, scaled down.
+
+    ``batch``: at most this many items (messages, statuses, template events) per POST,
+    spread over entries (one per WABA) and changes (one per number and field).
+    ``duplicate``: chance a POST is sent a second time after it was delivered.
+    ``reorder``: chance an item swaps places with the next one (a ``read`` before its ``delivered``).
+    ``fail``: chance an accepted message is never delivered: ``sent``, then ``failed`` (131026).
+    A POST answered non-2xx, or not within ``timeout`` seconds, is retried after ``backoff``
+    seconds, doubling up to ``max_backoff``, until ``retry_for`` seconds after its first try
+    (Meta keeps trying for days; the defaults are an hour). Rates and delays are seeded with
+    the fault seed and run on the sandbox's clock (instant on a ``VirtualClock``); ``timeout``
+    is real time, since the receiver is real.
+    """
+
+    batch: int = attrs.field(default=1, validator=_batch)
+    duplicate: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    reorder: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    fail: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    backoff: float = attrs.field(default=1.0, converter=float, validator=_positive_duration)
+    max_backoff: float = attrs.field(default=300.0, converter=float, validator=_positive_duration)
+    retry_for: float = attrs.field(default=3600.0, converter=float, validator=_non_negative)
+    timeout: float = attrs.field(default=10.0, converter=float, validator=_positive_duration)
+
+
+_WEBHOOK_RATE_KEYS = ("duplicate", "reorder", "fail")
+_WEBHOOK_DURATION_KEYS = ("backoff", "max_backoff", "retry_for", "timeout")
+
+
 def _check_routes(_: object, __: object, value: Mapping[str, FaultRates]) -> None:
     unknown = set(value) - ROUTES
     if unknown:
@@ -112,6 +157,8 @@ class FaultConfig(FaultRates):
 
     routes: Mapping[str, FaultRates] = attrs.field(factory=dict, validator=_check_routes)
     seed: int | None = None
+    #: Webhook delivery behaviour (``webhook.*`` keys); never affects Graph calls.
+    webhook: WebhookFaults = attrs.field(factory=WebhookFaults)
 
     @property
     def active(self) -> bool:
@@ -125,6 +172,7 @@ class FaultConfig(FaultRates):
         """Build a config from the ``[route.]key=value,...`` syntax; raises ``ValueError`` on anything unknown."""
         global_values: dict[str, Any] = {}
         route_values: dict[str, dict[str, Any]] = {}
+        webhook_values: dict[str, Any] = {}
         seed: int | None = None
         for raw in spec.split(","):
             item = raw.strip()
@@ -138,29 +186,52 @@ class FaultConfig(FaultRates):
                 seed = int(value)
                 continue
             route, dot, name = key.rpartition(".")
+            if route == "webhook":
+                webhook_values[name] = _parse_webhook_value(name, value)
+                continue
             if dot and route not in ROUTES:
                 raise ValueError(f"unknown fault route {route!r}; known: {sorted(ROUTES)}")
             target = route_values.setdefault(route, {}) if dot else global_values
             target[name] = _parse_value(name, value)
         base = FaultRates(**global_values)
         routes = {route: attrs.evolve(base, **values) for route, values in route_values.items()}
-        return cls(**{**global_values, "routes": routes, "seed": seed})
+        return cls(
+            **{**global_values, "routes": routes, "seed": seed, "webhook": WebhookFaults(**webhook_values)}
+        )
+
+
+def _parse_rate(name: str, value: str) -> float:
+    text = value[:-1] if value.endswith("%") else value
+    try:
+        rate = float(text)
+    except ValueError:
+        raise ValueError(f"fault rate {name} must be a number, got {value!r}") from None
+    return rate / 100 if value.endswith("%") else rate
 
 
 def _parse_value(name: str, value: str) -> float | int:
     if name in _RATE_KEYS:
-        text = value[:-1] if value.endswith("%") else value
-        try:
-            rate = float(text)
-        except ValueError:
-            raise ValueError(f"fault rate {name} must be a number, got {value!r}") from None
-        return rate / 100 if value.endswith("%") else rate
+        return _parse_rate(name, value)
     if name in _DURATION_KEYS:
         return parse_duration(value)
     if name == "slow_chunks":
         return int(value)
     known = sorted((*_RATE_KEYS, *_DURATION_KEYS, "slow_chunks", "seed"))
     raise ValueError(f"unknown fault key {name!r}; known: {known}")
+
+
+def _parse_webhook_value(name: str, value: str) -> float | int:
+    if name in _WEBHOOK_RATE_KEYS:
+        return _parse_rate(f"webhook.{name}", value)
+    if name in _WEBHOOK_DURATION_KEYS:
+        return parse_duration(value)
+    if name == "batch":
+        try:
+            return int(value)
+        except ValueError:
+            raise ValueError(f"webhook.batch must be an integer, got {value!r}") from None
+    known = sorted((*_WEBHOOK_RATE_KEYS, *_WEBHOOK_DURATION_KEYS, "batch"))
+    raise ValueError(f"unknown webhook fault key {name!r}; known: {['webhook.' + k for k in known]}")
 
 
 class FaultKind(enum.Enum):

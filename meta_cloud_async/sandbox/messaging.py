@@ -24,7 +24,9 @@ Rules, checked in this order (the first that applies wins):
 
 Accepted messages move sent -> delivered -> read on the clock
 (``delivered_after`` / ``read_after`` seconds after the send; on a
-``VirtualClock`` a test advances time instead of waiting).
+``VirtualClock`` a test advances time instead of waiting). A message to a
+number marked undeliverable (or picked by the ``fail`` rate) is accepted and
+then moves sent -> failed (131026), as Meta reports most undeliverable sends.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .envelope import GraphError
 
 __all__ = [
     "DEFAULT_TEMPLATES",
+    "InboundRecord",
     "Messaging",
     "MessagingLimits",
     "SandboxTemplate",
@@ -150,14 +153,39 @@ DEFAULT_TEMPLATES = (
 )
 
 
+#: The error a failed status carries (Meta's 131026 as its webhooks report it).
+UNDELIVERABLE = (131026, "Message undeliverable")
+
+
 @attrs.frozen(kw_only=True)
 class StatusEvent:
-    """One status transition of an outbound message, for the webhooks work to deliver."""
+    """One status transition of an outbound message, for the webhook deliverer."""
 
     message_id: str
     phone_number_id: str
     recipient_id: str
-    status: str  # sent | delivered | read
+    status: str  # sent | delivered | read | failed
+    timestamp: float
+    # What the webhook shows besides the transition; not part of a transition's identity (eq=False).
+    #: Pricing category: ``service`` for free-form messages, the template's category (lower case) otherwise.
+    category: str = attrs.field(default="service", eq=False)
+    #: Whether the message was sent inside the customer's 24-hour window (free of charge then).
+    in_window: bool = attrs.field(default=True, eq=False)
+    callback_data: str | None = attrs.field(default=None, eq=False)
+    #: ``(code, title)`` for a failed status.
+    error: tuple[int, str] | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen(kw_only=True)
+class InboundRecord:
+    """One message a user sent to a number, as its webhook reports it."""
+
+    id: str
+    phone_number_id: str
+    from_: str
+    name: str
+    type: str
+    payload: Mapping[str, Any]
     timestamp: float
 
 
@@ -210,7 +238,7 @@ class _Bucket:
 
 
 class _Outbound:
-    __slots__ = ("body", "emitted", "from_", "id", "sent_at", "to", "type")
+    __slots__ = ("body", "category", "emitted", "failed", "from_", "id", "in_window", "sent_at", "to", "type")
 
     def __init__(self, id: str, from_: str, to: str, type: str, body: Mapping[str, Any], now: float) -> None:
         self.id = id
@@ -220,13 +248,16 @@ class _Outbound:
         self.body = body
         self.sent_at = now
         self.emitted = 0  # how many status events drain_status_events has handed out
+        self.failed = False
+        self.category = "service"
+        self.in_window = True
 
 
 class _Inbound:
-    __slots__ = ("from_", "id", "payload", "phone_number_id", "read", "received_at", "type")
+    __slots__ = ("from_", "id", "name", "payload", "phone_number_id", "read", "received_at", "type")
 
     def __init__(
-        self, id: str, phone: str, from_: str, type: str, payload: Mapping[str, Any], now: float
+        self, id: str, phone: str, from_: str, type: str, payload: Mapping[str, Any], now: float, name: str
     ) -> None:
         self.id = id
         self.phone_number_id = phone
@@ -235,6 +266,7 @@ class _Inbound:
         self.payload = payload
         self.received_at = now
         self.read = False
+        self.name = name
 
 
 _FORMATTING = str.maketrans("", "", " -().")
@@ -290,6 +322,14 @@ class Messaging:
         #: ``(phone_number_id, template, now) -> handled``: the business's stored templates
         #: (templates_state) check a send first; False falls back to the seeded table above.
         self.template_check: Callable[[str, Mapping[str, Any], float], bool] | None = None
+        self._new_inbound: list[_Inbound] = []
+        self._open: list[_Outbound] = []  # messages with status transitions not yet handed out
+        self._undeliverable: set[str] = set()
+        self._fail_rate = 0.0
+        self._fail_rng = random.Random(seed)
+        #: Called (no arguments) after every accepted send and every inbound message: the
+        #: webhook deliverer wakes on it instead of polling.
+        self.listeners: list[Callable[[], None]] = []
 
     # -- configuration -----------------------------------------------------------
 
@@ -298,6 +338,21 @@ class Messaging:
 
     def mark_not_on_whatsapp(self, wa_id: str, value: bool = True) -> None:
         (self._not_on_whatsapp.add if value else self._not_on_whatsapp.discard)(_wa_id(wa_id, "wa_id"))
+
+    def mark_undeliverable(self, wa_id: str, value: bool = True) -> None:
+        """Sends to ``wa_id`` are accepted, then fail (status ``failed``, 131026), as Meta reports them."""
+        (self._undeliverable.add if value else self._undeliverable.discard)(_wa_id(wa_id, "wa_id"))
+
+    def set_failure_rate(self, rate: float, seed: int) -> None:
+        """A seeded share of accepted messages end ``failed`` (131026) instead of delivered."""
+        if isinstance(rate, bool) or not 0.0 <= rate <= 1.0:
+            raise ValueError(f"rate must be within 0..1, got {rate!r}")
+        self._fail_rate = float(rate)
+        self._fail_rng = random.Random(seed)
+
+    def _notify(self) -> None:
+        for listener in self.listeners:
+            listener()
 
     def set_throughput(self, phone_number_id: str, messages_per_second: float) -> None:
         """Give one number its own throughput (Meta raises numbers to 1,000 mps on request)."""
@@ -390,7 +445,19 @@ class Messaging:
         number.take()
         pair.take()
         wamid = self._wamid(to)
-        self._outbound.append(_Outbound(wamid, phone_number_id, to, kind, dict(body), now))
+        record = _Outbound(wamid, phone_number_id, to, kind, dict(body), now)
+        record.failed = to in self._undeliverable or (
+            self._fail_rate > 0.0 and self._fail_rng.random() < self._fail_rate
+        )
+        if kind == "template":
+            seeded = self._templates.get((obj["name"], obj["language"]["code"]))
+            record.category = seeded.category.lower() if seeded is not None else "utility"
+        if recipient_type == "individual":
+            last = self._last_inbound.get((phone_number_id, to))
+            record.in_window = last is not None and now - last <= self.limits.service_window
+        self._outbound.append(record)
+        self._open.append(record)
+        self._notify()
         answer: dict[str, Any] = {"messaging_product": "whatsapp"}
         if recipient_type == "individual":
             answer["contacts"] = [{"input": raw_to, "wa_id": to}]
@@ -535,9 +602,18 @@ class Messaging:
     # -- inbound -----------------------------------------------------------------------
 
     def inbound(
-        self, phone_number_id: str, from_: str, type: str, payload: Mapping[str, Any] | None, now: float
+        self,
+        phone_number_id: str,
+        from_: str,
+        type: str,
+        payload: Mapping[str, Any] | None,
+        now: float,
+        name: str | None = None,
     ) -> str:
-        """A user's message arrives: it opens (or renews) the 24-hour window. Returns its wamid."""
+        """A user's message arrives: it opens (or renews) the 24-hour window. Returns its wamid.
+
+        ``name`` is the sender's WhatsApp profile name its webhook shows (default ``User <last 4 digits>``).
+        """
         if not isinstance(phone_number_id, str) or not phone_number_id:
             raise GraphError.missing_parameter("phone_number_id")
         wa_id = _wa_id(from_, "from")
@@ -545,10 +621,33 @@ class Messaging:
             raise GraphError.invalid_parameter(f"type must be one of {', '.join(sorted(INBOUND_TYPES))}")
         if payload is not None and not isinstance(payload, Mapping):
             raise GraphError.invalid_parameter(f"{type} must be a JSON object")
+        if name is not None and (not isinstance(name, str) or not name or len(name) > 256):
+            raise GraphError.invalid_parameter("name must be a profile name of 1-256 characters")
         wamid = self._wamid(wa_id)
-        self._inbound[wamid] = _Inbound(wamid, phone_number_id, wa_id, type, dict(payload or {}), now)
+        record = _Inbound(
+            wamid, phone_number_id, wa_id, type, dict(payload or {}), now, name or f"User {wa_id[-4:]}"
+        )
+        self._inbound[wamid] = record
+        self._new_inbound.append(record)
         self._last_inbound[(phone_number_id, wa_id)] = now
+        self._notify()
         return wamid
+
+    def drain_inbound(self) -> list[InboundRecord]:
+        """Inbound messages not handed out before, oldest first (for webhook delivery)."""
+        new, self._new_inbound = self._new_inbound, []
+        return [
+            InboundRecord(
+                id=r.id,
+                phone_number_id=r.phone_number_id,
+                from_=r.from_,
+                name=r.name,
+                type=r.type,
+                payload=r.payload,
+                timestamp=r.received_at,
+            )
+            for r in new
+        ]
 
     def window_open(self, phone_number_id: str, wa_id: str, now: float) -> bool:
         last = self._last_inbound.get((phone_number_id, _wa_id(wa_id, "wa_id")))
@@ -562,6 +661,8 @@ class Messaging:
 
     def _transitions(self, record: _Outbound) -> list[tuple[str, float]]:
         limits = self.limits
+        if record.failed:
+            return [("sent", record.sent_at), ("failed", record.sent_at + limits.delivered_after)]
         steps = [("sent", record.sent_at), ("delivered", record.sent_at + limits.delivered_after)]
         if limits.read_after is not None:
             steps.append(("read", record.sent_at + max(limits.read_after, limits.delivered_after)))
@@ -574,33 +675,55 @@ class Messaging:
                 status = name
         return status
 
+    @staticmethod
+    def _event(r: _Outbound, name: str, at: float) -> StatusEvent:
+        callback = r.body.get("biz_opaque_callback_data")
+        return StatusEvent(
+            message_id=r.id,
+            phone_number_id=r.from_,
+            recipient_id=r.to,
+            status=name,
+            timestamp=at,
+            category=r.category,
+            in_window=r.in_window,
+            callback_data=callback if isinstance(callback, str) else None,
+            error=UNDELIVERABLE if name == "failed" else None,
+        )
+
     def status_events(self, now: float) -> list[StatusEvent]:
         """Every status transition that has happened by ``now``, in time order."""
         events = [
-            StatusEvent(
-                message_id=r.id, phone_number_id=r.from_, recipient_id=r.to, status=name, timestamp=at
-            )
-            for r in self._outbound
-            for name, at in self._transitions(r)
-            if at <= now
+            self._event(r, name, at) for r in self._outbound for name, at in self._transitions(r) if at <= now
         ]
         events.sort(key=lambda e: e.timestamp)
         return events
 
     def drain_status_events(self, now: float) -> list[StatusEvent]:
-        """The transitions that happened by ``now`` and were not handed out before (for webhook delivery)."""
+        """The transitions that happened by ``now`` and were not handed out before (for webhook delivery).
+
+        Only messages with transitions still to come are looked at, so a long-running sandbox
+        does not rescan every message it ever sent.
+        """
         events = []
-        for r in self._outbound:
-            due = [(n, at) for n, at in self._transitions(r) if at <= now]
+        still_open = []
+        for r in self._open:
+            steps = self._transitions(r)
+            due = [(n, at) for n, at in steps if at <= now]
             for name, at in due[r.emitted :]:
-                events.append(
-                    StatusEvent(
-                        message_id=r.id, phone_number_id=r.from_, recipient_id=r.to, status=name, timestamp=at
-                    )
-                )
+                events.append(self._event(r, name, at))
             r.emitted = max(r.emitted, len(due))
+            if r.emitted < len(steps):
+                still_open.append(r)
+        self._open = still_open
         events.sort(key=lambda e: e.timestamp)
         return events
+
+    def next_status_at(self) -> float | None:
+        """When the next status transition not yet handed out is due (None: none is)."""
+        times = [
+            self._transitions(r)[r.emitted][1] for r in self._open if r.emitted < len(self._transitions(r))
+        ]
+        return min(times) if times else None
 
     def messages(self, now: float, phone_number_id: str | None = None) -> list[SentRecord]:
         """What was sent (oldest first), with each message's status at ``now``."""

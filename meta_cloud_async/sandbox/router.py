@@ -505,7 +505,7 @@ class Router:
         return Result(status, {"content-type": _JSON}, content)
 
     def _inbound(self, body: bytes, now: float) -> dict[str, Any]:
-        """``POST /_sandbox/inbound`` ``{"phone_number_id", "from", "type", <type>: {...}}``: a user writes in."""
+        """``POST /_sandbox/inbound`` ``{"phone_number_id", "from", "type", <type>: {...}, "name"?}``: a user writes in."""
         try:
             data = json.loads(body or b"{}")
         except (ValueError, RecursionError):
@@ -520,7 +520,8 @@ class Router:
         sender = data.get("from")
         if not isinstance(sender, str):
             raise GraphError.invalid_parameter("from must be the user's phone number as a string")
-        wamid = self.business.messaging.inbound(phone_id, sender, kind, payload, now)
+        name = data.get("name")
+        wamid = self.business.messaging.inbound(phone_id, sender, kind, payload, now, name=name)
         return {"id": wamid}
 
     def _admin(self, method: str, parts: list[str], query: str, body: bytes) -> Any:

@@ -128,6 +128,8 @@ class TemplatesState:
         self.reviewer = reviewer or _approve_all
         self._rng = random.Random(seed)
         self._wabas: dict[str, WabaTemplates] = {}
+        #: Every event handed out so far, oldest first (events() drains; this keeps).
+        self.history: list[dict[str, Any]] = []
         self._by_id: dict[str, _Template] = {}
 
     def waba(self, waba_id: str) -> WabaTemplates:
@@ -179,7 +181,11 @@ class TemplatesState:
         out: list[dict[str, Any]] = []
         for view in self._wabas.values():
             out.extend(view.events(now))
-        return sorted(out, key=lambda e: e["at"])
+        out.sort(key=lambda e: e["at"])
+        # Each event is handed out once (to the webhook deliverer, or whoever asks first); the
+        # history keeps them all for ``Sandbox.template_events()``.
+        self.history.extend(out)
+        return out
 
 
 class WabaTemplates:

@@ -61,7 +61,7 @@ def quick_run(
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=240,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc, json.loads(out.read_text())
@@ -142,6 +142,24 @@ def test_overhead_memory_and_targets_are_reported(
     # The Markdown table on stdout is what docs/performance.md shows.
     assert "| server | workload | client | conc. | req/s | CPU us/req |" in proc.stdout
     assert "in-process overhead:" in proc.stdout
+
+
+def test_webhook_rows_are_in_the_main_run(
+    quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    proc, result = quick_run
+    webhooks = result["webhooks"]
+    assert "error" not in webhooks, webhooks
+    assert _finite_positive(webhooks["parse"]["events_per_s"])
+    assert _finite_positive(webhooks["throughput"]["ratio"]) and _finite_positive(
+        webhooks["latency"]["p99_ms"]
+    )
+    rows = [t for t in result["targets"] if t["check"].startswith("webhooks: ")]
+    assert len(rows) >= 3 and all(isinstance(t["ok"], bool) for t in rows)
+    assert {t["target"].split()[0] for t in rows} <= {"<=", "<", ">="}
+    for t in rows:
+        assert f"] {t['check']}: " in proc.stdout  # printed with [ok] or [MISS]
+    assert "webhooks benchmark (quick)" in proc.stdout
 
 
 def test_runs_as_a_script_too() -> None:

@@ -90,9 +90,16 @@ async def test_cli_with_many_numbers_prints_a_count_and_the_admin_url() -> None:
         ["sandbox", "--port", "70000"],
         ["sandbox", "--numbers", "-1"],
         ["sandbox", "--wabas", "0"],
+        ["sandbox", "--webhook-url", "ftp://127.0.0.1/x", "--app-secret", "s"],
+        ["sandbox", "--webhook-url", "http://127.0.0.1:1/webhook"],
+        ["sandbox", "--app-secret", "s"],
+        ["sandbox", "--faults", "webhook.batch=0"],
     ],
 )
-def test_bad_arguments_exit_2_before_binding(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_arguments_exit_2_before_binding(
+    argv: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("META_APP_SECRET", raising=False)
     args = build_parser().parse_args(argv)
     assert run(args) == 2
     assert "meta-cloud-async sandbox:" in capsys.readouterr().err
@@ -127,3 +134,50 @@ async def test_uvloop_option(capsys: pytest.CaptureFixture[str]) -> None:
     await asyncio.wait_for(proc.communicate(), timeout=30)
     assert proc.returncode == 0
     assert info["base_url"].startswith("http://127.0.0.1:")
+
+
+async def test_cli_delivers_signed_webhooks_to_a_live_router() -> None:
+    from aiohttp import web
+
+    from meta_cloud_async.webhooks import TextMessage, WebhookContext, WebhookRouter
+
+    router = WebhookRouter(app_secret="cli-app-secret")
+    got: list[TextMessage] = []
+    arrived = asyncio.Event()
+
+    @router.on_message()
+    async def collect(msg: TextMessage, ctx: WebhookContext) -> None:
+        got.append(msg)
+        arrived.set()
+
+    runner = web.AppRunner(router.aiohttp_app(path="/webhook"))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    url = f"http://{host}:{port}/webhook"
+    try:
+        proc, info = await _start(
+            "--webhook-url", url, "--app-secret", "cli-app-secret", "--faults", "webhook.batch=2"
+        )
+        try:
+            assert info["webhook_url"] == url and "cli-app-secret" not in str(info)
+            phone = info["phone_number_ids"].split(",")[0]
+            async with (
+                aiohttp.ClientSession() as http,
+                http.post(
+                    f"{info['base_url']}/_sandbox/inbound",
+                    json={"phone_number_id": phone, "from": "16505551234", "text": {"body": "hi"}},
+                    headers={"Authorization": f"Bearer {info['access_token']}"},
+                ) as r,
+            ):
+                wamid = (await r.json())["id"]
+            await asyncio.wait_for(arrived.wait(), 30)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+        assert proc.returncode == 0, err.decode()
+        assert [m.id for m in got] == [wamid] and got[0].body == "hi"
+        assert b"webhooks: 1 delivered, 0 retried" in out
+        assert b"cli-app-secret" not in out + err
+    finally:
+        await runner.cleanup()

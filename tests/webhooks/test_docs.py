@@ -1,4 +1,4 @@
-"""docs/webhooks.md: both complete receivers stay under 20 lines and compile."""
+"""docs/webhooks.md: both complete receivers stay under 20 lines and compile; the README shows the same."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ def test_receivers_are_complete_and_short() -> None:
         assert len(lines) < 20, (title, len(lines))
         compile(code, f"<docs {title}>", "exec")
         assert "WebhookRouter(" in code and "app_secret=" in code and "verify_token=" in code
+
+
+def test_readme_webhooks_section_shows_the_same_receivers() -> None:
+    readme = (DOC.parents[1] / "README.md").read_text().split("## Webhooks", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert blocks == [_receivers()["aiohttp"], _receivers()["FastAPI"]]
+    assert "--webhook-url" in readme and "--app-secret" in readme
 
 
 ENV = {"WA_TOKEN": "doc-token", "APP_SECRET": "doc-secret", "VERIFY_TOKEN": "doc-verify"}
