@@ -48,6 +48,8 @@ from ..types.messages import (
     build_message_body,
 )
 from ..types.shared import SuccessResponse
+from ..types.templates import Template as TemplateDefinition
+from ..types.templates import check_send_parameters
 from ..types.templates_send import Template
 from ._base import Resource
 
@@ -424,16 +426,31 @@ class Messages(Resource):
     async def send_template(
         self,
         to: Recipient,
-        name: str,
-        language: str,
+        name: str | TemplateDefinition,
+        language: str | None = None,
         *,
         components: Iterable[Any] | None = None,
         reply_to: str | None = None,
         callback_data: str | None = None,
         timeout: Timeout = NOT_GIVEN,
     ) -> SentMessage:
-        """An approved template (allowed outside the 24-hour window); build ``components`` with the builders."""
+        """An approved template (allowed outside the 24-hour window); build ``components`` with the builders.
+
+        ``name`` may be a template object from ``wa.templates.get/list/create``: its
+        name and language are used, and the parameters are checked against it before
+        sending (count, names, types, header kind, button indexes: what Meta would
+        refuse with 132000 or 132012).
+        """
+        definition = name if isinstance(name, TemplateDefinition) else None
+        if definition is not None:
+            if not definition.name or not (language or definition.language):
+                raise ValueError("the template object has no name or language; pass language=")
+            name, language = definition.name, language or definition.language
+        if not isinstance(name, str) or language is None:
+            raise ValueError("send_template needs a template name and its language, e.g. ('hello_world', 'en_US')")
         message = Template(name=name, language=language, components=tuple(components or ()))
+        if definition is not None:
+            check_send_parameters(definition, message.to_wire().get("components", []))
         return await self.send(to, message, reply_to=reply_to, callback_data=callback_data, timeout=timeout)
 
     async def send_encrypted(

@@ -457,3 +457,31 @@ async def test_management_calls_never_wait_behind_sends() -> None:
         await asyncio.gather(*sends)
     assert at_pin == 0.0  # the PIN went out while four sends were still queued for the number's budget
     assert order.index("SetPinRequest") < len(order) - 1
+
+
+async def test_send_template_checks_parameters_against_a_template_object() -> None:
+    from meta_cloud_async.types.templates import Template as TemplateDefinition
+    from meta_cloud_async.types.templates_send import TextParam
+
+    order_update = TemplateDefinition(
+        id="1234",
+        name="order_update",
+        language="en_US",
+        status="APPROVED",
+        category="UTILITY",
+        components=[
+            {"type": "BODY", "text": "Order {{1}} has shipped", "example": {"body_text": [["4711"]]}}
+        ],
+    )
+    meta = Meta()
+    async with client(meta) as wa:
+        with pytest.raises(ValueError):
+            await wa.messages.send_template(TO, order_update)  # the body needs one parameter
+        with pytest.raises(ValueError):
+            await wa.messages.send_template(
+                TO, order_update, components=[template_body(TextParam(text="1"), TextParam(text="2"))]
+            )
+        assert meta.requests == []
+        await wa.messages.send_template(TO, order_update, components=[template_body(TextParam(text="4711"))])
+    body = meta.bodies()[0]
+    assert body["template"]["name"] == "order_update" and body["template"]["language"] == {"code": "en_US"}
