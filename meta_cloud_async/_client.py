@@ -16,7 +16,7 @@ import cattrs
 
 from ._converter import converter as _default_converter
 from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
-from ._multipart import encode_multipart
+from ._multipart import content_length, encode_multipart
 from ._operations import OPTION_PARAMS, Operation, encode_value, operation_of
 from ._options import NOT_GIVEN, ClientOptions, NotGiven
 from ._version import __version__
@@ -25,9 +25,11 @@ from .middleware.base import Handler, Middleware, build_chain
 from .middleware.logging import LoggingMiddleware
 from .middleware.rate_limit import RateLimitMiddleware, RateLimitPolicy
 from .middleware.retry import RetryMiddleware, RetryPolicy
+from .resources.media import Media
 from .resources.phone_numbers import PhoneNumbers
 from .resources.registration import Registration
 from .resources.two_step_verification import TwoStepVerification
+from .resources.uploads import Uploads
 from .transports.base import Transport
 from .types.shared import ApiRequest, Budget
 
@@ -47,7 +49,7 @@ _FORM_TYPE = "application/x-www-form-urlencoded"
 class _Shared:
     """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
-    __slots__ = ("closed", "converter", "handler", "metas", "owns_transport", "transport")
+    __slots__ = ("clock", "closed", "converter", "handler", "metas", "owns_transport", "transport")
 
     def __init__(
         self, transport: Transport, owns_transport: bool, handler: Handler, converter: cattrs.Converter
@@ -57,6 +59,7 @@ class _Shared:
         self.handler = handler
         self.converter = converter
         self.closed = False
+        self.clock: Callable[[], float] = time.monotonic  # the client's injected clock (media URL ages)
         #: One RequestMeta per (operation, budget keys, policies): copies per number share them.
         self.metas: dict[tuple[Any, ...], RequestMeta] = {}
 
@@ -138,6 +141,7 @@ class WhatsApp:
             LoggingMiddleware(),
         ]
         self._shared = _Shared(transport, owns, build_chain(chain, transport.send), _default_converter)
+        self._shared.clock = clock
         self._is_root = True
         self._retry: RetryPolicy | NotGiven | None = NOT_GIVEN
         self._rate_limit: RateLimitPolicy | NotGiven | None = NOT_GIVEN
@@ -193,6 +197,16 @@ class WhatsApp:
     def phone_numbers(self) -> PhoneNumbers:
         """Read and list phone numbers; verify ownership by code."""
         return PhoneNumbers(self)
+
+    @cached_property
+    def media(self) -> Media:
+        """Upload, download (streamed, hash-checked) and delete media."""
+        return Media(self)
+
+    @cached_property
+    def uploads(self) -> Uploads:
+        """Meta's resumable upload API: a file handle for templates and profile pictures."""
+        return Uploads(self)
 
     def with_options(
         self,
@@ -417,6 +431,8 @@ class WhatsApp:
             ctype, content = encode_multipart(body)
             base_headers = self._get_headers
             headers = {**(headers or {}), "content-type": ctype}
+            if not isinstance(content, bytes) and (length := content_length(content)) is not None:
+                headers["content-length"] = str(length)  # a streamed body of known size: not chunked
         else:  # raw
             content = body if body is not None else b""
             base_headers = self._get_headers

@@ -51,6 +51,7 @@ __all__ = [
     "GraphAPIError",
     "InvalidParameterError",
     "LocalThrottleError",
+    "MediaIntegrityError",
     "MetaCloudError",
     "NotRegisteredError",
     "PermissionDeniedError",
@@ -110,6 +111,13 @@ class APITimeoutError(APIConnectionError):
 
 class UnexpectedResponseError(MetaCloudError):
     """A response that is neither a Graph error nor the shape the endpoint promises."""
+
+
+class MediaIntegrityError(MetaCloudError):
+    """Downloaded media does not match what Meta promised (``sha256`` or ``file_size``).
+
+    A download to a path leaves no file behind; the bytes are not to be trusted.
+    """
 
 
 class GraphAPIError(MetaCloudError):

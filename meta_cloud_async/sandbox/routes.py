@@ -48,6 +48,9 @@ class Call:
     now: float
     origin: str
     path: str
+    #: The raw body and headers, for routes whose body is not JSON or a form (media, uploads).
+    body: bytes = b""
+    headers: Mapping[str, str] = attrs.field(factory=dict)
 
 
 Handler = Callable[[Call], dict[str, Any]]
@@ -209,10 +212,13 @@ def _list_phone_numbers(call: Call) -> dict[str, Any]:
     return out
 
 
+from . import media_routes  # noqa: E402,F401  (registers the media handlers, after the ones above)
+
+
 def route_table() -> RouteTable:
     """Every registered handler, plus every declared operation (for "not emulated" answers)."""
     return RouteTable(list(_HANDLERS), registry())
 
 
 #: Route names faults can target and the request log shows (``other``: anything unmatched).
-ROUTE_NAMES = frozenset({r.name for r in _HANDLERS} | {"other"})
+ROUTE_NAMES = frozenset({r.name for r in _HANDLERS} | {"other", "download_media"})

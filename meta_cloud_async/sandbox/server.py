@@ -18,7 +18,10 @@ from aiohttp import web
 if TYPE_CHECKING:
     from .core import Sandbox
 
-__all__ = ["make_handler", "serve"]
+__all__ = ["MAX_BODY", "make_handler", "serve"]
+
+#: The largest request body the door reads (a 100 MB document plus multipart framing).
+MAX_BODY = 101 * 1024 * 1024
 
 
 def make_handler(sandbox: Sandbox) -> web.Server:
@@ -26,7 +29,15 @@ def make_handler(sandbox: Sandbox) -> web.Server:
     origins: dict[str, str] = {}
 
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
-        body = await request.read()
+        if (request.content_length or 0) > MAX_BODY:
+            return web.Response(status=413)
+        parts = bytearray()
+        async for chunk in request.content.iter_any():
+            parts += chunk
+            if len(parts) > MAX_BODY:
+                return web.Response(status=413)
+        body = bytes(parts)
+        del parts
         path, _, query = request.raw_path.partition("?")
         host = request.host
         origin = origins.get(host)
@@ -44,6 +55,14 @@ def make_handler(sandbox: Sandbox) -> web.Server:
                 transport.abort()
             # aiohttp finds the transport closing and writes nothing of this.
             return web.Response(status=500)
+        if result.cut_at is not None:
+            cut = web.StreamResponse(status=result.status, headers=result.headers)
+            cut.content_length = len(result.body)
+            await cut.prepare(request)
+            await cut.write(result.body[: result.cut_at])
+            if request.transport is not None:
+                request.transport.abort()
+            return cut
         if not result.slow_chunks:
             return web.Response(status=result.status, headers=result.headers, body=result.body)
         response = web.StreamResponse(status=result.status, headers=result.headers)

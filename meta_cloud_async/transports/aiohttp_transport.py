@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
+from collections.abc import AsyncIterator
 
 import aiohttp
 
-from .._http import Request, Response
+from .._http import MAX_ERROR_BODY, Request, Response, open_content
 from ..errors import APIConnectionError, APITimeoutError, ConnectError
 from ._mapping import safe_cause
 
@@ -118,24 +119,100 @@ class AiohttpTransport:
     async def send(self, request: Request) -> Response:
         session = self._get_session()
         timeout = _timeout_for(request.timeout)
+        content = open_content(request.content)
+        if request.stream:
+            return await self._send_streamed(session, request, content, timeout)
         try:
             async with session.request(
                 request.method,
                 request.url,
                 headers=request.headers,
-                data=request.content or None,
+                data=content or None,
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
-                content = await resp.read()
-                return Response(
-                    status_code=resp.status, headers=resp.headers, content=content, request=request
-                )
+                body = await resp.read()
+                return Response(status_code=resp.status, headers=resp.headers, content=body, request=request)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+
+    async def _send_streamed(
+        self,
+        session: aiohttp.ClientSession,
+        request: Request,
+        content: object,
+        timeout: aiohttp.ClientTimeout,
+    ) -> Response:
+        resp: aiohttp.ClientResponse | None = None
+        try:
+            resp = await session.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=content or None,
+                timeout=timeout,
+                allow_redirects=False,
+            )
+            if resp.status >= 300:
+                body = await resp.content.read(MAX_ERROR_BODY)
+                if resp.content.at_eof():
+                    resp.release()
+                else:
+                    resp.close()
+                return Response(status_code=resp.status, headers=resp.headers, content=body, request=request)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            if resp is not None:
+                resp.close()
+            raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+        except BaseException:  # cancelled while reading an error body: drop the connection
+            if resp is not None:
+                resp.close()
+            raise
+        return Response(
+            status_code=resp.status,
+            headers=resp.headers,
+            request=request,
+            stream=_AiohttpStream(resp, request),
+        )
 
     async def aclose(self) -> None:
         """Close the session if this transport created it; a session passed in is left open."""
         session = self._session
         if self._owns_session and session is not None and not session.closed:
             await session.close()
+
+
+class _AiohttpStream:
+    """A streamed aiohttp body: chunks as they arrive, the connection released at the end.
+
+    Closed before the end (a break, an error, a cancellation), the connection is
+    dropped, not returned to the pool: its unread rest must never reach the next request.
+    """
+
+    chunk_size = 1 << 16
+
+    def __init__(self, resp: aiohttp.ClientResponse, request: Request) -> None:
+        self._resp = resp
+        self._request = request
+        self._closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        resp = self._resp
+        try:
+            async for chunk in resp.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            await self.aclose()
+            raise _map_error(exc, self._request.method) from safe_cause(exc, self._request.url)
+        if resp.content.at_eof() and not self._closed:
+            self._closed = True
+            resp.release()
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._resp.content.at_eof():
+            self._resp.release()
+        else:
+            self._resp.close()

@@ -6,7 +6,9 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Union
 
-from .._http import Request, Response
+import attrs
+
+from .._http import IterableStream, Request, Response, open_content
 
 __all__ = ["MockHandler", "MockTransport"]
 
@@ -18,17 +20,37 @@ class MockTransport:
 
     Used throughout our own tests and public so users can test code that
     calls the SDK without a network.
+
+    A streamed request body (an async iterable or a factory) is read to the end
+    first and the handler sees ``request.content`` as bytes, unless
+    ``read_body=False`` (then it gets the request as sent, stream unopened).
+    A handler may answer with a streamed body, ``Response(stream=...)`` (any
+    async iterable, wrapped as needed); when the request did not ask for a stream
+    (``Request.stream``) it is read into ``content``, as a real transport would.
     """
 
-    def __init__(self, handler: MockHandler) -> None:
+    def __init__(self, handler: MockHandler, *, read_body: bool = True) -> None:
         self._handler = handler
+        self._read_body = read_body
 
     async def send(self, request: Request) -> Response:
+        if self._read_body and not isinstance(request.content, bytes):
+            body = open_content(request.content)
+            if not isinstance(body, bytes):
+                body = b"".join([bytes(chunk) async for chunk in body])
+            request = attrs.evolve(request, content=body)
         result = self._handler(request)
         if inspect.isawaitable(result):
             result = await result
         if not isinstance(result, Response):
             raise TypeError(f"MockTransport handler must return a Response, got {type(result).__name__}")
+        stream = result.stream
+        if stream is not None:
+            if not hasattr(stream, "aclose"):
+                stream = IterableStream(stream)
+                result = attrs.evolve(result, stream=stream)
+            if not request.stream or result.status_code >= 300:
+                result = attrs.evolve(result, content=await result.aread(), stream=None)
         return result
 
     async def aclose(self) -> None:

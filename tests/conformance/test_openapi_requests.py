@@ -148,7 +148,7 @@ async def test_request_conforms_to_its_operation(spec: Any, case: Case) -> None:
         if where != "header":
             continue
         value = request.headers.get(name.lower())
-        if param.get("required"):
+        if param.get("required") and f"header:{name}" not in case.skip:
             assert value is not None, f"required header {name} missing"
         if value is not None:
             assert not spec.schema_errors(value, param["schema"]), (name, value)
