@@ -196,7 +196,9 @@ class Request:
     method: str
     url: str
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
-    content: Content = b""
+    #: A :data:`Content`. Typed ``Any`` so the common case (bytes, in every handler and test
+    #: that reads ``request.content``) needs no narrowing; :func:`open_content` reads any kind.
+    content: Any = b""
     timeout: float | None = None
     meta: RequestMeta = _DEFAULT_META
     stream: bool = False

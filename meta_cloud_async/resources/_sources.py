@@ -10,6 +10,7 @@ upload with the caller's ``ValueError`` once they pass the cap.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import mimetypes
 import os
 from collections.abc import AsyncIterable, AsyncIterator, Callable
@@ -89,8 +90,34 @@ class SizeGuard:
             yield bytes(chunk)
 
 
+async def open_file(path: str, mode: str, *, remove_if_cancelled: bool = False) -> IO[bytes]:
+    """``open`` on a worker thread; cancelled meanwhile, the file opened late is closed (and removed)."""
+    fut = asyncio.ensure_future(asyncio.to_thread(open, path, mode))
+
+    def close_late(done: asyncio.Future[Any]) -> None:
+        if not done.cancelled() and done.exception() is None:
+            done.result().close()
+            if remove_if_cancelled:
+                with contextlib.suppress(OSError):
+                    os.unlink(path)
+
+    try:
+        return await asyncio.shield(fut)
+    except asyncio.CancelledError:
+        # Let the open finish (it is quick), then undo it; a second cancellation leaves that to a callback.
+        try:
+            await asyncio.shield(fut)
+        except asyncio.CancelledError:
+            fut.add_done_callback(close_late)
+            raise
+        except Exception:
+            raise asyncio.CancelledError from None
+        close_late(fut)
+        raise
+
+
 async def _read_path(path: str, chunk_size: int, start: int = 0) -> AsyncIterator[bytes]:
-    f = await asyncio.to_thread(open, path, "rb")
+    f = await open_file(path, "rb")
     try:
         if start:
             await asyncio.to_thread(f.seek, start)

@@ -38,7 +38,7 @@ from ..types.media import (
 )
 from ..types.shared import SuccessResponse
 from ._base import Resource
-from ._sources import SizeGuard, guess_type, open_source
+from ._sources import SizeGuard, guess_type, open_file, open_source
 
 __all__ = ["DEFAULT_MEDIA_HOSTS", "URL_LIFETIME", "Media"]
 
@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_MEDIA_HOSTS", "URL_LIFETIME", "Media"]
 DEFAULT_MEDIA_HOSTS: Final = frozenset({"lookaside.fbsbx.com", "lookaside.facebook.com"})
 #: How long a media URL lives (Meta: five minutes); an older one is fetched again before use.
 URL_LIFETIME: Final = 300.0
-#: How many times a transfer cut short is resumed before the error is raised.
+#: How many cuts in a row without new bytes a transfer survives before the error is raised.
 MAX_RESUMES: Final = 3
 
 
@@ -144,16 +144,17 @@ class Media(Resource):
             target = os.fspath(to)
             folder, base = os.path.split(target)
             temp = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.part")
-            f = await asyncio.to_thread(open, temp, "wb")
+            f = await open_file(temp, "wb", remove_if_cancelled=True)
             try:
                 try:
                     info = await self._download_into(media, f, phone_number_id, timeout)
                 finally:
-                    await asyncio.to_thread(f.close)
+                    # Inline, not on a thread: no cancellation may skip it (the buffer is at most 8 KB).
+                    f.close()
                 await asyncio.to_thread(os.replace, temp, target)
             except BaseException:
                 with contextlib.suppress(OSError):
-                    await asyncio.shield(asyncio.to_thread(_unlink, temp))
+                    _unlink(temp)
                 raise
             return info
         if not hasattr(to, "write"):
@@ -296,6 +297,7 @@ class MediaChunks:
                     f"bytes {offset}-"
                 ):
                     raise UnexpectedResponseError("media download resumed at another offset than asked")
+                started_at = offset
                 try:
                     async for chunk in response.aiter_bytes():
                         if skip:
@@ -309,7 +311,8 @@ class MediaChunks:
                         self.received = offset
                         yield chunk
                 except APIConnectionError:
-                    resumes += 1
+                    # Count cuts without progress: a flaky link that keeps moving is followed to the end.
+                    resumes = 1 if offset > started_at else resumes + 1
                     if resumes > MAX_RESUMES:
                         raise
                     continue

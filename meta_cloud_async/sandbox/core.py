@@ -11,6 +11,7 @@ from typing import Any
 from .budgets import Budget
 from .clock import Clock, Sleep, VirtualClock
 from .faults import FaultConfig, FaultInjector
+from .media_state import MediaStore, store_of
 from .router import RequestLogEntry, Router
 from .state import Business, Limits, PhoneNumberState
 from .transport import SandboxTransport
@@ -105,6 +106,11 @@ class Sandbox:
         if phone_number_id not in self.router.business.phones:
             raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
         return self.router.business.snapshot(phone_number_id, self.clock())
+
+    @property
+    def media(self) -> MediaStore:
+        """Stored media and resumable upload sessions (capped: ``media.capacity`` bytes, 256 MiB by default)."""
+        return store_of(self.router.business)
 
     @property
     def request_log(self) -> list[RequestLogEntry]:
