@@ -57,9 +57,11 @@ async def test_over_real_aiohttp_with_a_cut(tmp_path: Path) -> None:
     sandbox = Sandbox(faults="upload_chunk.cut_body=0.6,seed=1")
     path = tmp_path / "v.mp4"
     path.write_bytes(DATA)
-    async with sandbox.serve() as url:
-        async with WhatsApp(access_token=sandbox.access_token, app_id="42", base_url=url) as wa:
-            handle = await wa.uploads.upload(path, file_type="video/mp4")
+    async with (
+        sandbox.serve() as url,
+        WhatsApp(access_token=sandbox.access_token, app_id="42", base_url=url) as wa,
+    ):
+        handle = await wa.uploads.upload(path, file_type="video/mp4")
     assert handle.startswith("4::")
     assert assembled(sandbox) == DATA
 

@@ -10,8 +10,8 @@ import pytest
 
 from meta_cloud_async._multipart import FilePart, encode_multipart
 from meta_cloud_async.sandbox import Sandbox, VirtualClock
-from meta_cloud_async.sandbox.media_state import MEDIA_LIFETIME, MediaStore, parse_multipart
 from meta_cloud_async.sandbox.faults import FaultConfig
+from meta_cloud_async.sandbox.media_state import MEDIA_LIFETIME, MediaStore, parse_multipart
 
 TOKEN = {"authorization": "Bearer sandbox-access-token"}
 
