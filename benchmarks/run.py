@@ -485,6 +485,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     overhead = measure_overhead(args.overhead_iterations, 3 if args.quick else 5)
     print(f"  overhead: {overhead['us_per_call']}", file=sys.stderr)
+    media = None
+    if not args.no_memory:  # 64 MB streamed up and down: peak RSS and throughput vs raw aiohttp
+        from benchmarks.media import run as run_media
+
+        media = run_media(quick=args.quick)
 
     row_dicts = _row_dicts(rows)
     targets = _targets(row_dicts, overhead)
@@ -509,6 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sandbox": sandbox,
         "overhead": overhead,
         "memory": memory,
+        "media": media,
         "targets": targets,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -532,6 +538,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"memory {m['mode']}: {m['calls']} in flight, peak RSS {m['peak_rss_mb']} MB "
                     f"(+{m['delta_mb']} MB, {m['kb_per_call']} KB/call)"
                 )
+    if media:
+        from benchmarks.media import report as media_report
+
+        print(media_report(media))
     print()
     for t in targets:
         print(f"[{'ok' if t['ok'] else 'MISS'}] {t['check']}: {t['value']} (target {t['target']})")
