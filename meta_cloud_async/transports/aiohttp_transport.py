@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 
@@ -39,6 +41,14 @@ _BAD_URL: tuple[type[BaseException], ...] = (
     getattr(aiohttp, "NonHttpUrlClientError", aiohttp.InvalidURL),
 )
 _NO_TIMEOUT = aiohttp.ClientTimeout(total=None)
+# aiohttp writes a bytes body in one go (and warns past 1 MiB); a BytesIO is written in chunks.
+_LARGE_BODY = 1 << 20
+
+
+def _payload(content: Any) -> Any:
+    if isinstance(content, bytes) and len(content) > _LARGE_BODY:
+        return io.BytesIO(content)
+    return content or None
 
 
 @functools.lru_cache(maxsize=32)
@@ -119,7 +129,7 @@ class AiohttpTransport:
     async def send(self, request: Request) -> Response:
         session = self._get_session()
         timeout = _timeout_for(request.timeout)
-        content = open_content(request.content)
+        content = _payload(open_content(request.content))
         if request.stream:
             return await self._send_streamed(session, request, content, timeout)
         try:
@@ -127,7 +137,7 @@ class AiohttpTransport:
                 request.method,
                 request.url,
                 headers=request.headers,
-                data=content or None,
+                data=content,
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
@@ -149,12 +159,18 @@ class AiohttpTransport:
                 request.method,
                 request.url,
                 headers=request.headers,
-                data=content or None,
+                data=content,
                 timeout=timeout,
                 allow_redirects=False,
             )
             if resp.status >= 300:
-                body = await resp.content.read(MAX_ERROR_BODY)
+                parts = bytearray()
+                while len(parts) < MAX_ERROR_BODY:
+                    chunk = await resp.content.read(MAX_ERROR_BODY - len(parts))
+                    if not chunk:
+                        break
+                    parts += chunk
+                body = bytes(parts)
                 if resp.content.at_eof():
                     resp.release()
                 else:

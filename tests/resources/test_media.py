@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import json
@@ -429,3 +430,42 @@ async def test_a_cancelled_download_leaves_no_file(
             else:  # finished before the cancellation: the whole file, nothing else
                 assert os.listdir(tmp_path) == ["x.jpg"]
                 (tmp_path / "x.jpg").unlink()
+
+
+async def test_two_hundred_cancelled_sdk_downloads_leak_no_connection(sandbox: Sandbox) -> None:
+    import aiohttp
+
+    from meta_cloud_async.transports import AiohttpTransport
+
+    data = os.urandom(4 * 1024 * 1024)
+    transport = AiohttpTransport()
+    async with sandbox.serve() as url:
+        async with WhatsApp(
+            access_token=sandbox.access_token,
+            phone_number_id=sandbox.phone_number_ids[0],
+            base_url=url,
+            transport=transport,
+        ) as wa:
+            media = await wa.media.upload(data, mime_type="application/pdf")
+            info = await wa.media.get_url(media.id)
+
+            async def read() -> None:
+                async with wa.media.stream(info) as chunks:
+                    async for _ in chunks:
+                        await asyncio.sleep(0)
+
+            for _ in range(200):
+                task = asyncio.create_task(read())
+                for _ in range(6):
+                    await asyncio.sleep(0)
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            session = transport.session
+            assert session is not None and isinstance(session.connector, aiohttp.TCPConnector)
+            assert not session.connector._acquired
+            # The pool still works: a full download afterwards is exact.
+            buf = io.BytesIO()
+            await wa.media.download(media.id, buf)
+            assert buf.getvalue() == data
+        await transport.aclose()
