@@ -24,12 +24,12 @@ def _upload(call: Call) -> dict[str, Any]:
     return store_of(call.business).upload(call.phone.id, call.headers, call.body, call.now)
 
 
-@handles(GetMediaUrlRequest, name="get_media_url")
+@handles(GetMediaUrlRequest, name="get_media_url", not_for_known_ids=True)
 def _get_url(call: Call) -> dict[str, Any]:
     return store_of(call.business).url(call.values["media_id"], call.params, call.origin, call.now)
 
 
-@handles(DeleteMediaRequest, name="delete_media")
+@handles(DeleteMediaRequest, name="delete_media", not_for_known_ids=True)
 def _delete(call: Call) -> dict[str, Any]:
     return store_of(call.business).delete(call.values["media_id"], call.params, call.now)
 

@@ -170,13 +170,13 @@ class MediaStore:
     def _sign(self, text: str) -> str:
         return hmac.new(self._secret, text.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def get(self, mid: str, now: float, phone_id: str | None = None) -> StoredMedia:
+    def get(self, mid: str, now: float, phone_id: str | None = None, method: str = "GET") -> StoredMedia:
         item = self.media.get(mid)
         if item is not None and now - item.created > MEDIA_LIFETIME:
             self._drop(mid)
             item = None
         if item is None or (phone_id and item.phone_id != phone_id):
-            raise GraphError.unsupported("GET", mid)
+            raise GraphError.unsupported(method, mid)
         return item
 
     # -- the operations --------------------------------------------------------------
@@ -217,7 +217,7 @@ class MediaStore:
         }
 
     def delete(self, mid: str, params: Mapping[str, Any], now: float) -> dict[str, Any]:
-        self.get(mid, now, params.get("phone_number_id"))
+        self.get(mid, now, params.get("phone_number_id"), "DELETE")
         self._drop(mid)
         return {"success": True}
 

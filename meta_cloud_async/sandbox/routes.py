@@ -72,13 +72,19 @@ class Route:
 
 
 _HANDLERS: list[Route] = []
+#: Routes on a bare ``/{id}`` of their own kind (media): they never claim a phone number's or WABA's id.
+_NOT_FOR_KNOWN_IDS: set[str] = set()
 
 
-def handles(request: type[Any], *, name: str) -> Callable[[Handler], Handler]:
+def handles(
+    request: type[Any], *, name: str, not_for_known_ids: bool = False
+) -> Callable[[Handler], Handler]:
     """Register ``handler`` as the sandbox's emulation of ``request``'s operation, under route ``name``."""
 
     def register(handler: Handler) -> Handler:
         _HANDLERS.append(Route(name, operation_of(request), handler))
+        if not_for_known_ids:
+            _NOT_FOR_KNOWN_IDS.add(name)
         return handler
 
     return register
@@ -113,6 +119,10 @@ class RouteTable:
         for route in self._routes.get((method, _segments(rel)), ()):
             values = route.op.match(rel)
             if values is None:
+                continue
+            if route.name in _NOT_FOR_KNOWN_IDS and any(
+                v in business.phones or v in business.waba_phones for v in values.values()
+            ):
                 continue
             phone = None
             waba_id = None
