@@ -535,6 +535,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     overhead = measure_overhead(args.overhead_iterations, 3 if args.quick else 5)
     print(f"  overhead: {overhead['us_per_call']}", file=sys.stderr)
+    media = None
+    if not args.no_memory:  # 64 MB streamed up and down: peak RSS and throughput vs raw aiohttp
+        from benchmarks.media import run as run_media
+
+        media = run_media(quick=args.quick)
 
     webhooks: dict[str, Any] | None = None
     if not args.no_webhooks:
@@ -570,6 +575,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "overhead": overhead,
         "memory": memory,
         "webhooks": webhooks,
+        "media": media,
         "targets": targets,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -601,6 +607,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"webhooks: error {webhooks['error']}")
         else:
             print("\n".join(webhook_bench.report(webhooks).splitlines()[:4]))
+    if media:
+        from benchmarks.media import report as media_report
+
+        print(media_report(media))
     print()
     for t in targets:
         print(f"[{'ok' if t['ok'] else 'MISS'}] {t['check']}: {t['value']} (target {t['target']})")

@@ -16,7 +16,7 @@ import cattrs
 
 from ._converter import converter as _default_converter
 from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
-from ._multipart import encode_multipart
+from ._multipart import content_length, encode_multipart
 from ._operations import OPTION_PARAMS, Operation, encode_value, operation_of
 from ._options import NOT_GIVEN, ClientOptions, NotGiven, check_client_args, resolve
 from ._version import __version__
@@ -36,6 +36,7 @@ from .resources.commerce import Commerce
 from .resources.encryption import Encryption
 from .resources.flows import Flows
 from .resources.groups import Groups
+from .resources.media import Media
 from .resources.message_history import MessageHistory
 from .resources.messages import MarketingMessages, Messages
 from .resources.payments import Payments
@@ -45,6 +46,7 @@ from .resources.registration import Registration
 from .resources.solutions import Solutions
 from .resources.templates import Templates
 from .resources.two_step_verification import TwoStepVerification
+from .resources.uploads import Uploads
 from .resources.waba import Waba
 from .transports.base import DEFAULT_MAX_RESPONSE_BYTES, Transport
 from .types.shared import ApiRequest, Budget
@@ -73,7 +75,7 @@ _OTHER_LOOP = (
 class _Shared:
     """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
-    __slots__ = ("closed", "converter", "handler", "loop", "metas", "owns_transport", "transport")
+    __slots__ = ("clock", "closed", "converter", "handler", "loop", "metas", "owns_transport", "transport")
 
     def __init__(
         self, transport: Transport, owns_transport: bool, handler: Handler, converter: cattrs.Converter
@@ -84,6 +86,7 @@ class _Shared:
         self.converter = converter
         self.closed = False
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.clock: Callable[[], float] = time.monotonic  # the client's injected clock (media URL ages)
         #: One RequestMeta per (operation, budget keys, policies): copies per number share them.
         self.metas: dict[tuple[Any, ...], RequestMeta] = {}
 
@@ -188,6 +191,7 @@ class WhatsApp:
             LoggingMiddleware(),
         ]
         self._shared = _Shared(transport, owns, build_chain(chain, transport.send), _default_converter)
+        self._shared.clock = clock
         self._is_root = True
         self._retry: RetryPolicy | NotGiven | None = NOT_GIVEN
         self._rate_limit: RateLimitPolicy | NotGiven | None = NOT_GIVEN
@@ -333,6 +337,16 @@ class WhatsApp:
     def calling(self) -> Calling:
         """Call permissions and call control (connect, pre-accept, accept, reject, terminate)."""
         return Calling(self)
+
+    @cached_property
+    def media(self) -> Media:
+        """Upload, download (streamed, hash-checked) and delete media."""
+        return Media(self)
+
+    @cached_property
+    def uploads(self) -> Uploads:
+        """Meta's resumable upload API: a file handle for templates and profile pictures."""
+        return Uploads(self)
 
     def with_options(
         self,
@@ -572,6 +586,8 @@ class WhatsApp:
             ctype, content = encode_multipart(body)
             base_headers = self._get_headers
             headers = {**(headers or {}), "content-type": ctype}
+            if not isinstance(content, bytes) and (length := content_length(content)) is not None:
+                headers["content-length"] = str(length)  # a streamed body of known size: not chunked
         else:  # raw
             content = body if body is not None else b""
             base_headers = self._get_headers

@@ -7,8 +7,8 @@ reaches the client, the middleware or the resources.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any, Protocol, Union
 from urllib.parse import unquote
 
 import attrs
@@ -16,9 +16,83 @@ import attrs
 from ._facts import REDACTED, SECRET_HEADERS, is_secret_name
 from ._options import NOT_GIVEN
 
-__all__ = ["Headers", "LowerCaseHeaders", "Request", "RequestMeta", "Response", "dumps_json", "loads_json"]
+__all__ = [
+    "MAX_ERROR_BODY",
+    "ByteStream",
+    "Content",
+    "Headers",
+    "IterableStream",
+    "LowerCaseHeaders",
+    "Request",
+    "RequestMeta",
+    "Response",
+    "dumps_json",
+    "is_replayable",
+    "loads_json",
+    "open_content",
+]
 
 Headers = Mapping[str, str]
+
+
+#: A request body: bytes, a one-shot async iterable of bytes, or a zero-argument factory that
+#: returns a fresh async iterable each time it is called. Only bytes and factories can be
+#: sent twice, so only they are ever retried (a factory re-opens its file per attempt).
+Content = Union[bytes, AsyncIterable[bytes], Callable[[], AsyncIterable[bytes]]]
+
+#: The most of an error answer a transport reads from a streamed response (the error mapping needs it).
+MAX_ERROR_BODY = 1 << 20
+
+
+def is_replayable(content: Content) -> bool:
+    """True when ``content`` can be sent again: bytes, or a factory of fresh streams."""
+    return isinstance(content, (bytes, bytearray, memoryview)) or (
+        callable(content) and not hasattr(content, "__aiter__")
+    )
+
+
+def open_content(content: Content) -> bytes | AsyncIterable[bytes]:
+    """What one attempt sends: the bytes, the stream, or a fresh stream from the factory."""
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return bytes(content)
+    if hasattr(content, "__aiter__"):
+        return content
+    return content()
+
+
+class ByteStream(Protocol):
+    """A response body read as it arrives; what a transport puts in ``Response.stream``.
+
+    ``aclose`` must release the connection at once (dropping it when the body
+    was not read to the end) and be safe to call twice.
+    """
+
+    def __aiter__(self) -> AsyncIterator[bytes]: ...
+
+    def aclose(self) -> Awaitable[None]: ...
+
+
+class IterableStream:
+    """A :class:`ByteStream` over any async iterable (for ``MockTransport`` handlers and tests)."""
+
+    def __init__(self, source: AsyncIterable[bytes], on_close: Callable[[], Awaitable[None]] | None = None):
+        self._source = source
+        self._on_close = on_close
+        self.closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._source:
+            yield chunk
+
+    async def aclose(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        close = getattr(self._source, "aclose", None)
+        if close is not None:
+            await close()
+        if self._on_close is not None:
+            await self._on_close()
 
 
 _decoder = json.JSONDecoder()
@@ -111,7 +185,13 @@ def _redacted_headers(headers: Mapping[str, str]) -> str:
 
 @attrs.frozen(kw_only=True, slots=True, repr=False)
 class Request:
-    """One HTTP request, fully built: absolute URL, headers and body bytes.
+    """One HTTP request, fully built: absolute URL, headers and body.
+
+    ``content`` is bytes, an async iterable of bytes (sent once, never retried)
+    or a zero-argument factory of such iterables (see :data:`Content`).
+    ``stream=True`` asks for the answer as a stream: a success status comes back
+    with ``Response.stream`` set and the body unread; an error status (>= 300)
+    is read (up to :data:`MAX_ERROR_BODY`) so the error mapping works as usual.
 
     Header names are stored lower-cased. The repr never shows the body (it may
     hold a PIN), the Authorization header, nor an ``access_token`` in the URL.
@@ -120,9 +200,12 @@ class Request:
     method: str
     url: str
     headers: Mapping[str, str] = attrs.field(factory=dict, converter=_lower_keys)
-    content: bytes = b""
+    #: A :data:`Content`. Typed ``Any`` so the common case (bytes, in every handler and test
+    #: that reads ``request.content``) needs no narrowing; :func:`open_content` reads any kind.
+    content: Any = b""
     timeout: float | None = None
     meta: RequestMeta = _DEFAULT_META
+    stream: bool = False
 
     def json(self) -> Any:
         """The body decoded as JSON (for ``MockTransport`` handlers); ``ValueError`` when it is not JSON."""
@@ -131,9 +214,11 @@ class Request:
         return loads_json(self.content)
 
     def __repr__(self) -> str:
+        content = self.content
+        shown = f"<{len(content)} bytes>" if isinstance(content, (bytes, bytearray)) else "<stream>"
         return (
             f"Request(method={self.method!r}, url={_redacted_url(self.url)!r}, "
-            f"headers={_redacted_headers(self.headers)}, content=<{len(self.content)} bytes>)"
+            f"headers={_redacted_headers(self.headers)}, content={shown})"
         )
 
 
@@ -155,6 +240,8 @@ class Response:
     request: Request | None = attrs.field(default=None, eq=False)
     #: Set by the retry middleware when an earlier attempt of this call may have taken effect.
     prior_attempt_ambiguous: bool = attrs.field(default=False, eq=False)
+    #: The unread body of a streamed answer (``Request.stream``); None when ``content`` holds it.
+    stream: ByteStream | None = attrs.field(default=None, eq=False)
     _decoded_body: Any = attrs.field(default=_UNDECODED, init=False, eq=False)
 
     def __init__(
@@ -165,6 +252,7 @@ class Response:
         content: bytes = b"",
         request: Request | None = None,
         prior_attempt_ambiguous: bool = False,
+        stream: ByteStream | None = None,
         json: Any = _NO_JSON,
     ) -> None:
         if json is not _NO_JSON:
@@ -178,6 +266,7 @@ class Response:
             content=content,
             request=request,
             prior_attempt_ambiguous=prior_attempt_ambiguous,
+            stream=stream,
         )
 
     @property
@@ -195,6 +284,37 @@ class Response:
                 value = None
             object.__setattr__(self, "_decoded_body", value)
         return value
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """The body chunk by chunk; a streamed body is closed when the loop ends, breaks or is cancelled."""
+        stream = self.stream
+        if stream is None:
+            if self.content:
+                yield self.content
+            return
+        try:
+            async for chunk in stream:
+                if chunk:
+                    yield chunk
+        finally:
+            await stream.aclose()
+
+    async def aread(self) -> bytes:
+        """The whole body (a streamed one read to the end and closed)."""
+        if self.stream is None:
+            return self.content
+        return b"".join([chunk async for chunk in self.aiter_bytes()])
+
+    async def aclose(self) -> None:
+        """Release the connection of a streamed body (dropping it if unread); a no-op otherwise."""
+        if self.stream is not None:
+            await self.stream.aclose()
+
+    async def __aenter__(self) -> Response:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     def json(self) -> Any:
         """Decode the body as JSON (raises ``ValueError`` when it is not JSON)."""

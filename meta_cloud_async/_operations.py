@@ -23,7 +23,15 @@ import attrs
 from ._http import dumps_json
 from .types.shared import ApiRequest, Budget, Encoding, field_kind
 
-__all__ = ["OPTION_PARAMS", "Operation", "encode_value", "operation_of", "path_segment", "registry"]
+__all__ = [
+    "OPTION_PARAMS",
+    "Operation",
+    "encode_value",
+    "operation_of",
+    "path_segment",
+    "path_segment_with_query",
+    "registry",
+]
 
 #: Placeholders the client fills from its options when the request has no such field set.
 OPTION_PARAMS: Final = frozenset({"phone_number_id", "business_account_id", "app_id"})
@@ -39,6 +47,20 @@ def path_segment(name: str, value: object) -> str:
         raise ValueError(f"{name} must be a non-empty string, got {type(value).__name__}")
     if _UNSAFE_SEGMENT.search(value) or not value.isascii() or value in (".", ".."):
         raise ValueError(f"{name} must be a single URL path segment (no '/', '?', '#', '%' or spaces)")
+    return value
+
+
+_UNSAFE_QUERY = re.compile(r"[#\s\x00-\x1f\x7f]")
+
+
+def path_segment_with_query(name: str, value: object) -> str:
+    """Check a ``session_param``: one path segment, optionally followed by ``?`` and query text."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, got {type(value).__name__}")
+    segment, sep, query = value.partition("?")
+    path_segment(name, segment)
+    if sep and (not query or _UNSAFE_QUERY.search(query) or not query.isascii()):
+        raise ValueError(f"{name}: the text after '?' must be a non-empty query without '#' or spaces")
     return value
 
 
@@ -85,6 +107,8 @@ class Operation:
     #: True when every field follows the encoding: the unstructured dict is sent as it is.
     plain: bool
     pattern: re.Pattern[str]
+    #: Path fields declared with ``session_param``: they may carry their own ``?query``.
+    with_query_fields: frozenset[str] = frozenset()
 
     def render_path(self, values: Mapping[str, Any], options: Mapping[str, str | None]) -> str:
         """The concrete path; ``values`` are the request's unstructured fields, ``options`` the client's ids."""
@@ -101,7 +125,10 @@ class Operation:
                     if part in OPTION_PARAMS:
                         raise ValueError(f"{self.name} needs {part}: pass it to WhatsApp() or with_options()")
                     raise ValueError(f"{self.name} needs {part}")
-            out.append(path_segment(part, value))
+            if part in self.with_query_fields:
+                out.append(path_segment_with_query(part, value))
+            else:
+                out.append(path_segment(part, value))
         return "".join(out)
 
     def render_options(self, options: Mapping[str, str | None]) -> str:
@@ -186,6 +213,7 @@ def operation_of(cls: type[ApiRequest[Any]]) -> Operation:
         body_field=body[0] if body else None,
         plain=all(k == "param" for k in kinds.values()),
         pattern=re.compile(regex),
+        with_query_fields=frozenset(n for n, f in fields.items() if f.metadata.get("with_query")),
     )
     _cache[cls] = op
     return op

@@ -56,6 +56,7 @@ __all__ = [
     "GraphAPIError",
     "InvalidParameterError",
     "LocalThrottleError",
+    "MediaIntegrityError",
     "MetaCloudError",
     "NotRegisteredError",
     "PageLimitError",
@@ -166,6 +167,13 @@ class FlowJsonValidationError(MetaCloudError):
         self.errors = list(errors)
         lines = [f"  {e}" for e in self.errors]
         super().__init__(f"the Flow JSON has {len(self.errors)} validation error(s):\n" + "\n".join(lines))
+
+
+class MediaIntegrityError(MetaCloudError):
+    """Downloaded media does not match what Meta promised (``sha256`` or ``file_size``).
+
+    A download to a path leaves no file behind; the bytes are not to be trusted.
+    """
 
 
 class GraphAPIError(MetaCloudError):

@@ -19,7 +19,8 @@ What is retried is decided per request object (see ``RequestMeta.idempotent``):
   calls declared ``retry_refused`` (message sends: one held by 130429 or 131056 goes
   out once the wait is over), and idempotent calls;
 - any other transient Graph error (``is_transient`` or a transient code):
-  only idempotent calls; ``133016`` never.
+  only idempotent calls; ``133016`` never;
+- a body that is a one-shot async iterable: never (a factory of streams is re-opened per attempt).
 
 A ``with_options(retry=...)`` copy's policy travels in ``request.meta.retry``
 and replaces the middleware's own for that call (``None``: no retries).
@@ -41,7 +42,7 @@ import attrs
 
 from .._checks import check_callable, int_field, number_field
 from .._hints import server_wait_hint
-from .._http import Request, Response
+from .._http import Request, Response, is_replayable
 from .._options import NOT_GIVEN
 from ..errors import (
     UNPROCESSED_CODES,
@@ -176,7 +177,8 @@ class RetryMiddleware:
     def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
         # A plain function: with retries off it hands back the next coroutine itself (no extra frame).
         policy = self.policy if request.meta.retry is NOT_GIVEN else request.meta.retry
-        if policy is None or policy.max_retries == 0 or _disabled.get():
+        if policy is None or policy.max_retries == 0 or _disabled.get() or not is_replayable(request.content):
+            # A one-shot stream body is never replayed: its bytes are gone once sent.
             return call_next(request)
         return self._run(policy, request, call_next)
 

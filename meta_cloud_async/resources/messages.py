@@ -447,7 +447,9 @@ class Messages(Resource):
                 raise ValueError("the template object has no name or language; pass language=")
             name, language = definition.name, language or definition.language
         if not isinstance(name, str) or language is None:
-            raise ValueError("send_template needs a template name and its language, e.g. ('hello_world', 'en_US')")
+            raise ValueError(
+                "send_template needs a template name and its language, e.g. ('hello_world', 'en_US')"
+            )
         message = Template(name=name, language=language, components=tuple(components or ()))
         if definition is not None:
             check_send_parameters(definition, message.to_wire().get("components", []))

@@ -15,6 +15,7 @@ from .clock import Clock, Sleep, VirtualClock
 from .delivery import WebhookDeliverer, WebhookStats
 from .faults import FaultConfig, FaultInjector, WebhookFaults
 from .flows_state import FlowsState
+from .media_state import MediaStore, store_of
 from .messaging import Messaging, SentRecord
 from .router import RequestLogEntry, Router
 from .state import Business, Limits, PhoneNumberState
@@ -262,6 +263,11 @@ class Sandbox:
         return self.messaging.messages(self.clock(), phone_number_id)
 
     @property
+    def media(self) -> MediaStore:
+        """Stored media and resumable upload sessions (capped: ``media.capacity`` bytes, 256 MiB by default)."""
+        return store_of(self.router.business)
+
+    @property
     def request_log(self) -> list[RequestLogEntry]:
         """The most recent Graph calls (admin calls excluded), oldest first, bodies redacted."""
         return list(self.router.log)
@@ -400,19 +406,28 @@ class Sandbox:
         *,
         header_timeout: float = 60.0,
         body_timeout: float = 30.0,
+        max_body: int = 101 * 1024 * 1024,
     ) -> AsyncIterator[str]:
         """Serve the same sandbox over HTTP for the block; yields the base URL.
 
         With ``webhook_url`` set, webhooks are delivered in the background meanwhile.
 
         A client has ``header_timeout`` seconds to send a request's headers
-        and ``body_timeout`` for its body (see :mod:`.server`).
+        and ``body_timeout`` for its body, of at most ``max_body`` bytes (a 100 MB
+        document upload by default; see :mod:`.server`).
         """
         from .server import serve
 
         async with contextlib.AsyncExitStack() as stack:
             base_url = await stack.enter_async_context(
-                serve(self, host, port, header_timeout=header_timeout, body_timeout=body_timeout)
+                serve(
+                    self,
+                    host,
+                    port,
+                    header_timeout=header_timeout,
+                    body_timeout=body_timeout,
+                    max_body=max_body,
+                )
             )
             if self.webhook is not None:
                 await stack.enter_async_context(self.webhooks())

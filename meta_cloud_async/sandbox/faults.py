@@ -11,7 +11,13 @@ same faults. Kinds:
 - ``reset_before``: the connection drops before the change is applied;
 - ``reset_after``: the change IS applied, then the connection drops with no answer;
 - ``slow_body``: the answer is written in ``slow_chunks`` pieces with
-  ``slow_chunk_delay`` between them.
+  ``slow_chunk_delay`` between them;
+- ``cut_body`` (media): a download's body stops halfway and the connection
+  drops; an upload chunk's body arrives only halfway (that half is kept) before
+  the connection drops, so a client must resume from the offset;
+- ``corrupt_body`` (media): one byte of a download's body is flipped (its
+  ``sha256`` no longer matches);
+- ``expire_url`` (media): a download URL is answered 404 as if it had expired.
 
 Text syntax (the CLI's ``--faults``), comma-separated ``[route.]key=value``::
 
@@ -41,7 +47,15 @@ __all__ = ["ROUTES", "Decision", "FaultConfig", "FaultInjector", "FaultKind", "F
 #: Route names faults can target (also the names in the request log): one per sandbox handler.
 ROUTES = ROUTE_NAMES
 
-_RATE_KEYS = ("transient", "reset_before", "reset_after", "slow_body")
+_RATE_KEYS = (
+    "transient",
+    "reset_before",
+    "reset_after",
+    "slow_body",
+    "cut_body",
+    "corrupt_body",
+    "expire_url",
+)
 _DURATION_KEYS = ("latency", "jitter", "slow_chunk_delay")
 
 # (code, HTTP status, title) of the transient failures Meta sends.
@@ -82,6 +96,9 @@ class FaultRates:
     slow_body: float = attrs.field(default=0.0, converter=float, validator=_rate)
     slow_chunk_delay: float = attrs.field(default=0.05, converter=float, validator=_non_negative)
     slow_chunks: int = attrs.field(default=4, validator=_chunks)
+    cut_body: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    corrupt_body: float = attrs.field(default=0.0, converter=float, validator=_rate)
+    expire_url: float = attrs.field(default=0.0, converter=float, validator=_rate)
 
     def __attrs_post_init__(self) -> None:
         if self.transient + self.reset_before + self.reset_after > 1.0 + 1e-9:
@@ -96,6 +113,9 @@ class FaultRates:
             or self.reset_before
             or self.reset_after
             or self.slow_body
+            or self.cut_body
+            or self.corrupt_body
+            or self.expire_url
         )
 
     def rates(self) -> FaultRates:
@@ -250,6 +270,9 @@ class Decision:
     transient: tuple[int, int, str] | None = None
     slow_chunks: int = 0
     slow_chunk_delay: float = 0.0
+    cut: bool = False
+    corrupt: bool = False
+    expire: bool = False
 
     @property
     def label(self) -> str | None:
@@ -261,6 +284,15 @@ class Decision:
             parts.append(self.kind.value)
         if self.slow_chunks:
             parts.append("slow_body")
+        parts.extend(
+            name
+            for name, on in (
+                ("cut_body", self.cut),
+                ("corrupt_body", self.corrupt),
+                ("expire_url", self.expire),
+            )
+            if on
+        )
         return ",".join(parts) or None
 
 
@@ -302,10 +334,17 @@ class FaultInjector:
             elif u < rates.transient + rates.reset_before + rates.reset_after:
                 kind = FaultKind.RESET_AFTER
         slow = bool(rates.slow_body) and rng.random() < rates.slow_body
+        # Drawn only when set, so configurations without media faults keep their sequences.
+        cut = bool(rates.cut_body) and rng.random() < rates.cut_body
+        corrupt = bool(rates.corrupt_body) and rng.random() < rates.corrupt_body
+        expire = bool(rates.expire_url) and rng.random() < rates.expire_url
         return Decision(
             delay=delay,
             kind=kind,
             transient=transient,
             slow_chunks=rates.slow_chunks if slow else 0,
             slow_chunk_delay=rates.slow_chunk_delay if slow else 0.0,
+            cut=cut,
+            corrupt=corrupt,
+            expire=expire,
         )

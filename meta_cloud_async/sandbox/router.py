@@ -46,6 +46,9 @@ LOG_PARAMS = 32
 LOG_TEXT_CHARS = 512
 #: How many distinct API versions are remembered (each one seen once is cached for the fast path).
 MAX_VERSIONS = 64
+#: Multipart bodies up to this size are parsed into parameters (Flow JSON uploads); larger ones
+#: (media uploads) are left to their route, which parses the raw body once.
+_MULTIPART_FIELDS_MAX = 1024 * 1024
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -75,7 +78,7 @@ class RequestLogEntry:
 class Result:
     """What a door must send: status, headers and body, or ``reset`` (drop the connection)."""
 
-    __slots__ = ("body", "headers", "reset", "slow_chunk_delay", "slow_chunks", "status")
+    __slots__ = ("body", "cut_at", "headers", "reset", "slow_chunk_delay", "slow_chunks", "status")
 
     def __init__(self, status: int, headers: dict[str, str], body: bytes) -> None:
         self.status = status
@@ -84,6 +87,8 @@ class Result:
         self.reset = False
         self.slow_chunks = 0
         self.slow_chunk_delay = 0.0
+        #: Send only ``body[:cut_at]`` (headers announcing it whole), then drop the connection.
+        self.cut_at: int | None = None
 
 
 def _is_secret(key: str) -> bool:
@@ -256,6 +261,8 @@ class Router:
         """The route name faults and the log use: the matched declaration's route, else ``other``."""
         if path.startswith("/_sandbox"):
             return "admin"
+        if path.startswith("/_media/"):
+            return "download_media"
         resolved = self._resolve(method, path)
         return "other" if resolved is None else resolved.route.name
 
@@ -277,6 +284,8 @@ class Router:
         if route == "admin":
             return self.admin(method, path, query, headers, body)
         if not self.faults.enabled:
+            if route == "download_media":
+                return self.media_download(method, path, query, headers)
             return self.handle(method, path, query, headers, body, origin, route)
         decision = self.faults.decide(route)
         if decision.delay:
@@ -300,7 +309,16 @@ class Router:
             result = Result(0, {}, b"")
             result.reset = True
             return result
-        result = self.handle(method, path, query, headers, body, origin, route, decision)
+        if route == "download_media":
+            result = self.media_download(method, path, query, headers, decision)
+        elif decision.cut and route == "upload_chunk":
+            # Half the body arrived before the connection dropped: that half is kept.
+            result = self.handle(
+                method, path, query, headers, body[: len(body) // 2], origin, route, decision
+            )
+            result.reset = True
+        else:
+            result = self.handle(method, path, query, headers, body, origin, route, decision)
         if decision.kind is FaultKind.RESET_AFTER:
             result.reset = True
         result.slow_chunks = decision.slow_chunks
@@ -373,7 +391,18 @@ class Router:
                     )
             params = self._params(method, query, headers, body)
             self._last = None
-            call = Call(self.business, resolved.phone, waba_id, resolved.values, params, now, origin, path)
+            call = Call(
+                self.business,
+                resolved.phone,
+                waba_id,
+                resolved.values,
+                params,
+                now,
+                origin,
+                path,
+                body,
+                headers,
+            )
             payload = resolved.route.handler(call)
             content = (
                 _SUCCESS_BODY if payload is SUCCESS else json.dumps(payload, separators=(",", ":")).encode()
@@ -417,7 +446,7 @@ class Router:
                 return
             raise GraphError.bad_token(missing=False)
         scheme, _, token = auth.partition(" ")
-        if scheme.lower() != "bearer" or token.strip() != self._token:
+        if scheme.lower() not in ("bearer", "oauth") or token.strip() != self._token:
             raise GraphError.bad_token(missing=not token.strip())
 
     @staticmethod
@@ -426,7 +455,11 @@ class Router:
         if method not in ("POST", "DELETE") or not body:  # Graph reads a DELETE's JSON body too
             return params
         ctype = headers.get("content-type") or ""
+        if "file_offset" in headers:
+            return params  # a resumable chunk: the route reads the raw body
         if ctype.startswith("multipart/form-data"):
+            if len(body) > _MULTIPART_FIELDS_MAX:
+                return params  # a media upload: its route parses the raw body itself, once
             params.update(_multipart_fields(ctype, body))
             return params
         if "json" in ctype or body[:1] == b"{":
@@ -476,6 +509,75 @@ class Router:
             self._buc_cache[key] = buc
         headers["x-business-use-case-usage"] = buc
         return headers
+
+    # -- media downloads -------------------------------------------------------------
+
+    def media_download(
+        self,
+        method: str,
+        path: str,
+        query: str,
+        headers: Mapping[str, str],
+        decision: Decision | None = None,
+    ) -> Result:
+        """``GET /_media/<id>?exp=&sig=``: the bytes of a signed URL (bearer token required), ``Range`` honoured."""
+        from .media_state import store_of
+
+        now = self._clock()
+        self._seq = seq = self._seq + 1
+        trace = f"ASbx{seq:011d}"
+        status, error_code = 200, None
+        out: dict[str, str] = {"x-fb-trace-id": trace}
+        try:
+            if method != "GET":
+                raise GraphError.unsupported(method, "media")
+            self._authenticate(headers, "")
+            if decision is not None and decision.expire:
+                raise GraphError(404, 100, "(#100) The media URL has expired; retrieve a new one")
+            store = store_of(self.business)
+            item = store.download(path[len("/_media/") :], dict(parse_qsl(query)), now)
+            data = item.data
+            start = 0
+            wanted = headers.get("range", "")
+            if (
+                store.ranges
+                and wanted.startswith("bytes=")
+                and wanted.endswith("-")
+                and _is_digits(wanted[6:-1])
+            ):
+                start = int(wanted[6:-1])
+                if start >= len(data):
+                    raise GraphError(416, 100, "(#100) Range not satisfiable")
+                status = 206
+                out["content-range"] = f"bytes {start}-{len(data) - 1}/{len(data)}"
+            body = data[start:] if start else data
+            if decision is not None and decision.corrupt and body:
+                mid = len(body) // 2
+                body = body[:mid] + bytes([body[mid] ^ 0xFF]) + body[mid + 1 :]
+            out["content-type"] = item.mime_type
+            if store.ranges:
+                out["accept-ranges"] = "bytes"
+            result = Result(status, out, body)
+            if decision is not None and decision.cut:
+                result.cut_at = len(body) // 2
+        except GraphError as err:
+            status, error_code = err.status, err.code
+            result = Result(err.status, {**out, "content-type": _JSON}, render_error(err, trace))
+        self.log.append(
+            RequestLogEntry(
+                seq=seq,
+                at=now,
+                method=method,
+                path=path,
+                query=_redact_query(query),
+                route="download_media",
+                status=status,
+                error_code=error_code,
+                fault=decision.label if decision is not None else None,
+                params=None,
+            )
+        )
+        return result
 
     # -- admin surface -------------------------------------------------------------
 

@@ -50,6 +50,9 @@ class Call:
     now: float
     origin: str
     path: str
+    #: The raw body and headers, for routes whose body is not JSON or a form (media, uploads).
+    body: bytes = b""
+    headers: Mapping[str, str] = attrs.field(factory=dict)
 
 
 Handler = Callable[[Call], dict[str, Any]]
@@ -77,17 +80,24 @@ class Route:
 
 
 _HANDLERS: list[Route] = []
+#: Routes on a bare ``/{id}`` of their own kind (media): they never claim a phone number's or WABA's id.
+_NOT_FOR_KNOWN_IDS: set[str] = set()
 
 
-def handles(request: type[Any], *, name: str, owns: Owns | None = None) -> Callable[[Handler], Handler]:
+def handles(
+    request: type[Any], *, name: str, owns: Owns | None = None, not_for_known_ids: bool = False
+) -> Callable[[Handler], Handler]:
     """Register ``handler`` as the sandbox's emulation of ``request``'s operation, under route ``name``.
 
     ``owns`` tells same-shaped routes apart: the route matches only when it says the
-    business holds the object named by the path.
+    business holds the object named by the path. ``not_for_known_ids``: never claim a
+    path whose id is a phone number or WABA of the business (media ids share that shape).
     """
 
     def register(handler: Handler) -> Handler:
         _HANDLERS.append(Route(name, operation_of(request), handler, owns))
+        if not_for_known_ids:
+            _NOT_FOR_KNOWN_IDS.add(name)
         return handler
 
     return register
@@ -122,6 +132,10 @@ class RouteTable:
         for route in self._routes.get((method, _segments(rel)), ()):
             values = route.op.match(rel)
             if values is None:
+                continue
+            if route.name in _NOT_FOR_KNOWN_IDS and any(
+                v in business.phones or v in business.waba_phones for v in values.values()
+            ):
                 continue
             phone = None
             waba_id = None
@@ -249,6 +263,7 @@ from . import subscribed_apps as _subscribed_apps  # noqa: E402,F401  (registers
 # Templates, Flows and the business encryption key (handlers in content_routes.py).
 for _request, _name, _owns, _handler in CONTENT_ROUTES:
     handles(_request, name=_name, owns=_owns)(_handler)
+from . import media_routes  # noqa: E402,F401  (registers the media handlers, after the ones above)
 
 
 def route_table() -> RouteTable:
@@ -257,4 +272,4 @@ def route_table() -> RouteTable:
 
 
 #: Route names faults can target and the request log shows (``other``: anything unmatched).
-ROUTE_NAMES = frozenset({r.name for r in _HANDLERS} | {"other"})
+ROUTE_NAMES = frozenset({r.name for r in _HANDLERS} | {"other", "download_media"})

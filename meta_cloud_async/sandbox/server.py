@@ -32,7 +32,7 @@ from .envelope import GraphError, render_error
 if TYPE_CHECKING:
     from .core import Sandbox
 
-__all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_HEADER_TIMEOUT", "make_handler", "serve"]
+__all__ = ["DEFAULT_BODY_TIMEOUT", "DEFAULT_HEADER_TIMEOUT", "MAX_BODY", "make_handler", "serve"]
 
 #: Longer than a client's usual keep-alive (aiohttp's 15 s, ours 30 s), so a pooled connection
 #: is dropped by the client first and never races a request against the server's close.
@@ -41,6 +41,8 @@ DEFAULT_BODY_TIMEOUT = 30.0
 #: Content encodings aiohttp decodes for us; anything else is refused, not parsed as JSON.
 _ENCODINGS = frozenset({"", "identity", "gzip", "deflate", "x-gzip"})
 _JSON = "application/json; charset=UTF-8"
+#: The largest request body the door reads (a 100 MB document plus multipart framing).
+MAX_BODY = 101 * 1024 * 1024
 
 
 class _TypeOnlyLogger(logging.Logger):
@@ -91,7 +93,19 @@ def _envelope(error: GraphError) -> web.Response:
     return response
 
 
-async def _read_body(request: web.BaseRequest, body_timeout: float) -> bytes | web.Response:
+async def _read_bounded(request: web.BaseRequest, limit: int) -> bytes:
+    """The body up to ``limit`` bytes (aiohttp's ``read()`` stops at 1 MiB; media uploads are larger)."""
+    # Read up to one byte past the cap before refusing, so a body just over it is answered
+    # rather than reset mid-upload; a far larger one stops being read at the cap.
+    parts = bytearray()
+    async for chunk in request.content.iter_any():
+        parts += chunk
+        if len(parts) > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=len(parts))
+    return bytes(parts)
+
+
+async def _read_body(request: web.BaseRequest, body_timeout: float, limit: int) -> bytes | web.Response:
     """The decoded body, or the Graph error to answer instead."""
     encoding = request.headers.get("content-encoding", "").strip().lower()
     if encoding not in _ENCODINGS:
@@ -99,7 +113,7 @@ async def _read_body(request: web.BaseRequest, body_timeout: float) -> bytes | w
             GraphError.invalid_parameter("Unsupported Content-Encoding; send identity, gzip or deflate.")
         )
     try:
-        return await asyncio.wait_for(request.read(), body_timeout)
+        return await asyncio.wait_for(_read_bounded(request, limit), body_timeout)
     except asyncio.TimeoutError:
         return _envelope(
             GraphError(408, 100, f"(#100) The request body did not arrive within {body_timeout:g} s")
@@ -115,6 +129,7 @@ def make_handler(
     *,
     header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    max_body: int = MAX_BODY,
 ) -> web.Server:
     """The low-level aiohttp server for ``sandbox`` (``handler_cancellation``: a dropped client stops its handler)."""
     for name, value in (("header_timeout", header_timeout), ("body_timeout", body_timeout)):
@@ -122,7 +137,7 @@ def make_handler(
     origins: dict[str, str] = {}
 
     async def handle(request: web.BaseRequest) -> web.StreamResponse:
-        body = await _read_body(request, body_timeout)
+        body = await _read_body(request, body_timeout, max_body)
         if isinstance(body, web.Response):
             return body
         path, _, query = request.raw_path.partition("?")
@@ -142,6 +157,14 @@ def make_handler(
                 transport.abort()
             # aiohttp finds the transport closing and writes nothing of this.
             return web.Response(status=500)
+        if result.cut_at is not None:
+            cut = web.StreamResponse(status=result.status, headers=result.headers)
+            cut.content_length = len(result.body)
+            await cut.prepare(request)
+            await cut.write(result.body[: result.cut_at])
+            if request.transport is not None:
+                request.transport.abort()
+            return cut
         if not result.slow_chunks:
             return web.Response(status=result.status, headers=result.headers, body=result.body)
         response = web.StreamResponse(status=result.status, headers=result.headers)
@@ -175,9 +198,12 @@ async def serve(
     *,
     header_timeout: float = DEFAULT_HEADER_TIMEOUT,
     body_timeout: float = DEFAULT_BODY_TIMEOUT,
+    max_body: int = MAX_BODY,
 ) -> AsyncIterator[str]:
     """Serve until the block exits; yields the base URL (``http://host:port``)."""
-    server = make_handler(sandbox, header_timeout=header_timeout, body_timeout=body_timeout)
+    server = make_handler(
+        sandbox, header_timeout=header_timeout, body_timeout=body_timeout, max_body=max_body
+    )
     runner = web.ServerRunner(server, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, host, port, backlog=1024, reuse_address=True)

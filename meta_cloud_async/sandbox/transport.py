@@ -8,10 +8,11 @@ happen), and no copies of the body.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
 from .._checks import check_int
-from .._http import Request, Response
+from .._http import IterableStream, Request, Response, open_content
 from ..errors import APIConnectionError, APITimeoutError, ResponseTooLargeError
 from ..transports.base import DEFAULT_MAX_RESPONSE_BYTES
 from .clock import Sleep
@@ -63,7 +64,10 @@ class SandboxTransport:
         else:
             origin, target = url[:cut], url[cut:]
         path, _, query = target.partition("?")
-        answer = self._answer(request, path, query, origin)
+        body = open_content(request.content)
+        if not isinstance(body, bytes):  # a streamed body: the router answers on the whole of it
+            body = b"".join([bytes(chunk) async for chunk in body])
+        answer = self._answer(request, path, query, origin, body)
         if request.timeout is None or not self._sandbox.router.faults.enabled:
             result = await answer  # unfaulted calls answer at once: no timer needed
         else:
@@ -73,6 +77,15 @@ class SandboxTransport:
                 raise APITimeoutError(
                     f"sandbox: no answer within {request.timeout:g} s (request timeout)"
                 ) from None
+        if result.cut_at is not None and not request.stream:
+            raise APIConnectionError("sandbox: body cut short by fault injection", request_sent=True)
+        if request.stream and result.status < 300:
+            return Response(
+                status_code=result.status,
+                headers=result.headers,
+                request=request,
+                stream=IterableStream(_chunks(result.body, result.cut_at)),
+            )
         if len(result.body) > self.max_response_bytes:
             raise ResponseTooLargeError(
                 f"HTTP {result.status} response body exceeds max_response_bytes={self.max_response_bytes}",
@@ -82,9 +95,9 @@ class SandboxTransport:
             status_code=result.status, headers=result.headers, content=result.body, request=request
         )
 
-    async def _answer(self, request: Request, path: str, query: str, origin: str) -> Result:
+    async def _answer(self, request: Request, path: str, query: str, origin: str, body: bytes) -> Result:
         result = await self._sandbox.router.process(
-            request.method, path, query, request.headers, request.content, origin, self._sleep
+            request.method, path, query, request.headers, body, origin, self._sleep
         )
         if result.reset:
             raise APIConnectionError("sandbox: connection reset by fault injection", request_sent=True)
@@ -94,3 +107,14 @@ class SandboxTransport:
 
     async def aclose(self) -> None:
         self.closed = True
+
+
+async def _chunks(body: bytes, cut_at: int | None, size: int = 1 << 16) -> AsyncIterator[bytes]:
+    """A streamed answer in pieces; with ``cut_at``, the connection "drops" there."""
+    end = len(body) if cut_at is None else cut_at
+    view = memoryview(body)
+    for start in range(0, end, size):
+        yield bytes(view[start : min(start + size, end)])
+        await asyncio.sleep(0)
+    if cut_at is not None:
+        raise APIConnectionError("sandbox: body cut short by fault injection", request_sent=True)

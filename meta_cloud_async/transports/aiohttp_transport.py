@@ -23,11 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 
 from .._checks import check_int
-from .._http import Request, Response
+from .._http import MAX_ERROR_BODY, Request, Response, open_content
 from ..errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from ._mapping import safe_cause
 from .base import DEFAULT_MAX_RESPONSE_BYTES
@@ -44,6 +47,14 @@ _BAD_URL: tuple[type[BaseException], ...] = (
     getattr(aiohttp, "NonHttpUrlClientError", aiohttp.InvalidURL),
 )
 _NO_TIMEOUT = aiohttp.ClientTimeout(total=None)
+# aiohttp writes a bytes body in one go (and warns past 1 MiB); a BytesIO is written in chunks.
+_LARGE_BODY = 1 << 20
+
+
+def _payload(content: Any) -> Any:
+    if isinstance(content, bytes) and len(content) > _LARGE_BODY:
+        return io.BytesIO(content)
+    return content or None
 
 
 @functools.lru_cache(maxsize=32)
@@ -134,12 +145,15 @@ class AiohttpTransport:
     async def send(self, request: Request) -> Response:
         session = self._get_session()
         timeout = _timeout_for(request.timeout)
+        content = _payload(open_content(request.content))
+        if request.stream:
+            return await self._send_streamed(session, request, content, timeout)
         try:
             async with session.request(
                 request.method,
                 request.url,
                 headers=request.headers,
-                data=request.content or None,
+                data=content,
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
@@ -170,8 +184,89 @@ class AiohttpTransport:
             chunks.append(chunk)
         return b"".join(chunks)
 
+    async def _send_streamed(
+        self,
+        session: aiohttp.ClientSession,
+        request: Request,
+        content: object,
+        timeout: aiohttp.ClientTimeout,
+    ) -> Response:
+        resp: aiohttp.ClientResponse | None = None
+        try:
+            resp = await session.request(
+                request.method,
+                request.url,
+                headers=request.headers,
+                data=content,
+                timeout=timeout,
+                allow_redirects=False,
+            )
+            if resp.status >= 300:
+                parts = bytearray()
+                while len(parts) < MAX_ERROR_BODY:
+                    chunk = await resp.content.read(MAX_ERROR_BODY - len(parts))
+                    if not chunk:
+                        break
+                    parts += chunk
+                body = bytes(parts)
+                if resp.content.at_eof():
+                    resp.release()
+                else:
+                    resp.close()
+                return Response(status_code=resp.status, headers=resp.headers, content=body, request=request)
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            if resp is not None:
+                resp.close()
+            raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+        except BaseException:  # cancelled while reading an error body: drop the connection
+            if resp is not None:
+                resp.close()
+            raise
+        return Response(
+            status_code=resp.status,
+            headers=resp.headers,
+            request=request,
+            stream=_AiohttpStream(resp, request),
+        )
+
     async def aclose(self) -> None:
         """Close the session if this transport created it; a session passed in is left open."""
         session = self._session
         if self._owns_session and session is not None and not session.closed:
             await session.close()
+
+
+class _AiohttpStream:
+    """A streamed aiohttp body: chunks as they arrive, the connection released at the end.
+
+    Closed before the end (a break, an error, a cancellation), the connection is
+    dropped, not returned to the pool: its unread rest must never reach the next request.
+    """
+
+    chunk_size = 1 << 16
+
+    def __init__(self, resp: aiohttp.ClientResponse, request: Request) -> None:
+        self._resp = resp
+        self._request = request
+        self._closed = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        resp = self._resp
+        try:
+            async for chunk in resp.content.iter_any():
+                yield chunk
+        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+            await self.aclose()
+            raise _map_error(exc, self._request.method) from safe_cause(exc, self._request.url)
+        if resp.content.at_eof() and not self._closed:
+            self._closed = True
+            resp.release()
+
+    async def aclose(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self._resp.content.at_eof():
+            self._resp.release()
+        else:
+            self._resp.close()

@@ -25,8 +25,10 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
         "HttpxTransport needs httpx, an optional extra: pip install 'meta-cloud-async[httpx]'"
     ) from exc
 
+from collections.abc import AsyncIterator
+
 from .._checks import check_int
-from .._http import Request, Response
+from .._http import MAX_ERROR_BODY, Request, Response, open_content
 from ..errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from ._mapping import safe_cause
 from .base import DEFAULT_MAX_RESPONSE_BYTES
@@ -97,22 +99,48 @@ class HttpxTransport:
 
     async def send(self, request: Request) -> Response:
         client = self._get_client()
+        content = open_content(request.content)
         try:
             built = client.build_request(
                 request.method,
                 request.url,
                 headers=request.headers,
-                content=request.content or None,
+                content=content or None,
                 timeout=request.timeout,
             )
             resp = await client.send(built, follow_redirects=False, stream=True)
-            try:
-                content = await self._read(resp)
-            finally:
-                await resp.aclose()
         except (httpx.HTTPError, httpx.InvalidURL) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
-        return Response(status_code=resp.status_code, headers=resp.headers, content=content, request=request)
+        if not request.stream:
+            try:
+                content = await self._read(resp)
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+            finally:
+                await resp.aclose()
+            return Response(
+                status_code=resp.status_code, headers=resp.headers, content=content, request=request
+            )
+        if resp.status_code >= 300:
+            body = bytearray()
+            try:
+                async for chunk in resp.aiter_bytes():
+                    body += chunk
+                    if len(body) >= MAX_ERROR_BODY:
+                        break
+            except httpx.HTTPError as exc:
+                raise _map_error(exc, request.method) from safe_cause(exc, request.url)
+            finally:
+                await resp.aclose()
+            return Response(
+                status_code=resp.status_code, headers=resp.headers, content=bytes(body), request=request
+            )
+        return Response(
+            status_code=resp.status_code,
+            headers=resp.headers,
+            request=request,
+            stream=_HttpxStream(resp, request),
+        )
 
     async def _read(self, resp: httpx.Response) -> bytes:
         cap = self.max_response_bytes
@@ -134,3 +162,22 @@ class HttpxTransport:
         client = self._client
         if self._owns_client and client is not None and not client.is_closed:
             await client.aclose()
+
+
+class _HttpxStream:
+    """A streamed httpx body; :meth:`aclose` releases (or drops) its connection."""
+
+    def __init__(self, resp: httpx.Response, request: Request) -> None:
+        self._resp = resp
+        self._request = request
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            async for chunk in self._resp.aiter_raw():
+                yield chunk
+        except httpx.HTTPError as exc:
+            await self._resp.aclose()
+            raise _map_error(exc, self._request.method) from safe_cause(exc, self._request.url)
+
+    async def aclose(self) -> None:
+        await self._resp.aclose()

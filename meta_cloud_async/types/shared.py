@@ -38,6 +38,7 @@ __all__ = [
     "fields_param",
     "header_param",
     "path_param",
+    "session_param",
 ]
 
 R = TypeVar("R")
@@ -79,6 +80,12 @@ def path_param(**kwargs: Any) -> Any:
     ``phone_number_id: str | None = path_param(default=None)``.
     """
     return attrs.field(metadata={_KIND: "path"}, **kwargs)
+
+
+def session_param(**kwargs: Any) -> Any:
+    """A path parameter that may end in its own query, like a resumable upload session id
+    (``upload:<id>?sig=<signature>``): one path segment, then ``?`` and query text (no ``#``, no spaces)."""
+    return attrs.field(metadata={_KIND: "path", "with_query": True}, **kwargs)
 
 
 def fields_param(value: Any) -> str | None:

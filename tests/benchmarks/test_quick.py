@@ -172,3 +172,13 @@ def test_runs_as_a_script_too() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "--quick" in proc.stdout and "--out" in proc.stdout
+
+
+def test_media_rows_are_in_the_run(
+    quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    proc, result = quick_run
+    media = result["media"]
+    assert set(media["cases"]) == {"raw_upload", "sdk_upload", "raw_download", "sdk_download"}
+    assert all(isinstance(c["met"], bool) for c in media["checks"])
+    assert "upload throughput vs raw aiohttp" in proc.stdout

@@ -278,8 +278,8 @@ async def test_a_deeply_nested_body_over_http_is_400_code_100(sandbox: Sandbox) 
 
 async def test_a_body_too_large_is_a_graph_envelope(sandbox: Sandbox) -> None:
     pid = sandbox.phone_number_ids[0]
-    async with sandbox.serve() as base_url:
-        # One byte past aiohttp's 1 MiB: all of it is read before the refusal, so no reset races the answer.
+    async with sandbox.serve(max_body=1 << 20) as base_url:
+        # One byte past a 1 MiB cap: all of it is read before the refusal, so no reset races the answer.
         answer = await _raw(base_url, _post(sandbox, f"/v23.0/{pid}", b"{" + b" " * (1 << 20) + b"}")[:-1])
     status, error = _graph_error(answer)
     assert (status, error["code"]) == (413, 100)
