@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import hmac
 import inspect
+import io
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -107,7 +108,11 @@ class WebhookContext:
         return media.id
 
     async def download(self, to: Any = None) -> Any:
-        """The message's media: bytes, or written to ``to`` (a path or file) by the media namespace."""
+        """The message's media, hash-checked: written to ``to`` (a path or binary file), or returned as bytes."""
+        if to is None:
+            buffer = io.BytesIO()
+            await self.client.media.download(self._media_id(), to=buffer)
+            return buffer.getvalue()
         return await self.client.media.download(self._media_id(), to=to)
 
     def stream(self) -> Any:

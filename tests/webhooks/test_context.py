@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -92,14 +93,14 @@ def test_the_real_client_binds_to_the_receiving_number() -> None:
 async def test_media_download_and_stream() -> None:
     client = FakeClient()
     ctx = _ctx("message_document", client)
-    await ctx.download()
+    assert await ctx.download() == b""  # no target: the bytes, through an in-memory file
     await ctx.download(to="/tmp/x.pdf")
     assert ctx.stream() == "a-stream"
-    assert client.calls == [
-        ("400000000000001", "media.download", ("9005",), {"to": None}),
-        ("400000000000001", "media.download", ("9005",), {"to": "/tmp/x.pdf"}),
-        ("400000000000001", "media.stream", ("9005",), {}),
-    ]
+    first, second, third = client.calls
+    assert first[:3] == ("400000000000001", "media.download", ("9005",))
+    assert isinstance(first[3]["to"], io.BytesIO)
+    assert second == ("400000000000001", "media.download", ("9005",), {"to": "/tmp/x.pdf"})
+    assert third == ("400000000000001", "media.stream", ("9005",), {})
 
 
 async def test_context_misuse_is_a_clear_error() -> None:
