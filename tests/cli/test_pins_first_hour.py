@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import stat
 import sys
 from pathlib import Path
@@ -307,3 +308,27 @@ def test_help_has_no_rest_markup() -> None:
 def test_key_generated_by_library_and_cli_have_the_same_fingerprint_shape() -> None:
     fp = key_fingerprint(load_key(generate_key()))
     assert len(fp) == 8 and all(c in "0123456789abcdef" for c in fp)
+
+
+@pytest.mark.slow
+def test_without_cryptography_installed_at_all_status_is_one_line_exit_2(tmp_path: Path) -> None:
+    import subprocess
+
+    # `cryptography` blocked before anything imports it: what a plain `pip install meta-cloud-async` has.
+    code = (
+        "import sys; sys.modules['cryptography'] = None\n"
+        "from meta_cloud_async.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    vault = tmp_path / "pins.db"
+    vault.write_bytes(b"")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "META_PIN_KEY": generate_key()}
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "pins", "status", "--vault", str(vault)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "meta-cloud-async[cli]" in proc.stderr
