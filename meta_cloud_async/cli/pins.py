@@ -625,9 +625,24 @@ def _refuse_existing(args: argparse.Namespace) -> None:
 
 async def _init(args: argparse.Namespace) -> int:
     """Create an empty vault, and only that: an existing file is refused, not reused."""
+    from ..rotation import NoVaultError
+
     _vault_settings(args)
     _refuse_existing(args)
-    vault = _make_vault(args, _key(args), create=True)
+    key = _key(args)
+    if args.redis is not None:  # a Redis prefix has no file to test: look for a vault there first
+        probe = _make_vault(args, key, create=False)
+        try:
+            await _open(probe)
+        except NoVaultError:
+            pass
+        else:
+            raise InputError(
+                f"there is already a vault at {probe.location}: `pins init` only creates new vaults"
+            )
+        finally:
+            await probe.aclose()
+    vault = _make_vault(args, key, create=True)
     try:
         await _open(vault)
     finally:
@@ -880,7 +895,10 @@ def _finish(args: argparse.Namespace, report: RotationReport) -> int:
         path = report.write(args.report)
         out.write(f"report written to {path}\n")
     if report.rotated and not args.dry_run:
-        out.write(report.pin_location + "\n")
+        where = report.pin_location
+        if args.key_file:  # the hint stays pasteable: it names the key file this run used
+            where = where.replace(" --reveal`", f" --key-file {args.key_file} --reveal`")
+        out.write(where + "\n")
     out.flush()
     return 0 if report.ok and not unsettled else 1
 

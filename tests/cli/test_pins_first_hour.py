@@ -179,6 +179,7 @@ def test_sandbox_runs_use_their_own_marked_vault_and_take_a_seed(
     assert main(["pins", "rotate", *args, "--report", str(report), "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "SANDBOX run" in out
+    assert f"pins show PHONE_NUMBER_ID --vault pins-sandbox.db --key-file {key} --reveal" in out
     assert Path("pins-sandbox.db").exists() and not Path("pins.db").exists()
     data = json.loads(report.read_text())
     assert data["sandbox"] is True and "--vault pins-sandbox.db" in data["pin_location"]
@@ -332,3 +333,20 @@ def test_without_cryptography_installed_at_all_status_is_one_line_exit_2(tmp_pat
     )
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "meta-cloud-async[cli]" in proc.stderr
+
+
+@pytest.mark.redis
+def test_init_on_redis_creates_once_and_rotate_needs_it(
+    redis_url: str, tmp_path: Path, env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = keyfile(tmp_path)
+    ids = numbers(tmp_path, ["1001"])
+    args = ["--redis", redis_url, "--key-file", str(key)]
+    assert main(["pins", "rotate", "--numbers", str(ids), *args]) == 2
+    assert "no PIN vault" in capsys.readouterr().err
+    assert main(["pins", "init", *args]) == 0
+    assert "created the vault" in capsys.readouterr().out
+    assert main(["pins", "init", *args]) == 2
+    assert "already a vault" in capsys.readouterr().err
+    assert main(["pins", "status", *args]) == 0
+    assert "0 numbers" in capsys.readouterr().out
