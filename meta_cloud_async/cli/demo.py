@@ -7,8 +7,11 @@ vault. ``--faults`` adds connection resets and 5xx answers (some after the
 PIN was applied) to show that the vault still ends up the truth: numbers
 left pending are settled by a resume pass, exactly like ``pins resume``.
 No environment variables are needed: the vault key is generated for the run
-(``--vault PATH`` on an existing vault needs its key in ``META_PIN_KEY``).
-SIGTERM stops it cleanly (temporary files removed, exit 143).
+(``--vault PATH`` on an existing vault needs its key: ``--key-file FILE`` or
+``META_PIN_KEY``). The vault is a sandbox vault (marked so; real PINs never go
+in it, and ``pins rotate`` without ``--sandbox`` refuses it), in a temporary
+directory unless ``--vault`` names one. SIGTERM stops it cleanly (temporary
+files removed, exit 143).
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from . import plain
+
 __all__ = ["register", "run"]
 
 _EXIT_SIGTERM = 128 + signal.SIGTERM
@@ -35,7 +40,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "demo",
         help="rotate 1,000 PINs against a local sandbox and check every one",
-        description=__doc__,
+        description=plain(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--numbers", type=int, default=1000, help="phone numbers in the sandbox (default 1000)")
@@ -51,9 +56,22 @@ def register(sub: Any) -> None:
         metavar="SPEC",
         help=f"inject sandbox faults (bare --faults: {_DEFAULT_FAULTS})",
     )
-    p.add_argument("--vault", default=None, help="keep the vault here (default: a temporary directory)")
+    p.add_argument(
+        "--vault", default=None, help="keep the sandbox vault here (default: a temporary directory)"
+    )
+    p.add_argument(
+        "--key-file", default=None, metavar="FILE", help="key of an existing --vault (default: META_PIN_KEY)"
+    )
     p.add_argument("--seed", type=int, default=7, help="sandbox seed (default 7)")
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, _parser=p)
+
+
+def _existing_key(args: argparse.Namespace) -> str | None:
+    """The key for an existing ``--vault``: ``--key-file``, else ``META_PIN_KEY``, else None."""
+    if args.key_file:
+        with open(args.key_file, encoding="ascii", errors="replace") as handle:
+            return handle.read(4096).strip()
+    return os.environ.get("META_PIN_KEY") or None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,18 +81,23 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         sys.stderr.write("meta-cloud-async demo: --concurrency must be at least 1\n")
         return 2
-    if args.vault and Path(args.vault).exists() and not os.environ.get("META_PIN_KEY"):
+    try:
+        args.existing_key = _existing_key(args) if args.vault else None
+    except OSError as exc:
+        sys.stderr.write(f"meta-cloud-async demo: cannot read the key file {args.key_file}: {exc.strerror}\n")
+        return 2
+    if args.vault and Path(args.vault).exists() and not args.existing_key:
         sys.stderr.write(
-            f"meta-cloud-async demo: --vault {args.vault} already exists; set META_PIN_KEY to its key, "
-            "or pick a new path\n"
+            f"meta-cloud-async demo: --vault {args.vault} already exists; pass its key with --key-file FILE "
+            "or META_PIN_KEY, or pick a new path\n"
         )
         return 2
     from ..rotation import VaultError, WrongKeyError
 
     try:
         return asyncio.run(_until_sigterm(args))
-    except WrongKeyError:
-        sys.stderr.write(f"meta-cloud-async demo: META_PIN_KEY is not the key of the vault at {args.vault}\n")
+    except WrongKeyError as exc:  # says which key fingerprint the vault expects, never the key
+        sys.stderr.write(f"meta-cloud-async demo: {exc}\n")
         return 2
     except (ValueError, VaultError, OSError) as exc:
         sys.stderr.write(f"meta-cloud-async demo: {exc}\n")
@@ -129,12 +152,12 @@ async def _demo(args: argparse.Namespace) -> int:
     ids = sandbox.phone_number_ids
     with tempfile.TemporaryDirectory(prefix="mca-demo-") as tmp:
         vault_path = Path(args.vault) if args.vault else Path(tmp) / "pins.db"
-        key = os.environ.get("META_PIN_KEY") if args.vault else None
-        key_note = "key from META_PIN_KEY"
+        key = args.existing_key
+        key_note = "key from --key-file" if args.key_file else "key from META_PIN_KEY"
         if not key:
             key = generate_key()
             key_note = "key generated for this run"
-        vault = SqliteVault(vault_path, key=key)
+        vault = SqliteVault(vault_path, key=key, sandbox=True)
         await vault.open()
         try:
             async with _door(sandbox, args.in_process) as (wa_kwargs, where):

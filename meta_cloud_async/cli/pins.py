@@ -1,16 +1,25 @@
 """``meta-cloud-async pins``: rotate 2SV PINs in bulk, resume, inspect the vault.
 
-Environment: ``CLOUD_API_ACCESS_TOKEN`` (the Graph token; not needed with
-``--sandbox``) and ``META_PIN_KEY`` (the vault key; ``pins keygen`` makes
-one). Every input is checked before the vault is opened or a request is
-sent: a bad numbers file, a wrong key, a locked vault or an unreachable
-Redis is a message on stderr, a non-zero exit and no change to the vault.
+Start with ``pins keygen --out pins.key`` (a new key in a file of mode 0600:
+keep a copy in your secrets manager, the vault is unreadable without it) and
+``pins init --vault pins.db --key-file pins.key``. Every command that opens
+a vault takes ``--key-file FILE`` or the key in ``META_PIN_KEY``; the Graph
+token comes from ``CLOUD_API_ACCESS_TOKEN`` (not needed with ``--sandbox``).
+A vault is only created by ``pins init`` or ``pins rotate --create``: a
+mistyped ``--vault`` is an error, never a new empty vault. ``--sandbox`` runs
+use their own vault (default ``pins-sandbox.db``), marked as a sandbox vault.
+
+Every input is checked before the vault is opened or a request is sent: a
+bad numbers file, a wrong key, a locked vault or an unreachable Redis is a
+message on stderr, a non-zero exit and no change to the vault.
 
 Exit codes: 0 all good, 1 some numbers failed or were left undone (see the
 report), 2 bad input or a vault that cannot be used (a run aborted by a vault
-failure still writes its partial ``--report``). Durations everywhere take
-``5ms``, ``30s``, ``10m``, ``2h``, ``30d``, ``2w`` (a bare number is seconds).
-PINs are printed in exactly one place: ``pins show ID --reveal``.
+failure still writes its partial ``--report``), 130 on SIGINT and 143 on
+SIGTERM (numbers in flight stay pending; ``pins resume`` settles them).
+Durations everywhere take ``5ms``, ``30s``, ``10m``, ``2h``, ``30d``, ``2w``
+(a bare number is seconds). PINs are printed in exactly one place:
+``pins show ID --reveal``.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ import contextlib
 import io
 import math
 import os
+import signal
+import stat
 import sys
 import time
 from collections.abc import AsyncIterator, Coroutine, Iterator
@@ -29,6 +40,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from .._durations import parse_duration as _parse_duration
+from . import plain
 
 if TYPE_CHECKING:
     from .._client import WhatsApp
@@ -37,6 +49,13 @@ if TYPE_CHECKING:
 __all__ = ["InputError", "ProgressDisplay", "parse_duration", "read_numbers", "register", "run"]
 
 ENV_TOKEN = "CLOUD_API_ACCESS_TOKEN"
+DEFAULT_VAULT = "pins.db"
+SANDBOX_VAULT = "pins-sandbox.db"
+"""Where ``--sandbox`` runs keep their fake PINs unless ``--vault`` says otherwise: never ``pins.db``."""
+EXIT_SIGTERM = 128 + int(signal.SIGTERM)
+_VAULT_EXTRA = (
+    "the PIN vault needs the 'cryptography' package: pip install 'meta-cloud-async[cli]' (or '[vault]')"
+)
 _SHOW_AT_MOST = 20
 MAX_LINE = 256
 """Longest line a numbers file may have (ids are at most 32 digits; the rest is room for comments)."""
@@ -229,7 +248,15 @@ class ProgressDisplay:
 
 def _add_vault_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--vault", default="pins.db", help="SQLite vault file (default pins.db); key from META_PIN_KEY"
+        "--vault",
+        default=None,
+        help=f"SQLite vault file (default {DEFAULT_VAULT}; {SANDBOX_VAULT} with --sandbox)",
+    )
+    p.add_argument(
+        "--key-file",
+        default=None,
+        metavar="FILE",
+        help="read the vault key from FILE (made by `pins keygen --out FILE`); default: META_PIN_KEY",
     )
     p.add_argument(
         "--redis", default=None, metavar="URL", help="use a RedisVault at URL instead (shared workers)"
@@ -251,8 +278,13 @@ def _add_vault_args(p: argparse.ArgumentParser) -> None:
 
 def _add_run_args(p: argparse.ArgumentParser) -> None:
     _add_vault_args(p)
-    p.add_argument("--sandbox", action="store_true", help="rotate against an embedded in-process sandbox")
+    p.add_argument(
+        "--sandbox",
+        action="store_true",
+        help=f"rotate against an embedded in-process sandbox (its own vault, default {SANDBOX_VAULT})",
+    )
     p.add_argument("--sandbox-numbers", type=int, default=1000, help="numbers in the embedded sandbox")
+    p.add_argument("--seed", type=int, default=7, help="seed of the embedded sandbox (default 7)")
     p.add_argument(
         "--base-url", default=None, help="Graph base URL (e.g. a sandbox at http://127.0.0.1:PORT)"
     )
@@ -282,11 +314,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "pins",
         help="rotate 2SV PINs in bulk and inspect the PIN vault",
-        description=__doc__,
+        description=plain(__doc__),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1])
+    p.set_defaults(func=lambda args: (p.print_help(sys.stderr), 2)[1], _parser=p)
     psub = p.add_subparsers(dest="pins_command")
+
+    init = psub.add_parser("init", help="create a new, empty vault (the only way besides rotate --create)")
+    _add_vault_args(init)
+    init.set_defaults(func=run, action="init", sandbox=False, _parser=init)
 
     rotate = psub.add_parser("rotate", help="give every listed number a fresh PIN (crash-safe)")
     rotate.add_argument("--numbers", default=None, metavar="FILE", help="one phone number id per line")
@@ -296,19 +332,25 @@ def register(sub: Any) -> None:
         metavar="DURATION",
         help="skip numbers rotated more recently (e.g. 30d); default 1h with --redis",
     )
+    rotate.add_argument(
+        "--create",
+        action="store_true",
+        help="create the vault if it does not exist (otherwise a missing vault is an error)",
+    )
     _add_run_args(rotate)
-    rotate.set_defaults(func=run, action="rotate")
+    rotate.set_defaults(func=run, action="rotate", _parser=rotate)
 
     resume = psub.add_parser("resume", help="re-apply every pending PIN until Meta confirms it")
     resume.add_argument(
         "--numbers", default=None, metavar="FILE", help="only these numbers (default: all pending)"
     )
     _add_run_args(resume)
-    resume.set_defaults(func=run, action="resume", min_age=None)
+    resume.set_defaults(func=run, action="resume", min_age=None, create=False, _parser=resume)
 
     status = psub.add_parser("status", help="counts per state, and the numbers that need attention")
     _add_vault_args(status)
-    status.set_defaults(func=run, action="status")
+    _add_sandbox_default(status)
+    status.set_defaults(func=run, action="status", _parser=status)
 
     show = psub.add_parser("show", help="one number's state; --reveal prints its PIN")
     show.add_argument("phone_number_id")
@@ -316,10 +358,29 @@ def register(sub: Any) -> None:
         "--reveal", action="store_true", help="print the PIN itself (the only command that does)"
     )
     _add_vault_args(show)
-    show.set_defaults(func=run, action="show")
+    _add_sandbox_default(show)
+    show.set_defaults(func=run, action="show", _parser=show)
 
-    keygen = psub.add_parser("keygen", help="print a new vault key for META_PIN_KEY")
-    keygen.set_defaults(func=run, action="keygen")
+    keygen = psub.add_parser(
+        "keygen",
+        help="make a new vault key: --out FILE writes it with mode 0600",
+        description=(
+            "Make a new vault key. Keep it safe: without it no PIN in the vault can be read.\n"
+            "--out FILE writes it to a new file of mode 0600 (never overwriting one); store a copy\n"
+            "in your secrets manager and pass --key-file FILE (or META_PIN_KEY) to every command."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    keygen.add_argument(
+        "--out", default=None, metavar="FILE", help="write the key to FILE (mode 0600, refuses to overwrite)"
+    )
+    keygen.set_defaults(func=run, action="keygen", _parser=keygen)
+
+
+def _add_sandbox_default(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sandbox", action="store_true", help=f"read the sandbox runs' vault (default {SANDBOX_VAULT})"
+    )
 
 
 # -- running ----------------------------------------------------------------------------------
@@ -330,26 +391,68 @@ def _err(message: str) -> None:
     sys.stderr.flush()
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived: the command was cancelled like a Ctrl-C."""
+
+
 def run(args: argparse.Namespace) -> int:
-    from ..rotation import VaultError, WrongKeyError
+    from ..rotation import MissingCryptographyError, VaultError, WrongKeyError
 
     try:
         if args.action == "keygen":
-            from ..rotation import generate_key
-
-            sys.stdout.write(generate_key() + "\n")
-            return 0
+            return _keygen(args)
         return _run_bounded(_dispatch(args))
     except InputError as exc:
         _err(str(exc))
         return 2
+    except MissingCryptographyError:
+        _err(_VAULT_EXTRA)
+        return 2
     except (VaultError, WrongKeyError) as exc:
         _err(_one_line(str(exc)))
         return 2
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as exc:
+        name = "SIGTERM" if isinstance(exc, _Terminated) else "interrupted"
         if args.action in ("rotate", "resume"):
-            _err("interrupted: numbers in flight stay pending in the vault; `pins resume` settles them")
-        return 130
+            _err(f"{name}: numbers in flight stay pending in the vault; `pins resume` settles them")
+        elif isinstance(exc, _Terminated):
+            _err("stopped by SIGTERM")
+        return EXIT_SIGTERM if isinstance(exc, _Terminated) else 130
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    """A new key, in a new 0600 file with ``--out``; on stdout only with a warning on stderr."""
+    from ..rotation import generate_key, key_fingerprint, load_key
+
+    key = generate_key()
+    fingerprint = key_fingerprint(load_key(key))
+    if args.out is None:
+        _err(
+            "warning: this key is the only way to read the vault's PINs; it is shown once and kept "
+            "nowhere. Store it in a secrets manager now (or use `pins keygen --out FILE`), "
+            f"never only in a shell variable. Fingerprint: {fingerprint}"
+        )
+        sys.stdout.write(key + "\n")
+        sys.stdout.flush()
+        return 0
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(args.out, flags, 0o600)
+    except FileExistsError:
+        raise InputError(f"--out {args.out} already exists: refusing to overwrite a key") from None
+    except OSError as exc:
+        raise InputError(f"cannot create the key file {args.out}: {exc.strerror or exc}") from None
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # exactly 0600, whatever the umask
+        handle.write(key + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    sys.stdout.write(
+        f"wrote a new vault key to {args.out} (mode 0600, fingerprint {fingerprint}).\n"
+        "Keep a copy in your secrets manager: without it no PIN in the vault can be read.\n"
+        f"Use it with --key-file {args.out} (or export META_PIN_KEY from your secrets manager).\n"
+    )
+    return 0
 
 
 _EXIT_GRACE = 3.0
@@ -365,10 +468,28 @@ def _run_bounded(main: Coroutine[Any, Any, int]) -> int:
     Here they get :data:`_EXIT_GRACE` seconds, then the loop is closed anyway.
     """
     loop = asyncio.new_event_loop()
+    terminated = False
     try:
         asyncio.set_event_loop(loop)
-        return loop.run_until_complete(main)
+        task = loop.create_task(main)
+
+        def on_sigterm() -> None:
+            # Like Ctrl-C: the run is cancelled, so numbers in flight stay pending and the vault closes.
+            nonlocal terminated
+            terminated = True
+            task.cancel()
+
+        with contextlib.suppress(NotImplementedError, ValueError, RuntimeError):  # Windows; not main thread
+            loop.add_signal_handler(signal.SIGTERM, on_sigterm)
+        try:
+            return loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            if terminated:
+                raise _Terminated() from None
+            raise
     finally:
+        with contextlib.suppress(Exception):
+            loop.remove_signal_handler(signal.SIGTERM)
         try:
             pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
             for task in pending:
@@ -394,6 +515,8 @@ def _one_line(text: str) -> str:
 
 
 async def _dispatch(args: argparse.Namespace) -> int:
+    if args.action == "init":
+        return await _init(args)
     if args.action in ("rotate", "resume"):
         return await _rotate(args)
     if args.action == "status":
@@ -401,13 +524,37 @@ async def _dispatch(args: argparse.Namespace) -> int:
     return await _show(args)
 
 
-def _key() -> bytes:
-    from ..rotation import load_key
+def _key(args: argparse.Namespace) -> bytes:
+    """The vault key: from ``--key-file`` if given, else ``META_PIN_KEY``; messages never echo it."""
+    from ..rotation import ENV_PIN_KEY, load_key
 
+    path = getattr(args, "key_file", None)
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                st = os.fstat(handle.fileno())
+                text = handle.read(4097)
+        except OSError as exc:
+            raise InputError(f"cannot read the key file {path}: {exc.strerror or exc}") from None
+        if len(text) > 4096:
+            raise InputError(f"the key file {path} is too large to be a vault key")
+        if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            _err(
+                f"warning: the key file {path} is readable by others (mode {st.st_mode & 0o777:o}); chmod 600 it"
+            )
+        try:
+            return load_key(text.decode("ascii", "replace").strip())
+        except ValueError as exc:
+            raise InputError(f"the key file {path}: {exc}") from None
+    if not os.environ.get(ENV_PIN_KEY):
+        raise InputError(
+            f"a vault key is required: pass --key-file FILE or set {ENV_PIN_KEY} "
+            "(a new vault's key comes from `meta-cloud-async pins keygen --out FILE`)"
+        )
     try:
         return load_key(None)
     except ValueError as exc:
-        raise InputError(str(exc)) from None
+        raise InputError(f"{ENV_PIN_KEY}: {exc}") from None
 
 
 def _vault_settings(args: argparse.Namespace) -> None:
@@ -419,6 +566,8 @@ def _vault_settings(args: argparse.Namespace) -> None:
         if scheme not in ("redis", "rediss", "unix"):
             raise InputError("--redis must be a redis://, rediss:// or unix:// URL")
     else:
+        if args.vault is None:
+            args.vault = SANDBOX_VAULT if getattr(args, "sandbox", False) else DEFAULT_VAULT
         vault = Path(args.vault)
         if not args.vault or "\x00" in args.vault:
             raise InputError("--vault must be a file name")
@@ -446,13 +595,63 @@ def _make_vault(
                 connect_timeout=args.redis_timeout_s,
                 create=create and not read_only,
             )
-        if read_only and not Path(args.vault).exists():
-            raise InputError(f"no vault at {args.vault}")
+        if not (create and not read_only) and not os.path.lexists(args.vault):
+            raise InputError(_missing_vault(args.vault))
+        # Runs say which kind of vault they need; status and show read either kind.
+        sandbox = bool(args.sandbox) if args.action in ("init", "rotate", "resume") else None
         return SqliteVault(
-            args.vault, key=key, read_only=read_only, create=create, busy_timeout=args.lock_timeout_s
+            args.vault,
+            key=key,
+            read_only=read_only,
+            create=create,
+            busy_timeout=args.lock_timeout_s,
+            sandbox=sandbox,
         )
     except (ValueError, TypeError) as exc:
         raise InputError(_one_line(str(exc))) from None
+
+
+def _missing_vault(path: str) -> str:
+    return (
+        f"no vault at {path}: check the path for a typo, or create a new vault with "
+        f"`meta-cloud-async pins init --vault {path}` (or `pins rotate --create`)"
+    )
+
+
+def _refuse_existing(args: argparse.Namespace) -> None:
+    if args.redis is None and os.path.lexists(args.vault):
+        raise InputError(f"--vault {args.vault} already exists: `pins init` only creates new vaults")
+
+
+async def _init(args: argparse.Namespace) -> int:
+    """Create an empty vault, and only that: an existing file is refused, not reused."""
+    from ..rotation import NoVaultError
+
+    _vault_settings(args)
+    _refuse_existing(args)
+    key = _key(args)
+    if args.redis is not None:  # a Redis prefix has no file to test: look for a vault there first
+        probe = _make_vault(args, key, create=False)
+        try:
+            await _open(probe)
+        except NoVaultError:
+            pass
+        else:
+            raise InputError(
+                f"there is already a vault at {probe.location}: `pins init` only creates new vaults"
+            )
+        finally:
+            await probe.aclose()
+    vault = _make_vault(args, key, create=True)
+    try:
+        await _open(vault)
+    finally:
+        await vault.aclose()
+    identity = getattr(vault, "identity", None)
+    sys.stdout.write(f"created the vault {vault.location}\n")
+    if identity is not None:
+        sys.stdout.write(identity.describe() + "\n")
+    return 0
 
 
 async def _open(vault: Vault) -> None:
@@ -486,7 +685,7 @@ async def _client(args: argparse.Namespace, store: Any) -> AsyncIterator[WhatsAp
     if args.sandbox:
         from ..sandbox import Sandbox
 
-        sandbox = Sandbox(phone_numbers=args.sandbox_numbers, seed=7)
+        sandbox = Sandbox(phone_numbers=args.sandbox_numbers, seed=args.seed)
         args.embedded_sandbox = sandbox
         wa = WhatsApp(
             access_token=sandbox.access_token,
@@ -581,9 +780,10 @@ async def _rotate(args: argparse.Namespace) -> int:
     )
     if not args.sandbox and not os.environ.get(ENV_TOKEN):
         raise InputError(f"set {ENV_TOKEN} to the Graph access token (or use --sandbox)")
-    key = _key()
-    # resume settles what a vault holds: a missing vault is an error there, never "nothing pending".
-    vault = _make_vault(args, key, create=args.action == "rotate")
+    key = _key(args)
+    # A vault is created only when asked (--create) or for a sandbox run; resume never creates one.
+    create = args.action == "rotate" and (args.create or args.sandbox)
+    vault = _make_vault(args, key, create=create)
     store: Any = None
     store_client: Any = None
     report: RotationReport | None = None
@@ -592,8 +792,10 @@ async def _rotate(args: argparse.Namespace) -> int:
             await _open(vault)
         except NoVaultError as exc:
             # Not "nothing pending": there is nothing to read, and a run may have used a vault here.
-            _err(f"{_one_line(str(exc))}; nothing was resumed")
-            return 1
+            hint = (
+                "create one with `pins rotate --create`" if args.action == "rotate" else "nothing was resumed"
+            )
+            raise InputError(f"{_one_line(str(exc))}; {hint}") from None
         if args.redis:
             store, store_client = _redis_store(args)
         async with _client(args, store) as wa:
@@ -693,7 +895,10 @@ def _finish(args: argparse.Namespace, report: RotationReport) -> int:
         path = report.write(args.report)
         out.write(f"report written to {path}\n")
     if report.rotated and not args.dry_run:
-        out.write(report.pin_location + "\n")
+        where = report.pin_location
+        if args.key_file:  # the hint stays pasteable: it names the key file this run used
+            where = where.replace(" --reveal`", f" --key-file {args.key_file} --reveal`")
+        out.write(where + "\n")
     out.flush()
     return 0 if report.ok and not unsettled else 1
 
@@ -702,15 +907,21 @@ async def _status(args: argparse.Namespace) -> int:
     from ..rotation import PinState
 
     _vault_settings(args)
-    vault = _make_vault(args, _key(), read_only=True)
+    vault = _make_vault(args, _key(args), read_only=True)
+    # Asked before opening (see SqliteVault.in_use); a Redis vault's workers cannot be seen this way.
+    in_use = getattr(vault, "in_use", None)
+    live = bool(in_use()) if in_use is not None else False
     corrupt: list[str] = []
     try:
         await _open(vault)
-        counts = {"current": 0, "pending": 0, "flagged": 0}
+        counts = {"current": 0, "pending": 0, "flagged": 0, "never": 0}
         attention: list[str] = []
         errors = 0
         async for record in _records(vault, corrupt):
-            counts[record.state.value] += 1
+            if record.state is PinState.CURRENT and record.current is None:
+                counts["never"] += 1  # a first rotation that was refused: no PIN of ours is in effect
+            else:
+                counts[record.state.value] += 1
             counts["flagged"] += int(record.flagged)
             if record.last_error:
                 errors += 1
@@ -719,7 +930,7 @@ async def _status(args: argparse.Namespace) -> int:
                 attention.append("  " + lookup.describe())
     finally:
         await vault.aclose()
-    total = counts["current"] + counts["pending"] + len(corrupt)
+    total = counts["current"] + counts["pending"] + counts["never"] + len(corrupt)
     out = sys.stdout
     out.write(f"vault: {vault.location}\n")
     identity = getattr(vault, "identity", None)
@@ -727,13 +938,27 @@ async def _status(args: argparse.Namespace) -> int:
         out.write(identity.describe() + "\n")
     line = (
         f"{total} numbers: {counts['current']} current, {counts['pending']} pending "
-        f"({counts['flagged']} flagged), {errors} with a recorded error"
+        f"({counts['flagged']} flagged), {counts['never']} never rotated, {errors} with a recorded error"
     )
     if corrupt:
         line += f", {len(corrupt)} CORRUPT"
     out.write(line + "\n")
-    if attention:
-        out.write("needs attention (run `meta-cloud-async pins resume`):\n" + "\n".join(attention) + "\n")
+    if live:
+        out.write(
+            "a rotation is in progress on this vault (it holds the lock): pending numbers are its work\n"
+        )
+        if attention:
+            out.write(
+                "pending now:\n" + "\n".join(attention) + "\n"
+                "after it ends, if any stay pending: "
+                f"`meta-cloud-async pins resume {_vault_flags(args, vault)}`\n"
+            )
+    elif attention:
+        out.write(
+            f"needs attention (run `meta-cloud-async pins resume {_vault_flags(args, vault)}`):\n"
+            + "\n".join(attention)
+            + "\n"
+        )
     if corrupt:
         out.write("corrupt records (unreadable; repair or remove them by hand):\n")
         out.write("".join(f"  {c}\n" for c in corrupt[:_SHOW_AT_MOST]))
@@ -743,6 +968,14 @@ async def _status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _vault_flags(args: argparse.Namespace, vault: Vault) -> str:
+    """The flags that name this vault and key, for a command the user can paste."""
+    flags = getattr(vault, "cli_args", None) or f"--vault {vault.location}"
+    if getattr(args, "key_file", None):
+        flags += f" --key-file {args.key_file}"
+    return flags
+
+
 async def _show(args: argparse.Namespace) -> int:
     from ..rotation import CorruptRecordError
 
@@ -750,7 +983,7 @@ async def _show(args: argparse.Namespace) -> int:
     if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
         raise InputError(f"not a phone number id: {pid[:40]!r}")
     _vault_settings(args)
-    vault = _make_vault(args, _key(), read_only=True)
+    vault = _make_vault(args, _key(args), read_only=True)
     try:
         await _open(vault)
         try:

@@ -92,7 +92,7 @@ def register(sub: Any) -> None:
         default="asyncio",
         help="event loop; uvloop (if installed) serves more requests per second",
     )
-    p.set_defaults(func=run)
+    p.set_defaults(func=run, _parser=p)
 
 
 def _parse_budgets(spec: str | None) -> dict[str, Any]:

@@ -10,7 +10,15 @@
 ``RedisVault`` (extra ``redis``) lets several processes share one rotation.
 """
 
-from ._crypto import ENV_PIN_KEY, PinCipher, WrongKeyError, generate_key, load_key
+from ._crypto import (
+    ENV_PIN_KEY,
+    MissingCryptographyError,
+    PinCipher,
+    WrongKeyError,
+    generate_key,
+    key_fingerprint,
+    load_key,
+)
 from .engine import classify_error, rotate_pins
 from .records import PinLookup, PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
@@ -34,6 +42,7 @@ __all__ = [
     "ClaimLostError",
     "CorruptRecordError",
     "MemoryVault",
+    "MissingCryptographyError",
     "NoVaultError",
     "NumberOutcome",
     "Outcome",
@@ -52,6 +61,7 @@ __all__ = [
     "WrongKeyError",
     "classify_error",
     "generate_key",
+    "key_fingerprint",
     "load_key",
     "rotate_pins",
 ]

@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import os
 import secrets
 from typing import Final
 
-__all__ = ["ENV_PIN_KEY", "PinCipher", "WrongKeyError", "generate_key", "load_key"]
+__all__ = [
+    "ENV_PIN_KEY",
+    "MissingCryptographyError",
+    "PinCipher",
+    "WrongKeyError",
+    "generate_key",
+    "key_fingerprint",
+    "load_key",
+]
 
 ENV_PIN_KEY: Final = "META_PIN_KEY"
 _NONCE = 12
@@ -22,6 +32,20 @@ CANARY_PLAINTEXT: Final = b"meta-cloud-async vault canary v1"
 
 class WrongKeyError(Exception):
     """The vault key does not decrypt what the vault holds (a wrong ``META_PIN_KEY``)."""
+
+
+class MissingCryptographyError(RuntimeError):
+    """The optional ``cryptography`` package (extras ``vault`` and ``cli``) is not installed."""
+
+
+def key_fingerprint(key: bytes) -> str:
+    """8 hex digits that name a key without revealing it, so "wrong key" can say which one is expected.
+
+    The SHA-256 of an HMAC of a fixed label under the key: a one-way value
+    derived from the key, never the key or anything that decrypts with it.
+    """
+    derived = hmac.new(key, b"meta-cloud-async key fingerprint v1", hashlib.sha256).digest()
+    return hashlib.sha256(derived).hexdigest()[:8]
 
 
 def generate_key() -> str:
@@ -39,7 +63,7 @@ def load_key(key: str | bytes | None = None, *, env_var: str = ENV_PIN_KEY) -> b
         if key is None:
             raise ValueError(
                 f"a vault key is required: pass key=... or set {env_var} "
-                "(create one with `meta-cloud-async pins keygen`)"
+                "(create one with `meta-cloud-async pins keygen --out FILE`)"
             )
     if not isinstance(key, str | bytes):
         raise TypeError(f"key must be a str or bytes (the vault key), got {type(key).__name__}")
@@ -59,13 +83,15 @@ def load_key(key: str | bytes | None = None, *, env_var: str = ENV_PIN_KEY) -> b
 class PinCipher:
     """Encrypt and decrypt short secrets with one AES-GCM key."""
 
-    __slots__ = ("_aead",)
+    __slots__ = ("_aead", "fingerprint")
 
     def __init__(self, key: bytes) -> None:
+        self.fingerprint = key_fingerprint(key)
+        """:func:`key_fingerprint` of the key (safe to print)."""
         try:
             from cryptography.hazmat.primitives.ciphers.aead import AESGCM
         except ImportError as exc:  # pragma: no cover - exercised only without the extra
-            raise RuntimeError(
+            raise MissingCryptographyError(
                 "the PIN vault needs the 'cryptography' package: pip install 'meta-cloud-async[vault]'"
             ) from exc
         self._aead = AESGCM(key)

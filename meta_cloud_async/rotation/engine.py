@@ -232,6 +232,8 @@ class _Rotation:
             dry_run=dry_run,
             vault_id=getattr(identity, "vault_id", None),
             vault_generation=getattr(identity, "generation", None),
+            sandbox=bool(getattr(identity, "sandbox", False)),
+            vault_args=getattr(vault, "cli_args", None),
         )
         self.counts = {o: 0 for o in Outcome}
 

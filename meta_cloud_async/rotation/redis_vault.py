@@ -139,6 +139,12 @@ class RedisVault:
     def location(self) -> str:
         return f"{redact_url(self._url) if self._url else 'redis'} (prefix {self._prefix})"
 
+    @property
+    def cli_args(self) -> str:
+        """The CLI flags that name this vault (for pasteable hints; a password in the URL is redacted)."""
+        url = redact_url(self._url) if self._url else "redis://HOST:6379/0"
+        return f"--redis {url} --redis-prefix {self._prefix}"
+
     def _rec_key(self, pid: str) -> str:
         return f"{self._prefix}:rec:{pid}"
 
@@ -203,10 +209,26 @@ class RedisVault:
             await client.set(canary_key, self._cipher.canary(), nx=True)
             await client.set(self._meta_key("id"), uuid.uuid4().hex, nx=True)
             await client.set(self._meta_key("created_at"), now, nx=True)
+            await client.set(self._meta_key("key_fingerprint"), self._cipher.fingerprint, nx=True)
             blob = await client.get(canary_key)
             if blob is None:  # pragma: no cover - deleted between our two calls
                 raise VaultError(f"the vault at {self.location} vanished while being created")
-        self._cipher.check_canary(bytes(blob))
+        fingerprint_key = self._meta_key("key_fingerprint")
+        try:
+            self._cipher.check_canary(bytes(blob))
+        except WrongKeyError:
+            found = await client.get(fingerprint_key)
+            expected = (
+                f"the key with fingerprint {bytes(found).decode('ascii', 'replace')}"
+                if found is not None
+                else "the key it was created with"
+            )
+            raise WrongKeyError(
+                f"wrong key for the vault at {self.location}: it expects {expected}, this key's fingerprint "
+                f"is {self._cipher.fingerprint} (pass the right one with --key-file FILE or META_PIN_KEY)"
+            ) from None
+        # Vaults from before fingerprints get one now (the key was just checked).
+        await client.set(fingerprint_key, self._cipher.fingerprint, nx=True)
         vault_id = await client.get(self._meta_key("id"))
         if vault_id is None:  # a vault from before ids were recorded: give it one now
             await client.set(self._meta_key("id"), uuid.uuid4().hex, nx=True)
@@ -218,7 +240,10 @@ class RedisVault:
         except ValueError:
             created = None
         self.identity = VaultIdentity(
-            None if vault_id is None else bytes(vault_id).decode("ascii", "replace"), created, generation
+            None if vault_id is None else bytes(vault_id).decode("ascii", "replace"),
+            created,
+            generation,
+            key_fingerprint=self._cipher.fingerprint,
         )
         self.warnings = await self._persistence_warnings(client)
 

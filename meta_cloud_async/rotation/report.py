@@ -104,7 +104,8 @@ class RotationReport:
     ``aborted`` holds the error that stopped the run early (a vault failure):
     the report is then partial. ``vault_id``/``vault_generation`` name the
     vault it ran against, so a later vault without that id is known to have
-    lost data.
+    lost data. ``vault_args`` are the CLI flags naming the vault (pasteable
+    hints); ``sandbox`` marks a run against an embedded sandbox's fake PINs.
     """
 
     vault_location: str
@@ -115,6 +116,8 @@ class RotationReport:
     finished_at: float = 0.0
     duration: float = 0.0
     dry_run: bool = False
+    sandbox: bool = False
+    vault_args: str | None = None
     throttled_for: float = 0.0
     outcomes: list[NumberOutcome] = attrs.field(factory=list)
 
@@ -153,7 +156,8 @@ class RotationReport:
     def pin_location(self) -> str:
         return (
             f"PINs are only in the vault ({self.vault_location}); read one with "
-            f"`meta-cloud-async pins show PHONE_NUMBER_ID --vault {self.vault_location} --reveal`"
+            f"`meta-cloud-async pins show PHONE_NUMBER_ID {self.vault_args or '--vault ' + self.vault_location} "
+            "--reveal`"
         )
 
     def summary(self) -> str:
@@ -170,6 +174,8 @@ class RotationReport:
             text += f"; {len(self.unsettled)} not handled (claims lost or held by another worker)"
         if self.dry_run:
             text += " [dry run: nothing sent, vault unchanged]"
+        if self.sandbox:
+            text += " [SANDBOX run: fake PINs of an embedded sandbox]"
         if self.aborted is not None:
             text = f"ABORTED ({self.aborted}); partial: " + text
         return text
@@ -182,6 +188,7 @@ class RotationReport:
             "aborted": self.aborted,
             "pin_location": self.pin_location,
             "dry_run": self.dry_run,
+            "sandbox": self.sandbox,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
             "duration_s": round(self.duration, 3),

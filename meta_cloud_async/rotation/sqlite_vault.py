@@ -15,7 +15,13 @@ a separate ``-wal`` per name). A file another program holds locked
 
 Tables are created only in a new or empty file; any other database must carry
 the vault's own marker, so ``--vault other-app.db`` cannot turn another
-application's database into a vault.
+application's database into a vault. A new file is created with mode 0600
+(SQLite gives its ``-wal`` and ``-shm`` the same mode), and never in a missing
+directory: a mistyped path fails instead of starting a second vault.
+
+The vault records its key's fingerprint (:func:`key_fingerprint`), so a wrong
+key is told which key the vault expects, and whether it is a sandbox vault, so
+fake sandbox PINs and real ones never share a file.
 """
 
 from __future__ import annotations
@@ -101,7 +107,9 @@ class SqliteVault(BaseVault):
     rotation runs) and refuses to save. ``create=False`` refuses to start a
     new vault (``pins resume`` on a missing vault must say so, not report
     "nothing pending"). ``busy_timeout`` is how long to wait for a lock
-    another program holds before :class:`VaultLockedError`.
+    another program holds before :class:`VaultLockedError`. ``sandbox=True``
+    creates (or requires) a vault marked for sandbox runs, ``False`` requires
+    an unmarked one, ``None`` accepts either.
     """
 
     def __init__(
@@ -112,6 +120,7 @@ class SqliteVault(BaseVault):
         read_only: bool = False,
         create: bool = True,
         busy_timeout: float = 2.0,
+        sandbox: bool | None = None,
     ) -> None:
         super().__init__()
         if not isinstance(path, str | os.PathLike) or isinstance(path, bytes):
@@ -121,6 +130,9 @@ class SqliteVault(BaseVault):
         for name, flag in (("read_only", read_only), ("create", create)):
             if not isinstance(flag, bool):
                 raise TypeError(f"{name} must be a bool, got {type(flag).__name__}")
+        if sandbox is not None and not isinstance(sandbox, bool):
+            raise TypeError(f"sandbox must be a bool or None, got {type(sandbox).__name__}")
+        self._sandbox = sandbox
         self.path = Path(path)
         self._cipher = PinCipher(load_key(key))
         self._read_only = read_only
@@ -146,6 +158,42 @@ class SqliteVault(BaseVault):
     @property
     def location(self) -> str:
         return str(self.path)
+
+    @property
+    def cli_args(self) -> str:
+        """The CLI flags that name this vault (for pasteable hints)."""
+        return f"--vault {self.path}"
+
+    def in_use(self) -> bool:
+        """Whether a writer (a rotation or resume) holds this vault now; call it before opening.
+
+        Tests the writer's ``flock`` with a shared, non-blocking lock released
+        at once (a writer starting in that instant sees the vault in use, like
+        any other reader racing it). Before opening, because closing a
+        descriptor of the file would drop this process's SQLite locks on it.
+        """
+        real = os.path.realpath(self.path)
+        try:
+            st = os.stat(real)
+        except OSError:
+            return False
+        if (st.st_dev, st.st_ino) in _HELD:
+            return True
+        if _fcntl is None:  # pragma: no cover - no flock on this platform
+            return False
+        try:
+            fd = os.open(real, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOCTTY", 0))
+        except OSError:
+            return False
+        try:
+            _fcntl.flock(fd, _fcntl.LOCK_SH | _fcntl.LOCK_NB)
+        except OSError:
+            return True
+        else:
+            _fcntl.flock(fd, _fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
 
     # -- opening --------------------------------------------------------------------
 
@@ -198,7 +246,10 @@ class SqliteVault(BaseVault):
                 )
             if not self._create and before is None:
                 raise NoVaultError(f"no vault at {self.path}")
-            Path(real).parent.mkdir(parents=True, exist_ok=True)
+            if before is None and not Path(real).parent.is_dir():
+                raise NoVaultError(
+                    f"cannot create the vault {self.path}: the directory {Path(real).parent} does not exist"
+                )
             flags = os.O_RDWR | (os.O_CREAT if self._create else 0) | getattr(os, "O_CLOEXEC", 0)
             fd = os.open(real, flags | getattr(os, "O_NOCTTY", 0), 0o600)
         except OSError as exc:
@@ -315,6 +366,8 @@ class SqliteVault(BaseVault):
             ("vault_id", uuid.uuid4().hex.encode()),
             ("created_at", repr(time.time()).encode()),
             ("generation", b"0"),
+            ("key_fingerprint", self._cipher.fingerprint.encode()),
+            *((("sandbox", b"1"),) if self._sandbox else ()),
         )
         conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", rows)
         conn.execute("COMMIT")
@@ -323,7 +376,19 @@ class SqliteVault(BaseVault):
         row = conn.execute("SELECT value FROM meta WHERE key='canary'").fetchone()
         if row is None:
             raise VaultError(f"{self.path} is not a PIN vault (no key canary)")
-        self._cipher.check_canary(bytes(row[0]))
+        try:
+            self._cipher.check_canary(bytes(row[0]))
+        except WrongKeyError:
+            found = conn.execute("SELECT value FROM meta WHERE key='key_fingerprint'").fetchone()
+            expected = (
+                f"the key with fingerprint {bytes(found[0]).decode('ascii', 'replace')}"
+                if found is not None
+                else "the key it was created with"
+            )
+            raise WrongKeyError(
+                f"wrong key for the vault {self.path}: it expects {expected}, this key's fingerprint is "
+                f"{self._cipher.fingerprint} (pass the right one with --key-file FILE or META_PIN_KEY)"
+            ) from None
 
     def _read_identity(self, conn: sqlite3.Connection) -> VaultIdentity:
         rows = {k: bytes(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
@@ -333,7 +398,20 @@ class SqliteVault(BaseVault):
         except ValueError:
             raise VaultError(f"{self.path}: the vault's identity rows are damaged") from None
         vault_id = rows["vault_id"].decode("ascii", "replace") if "vault_id" in rows else None
-        return VaultIdentity(vault_id, created, generation)
+        fingerprint = (
+            rows["key_fingerprint"].decode("ascii", "replace") if "key_fingerprint" in rows else None
+        )
+        identity = VaultIdentity(
+            vault_id, created, generation, key_fingerprint=fingerprint, sandbox=rows.get("sandbox") == b"1"
+        )
+        if self._sandbox is not None and identity.sandbox != self._sandbox:
+            if identity.sandbox:
+                raise VaultError(
+                    f"{self.path} is a sandbox vault (fake PINs of an embedded sandbox): "
+                    "use another vault for real numbers"
+                )
+            raise VaultError(f"{self.path} holds real PINs: sandbox runs must use their own vault")
+        return identity
 
     def _bump_generation(self, conn: sqlite3.Connection) -> None:
         """Inside the open transaction: stamp the marker (older vaults lack it) and count this writer."""
@@ -344,6 +422,8 @@ class SqliteVault(BaseVault):
         ]
         if identity.vault_id is None:
             writes.append(("vault_id", uuid.uuid4().hex.encode()))
+        if identity.key_fingerprint is None:  # vaults from before fingerprints: the key was just checked
+            writes.append(("key_fingerprint", self._cipher.fingerprint.encode()))
         conn.executemany("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", writes)
         self.identity = self._read_identity(conn)
 

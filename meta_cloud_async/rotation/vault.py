@@ -84,12 +84,24 @@ class VaultIdentity:
     is evidence of data loss, not of "nothing to do".
     """
 
-    __slots__ = ("created_at", "generation", "vault_id")
+    __slots__ = ("created_at", "generation", "key_fingerprint", "sandbox", "vault_id")
 
-    def __init__(self, vault_id: str | None, created_at: float | None, generation: int) -> None:
+    def __init__(
+        self,
+        vault_id: str | None,
+        created_at: float | None,
+        generation: int,
+        *,
+        key_fingerprint: str | None = None,
+        sandbox: bool = False,
+    ) -> None:
         self.vault_id = vault_id
         self.created_at = created_at
         self.generation = generation
+        self.key_fingerprint = key_fingerprint
+        """Which key the vault is encrypted with (:func:`key_fingerprint`), never the key itself."""
+        self.sandbox = sandbox
+        """A vault made for sandbox runs (fake PINs of an embedded sandbox), never for Meta's."""
 
     def __repr__(self) -> str:
         return f"VaultIdentity({self.vault_id!r}, generation={self.generation})"
@@ -98,7 +110,12 @@ class VaultIdentity:
         if self.vault_id is None:
             return "vault id: none (created before vault ids were recorded)"
         created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(self.created_at or 0))
-        return f"vault id {self.vault_id}, created {created} UTC, generation {self.generation}"
+        text = f"vault id {self.vault_id}, created {created} UTC, generation {self.generation}"
+        if self.key_fingerprint:
+            text += f", key fingerprint {self.key_fingerprint}"
+        if self.sandbox:
+            text += " [SANDBOX vault: fake PINs of an embedded sandbox]"
+        return text
 
 
 def check_callable(value: object, name: str) -> None:

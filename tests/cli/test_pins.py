@@ -148,7 +148,7 @@ def test_resume_settles_pending_pins(tmp_path: Path, key: str, capsys: pytest.Ca
     ids = sandbox_ids(4)
 
     async def seed() -> None:
-        async with SqliteVault(vault_path, key=key) as vault:
+        async with SqliteVault(vault_path, key=key, sandbox=True) as vault:
             for pid in ids[:2]:
                 await vault.save(PinRecord(phone_number_id=pid, current="482913").begin("739164", 1.0))
             await vault.save(PinRecord(phone_number_id=ids[2], current="482913"))

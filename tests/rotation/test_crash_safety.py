@@ -244,6 +244,8 @@ def test_sigkill_at_random_points_loses_nothing(
     initial = pins_in_effect(sandbox_url, ids)
     with WatchingProxy(sandbox_url) as proxy:
         common = ["--base-url", proxy.base_url, "--vault", str(vault)]
+        created = run_cli(["pins", "init", "--vault", str(vault)], env)  # creating a vault is explicit
+        assert created.returncode == 0, created.stderr
         kills = resumed = 0
         for round_ in range(21):
             proc = subprocess.Popen(
@@ -347,6 +349,7 @@ def test_two_workers_sharing_redis_killed_and_restarted(
                         "pins",
                         "rotate",
                         *common,
+                        "--create",  # any worker may be the first: each may create the vault
                         "--numbers",
                         str(numbers),
                         "--concurrency",
