@@ -29,8 +29,10 @@ class _InputError(Exception):
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("flows", help="WhatsApp Flows helpers (keygen)", description=__doc__)
-    flows_sub = p.add_subparsers(dest="flows_command", required=True)
+    from . import CommandParser, plain
+
+    p = sub.add_parser("flows", help="WhatsApp Flows helpers (keygen)", description=plain(__doc__))
+    flows_sub = p.add_subparsers(dest="flows_command", required=True, parser_class=CommandParser)
     k = flows_sub.add_parser(
         "keygen",
         help="make an RSA-2048 key pair for a Flow endpoint",
