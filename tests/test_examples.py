@@ -209,3 +209,16 @@ def test_messaging_example_runs_offline() -> None:
     assert "refused: code 131047" in done.stdout
     assert "an approved template is allowed: accepted" in done.stdout
     assert "text     to 15551234567: read" in done.stdout
+
+
+def test_echo_image_example_runs_offline() -> None:
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / "echo_image.py")],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "the handler sent the photo back to 15551234567: image" in done.stdout
+    assert "the bytes that came back are the customer's: True" in done.stdout
