@@ -33,7 +33,7 @@ def rows() -> list[list[str]]:
     for line in TABLE.read_text(encoding="utf-8").splitlines():
         if line.startswith("| ") and not line.startswith("| operationId") and not line.startswith("|---"):
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            assert len(cells) == 5, f"a table row needs 5 cells: {line}"
+            assert len(cells) >= 4, f"a table row needs at least 4 cells: {line}"
             out.append(cells)
     return out
 
