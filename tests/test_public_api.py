@@ -107,3 +107,26 @@ def test_webhook_names_are_exported_without_importing_aiohttp_web_or_redis() -> 
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_every_namespace_and_public_method_has_a_docstring() -> None:
+    """``help(wa.<namespace>)`` must say something for every call."""
+    from functools import cached_property
+
+    from meta_cloud_async import MockTransport, Response, WhatsApp
+
+    wa = WhatsApp(
+        access_token="t", phone_number_id="1", transport=MockTransport(lambda r: Response(status_code=200))
+    )
+    missing = []
+    for name, attr in inspect.getmembers(type(wa)):
+        if not isinstance(attr, cached_property):
+            continue
+        namespace = getattr(wa, name)
+        if not (type(namespace).__doc__ or "").strip():
+            missing.append(type(namespace).__name__)
+        for method_name in dir(namespace):
+            method = getattr(namespace, method_name)
+            if not method_name.startswith("_") and callable(method) and not (method.__doc__ or "").strip():
+                missing.append(f"wa.{name}.{method_name}")
+    assert not missing, missing

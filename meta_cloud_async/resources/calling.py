@@ -55,7 +55,9 @@ class Calling(Resource):
         )
 
     async def reject(self, call_id: str) -> ManageCallResponse:
+        """Decline an incoming call; idempotent (a second reject changes nothing)."""
         return await self._client._call(CallActionRequest(call_id=call_id, action="reject"))
 
     async def terminate(self, call_id: str) -> ManageCallResponse:
+        """Hang up a call in progress; idempotent."""
         return await self._client._call(CallActionRequest(call_id=call_id, action="terminate"))

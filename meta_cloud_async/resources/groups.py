@@ -51,6 +51,7 @@ class Groups(Resource):
         return await self._client._call(CreateInviteLinkRequest(group_id=group_id))
 
     async def delete_invite_link(self, group_id: str) -> InviteLinkDeleted:
+        """Revoke the group's invite link (a new one is made by ``create_invite_link``)."""
         return await self._client._call(DeleteInviteLinkRequest(group_id=group_id))
 
     def join_requests(self, group_id: str) -> AsyncPaginator[JoinRequest]:
@@ -60,11 +61,13 @@ class Groups(Resource):
         return AsyncPaginator(lambda: client._call(request), lambda url: client._follow(url, request))
 
     async def approve_join_requests(self, group_id: str, join_requests: Iterable[str]) -> JoinRequestsResult:
+        """Let the users behind these join-request ids into the group."""
         return await self._client._call(
             ApproveJoinRequestsRequest(group_id=group_id, join_requests=join_requests)
         )
 
     async def reject_join_requests(self, group_id: str, join_requests: Iterable[str]) -> JoinRequestsResult:
+        """Turn down these join requests."""
         return await self._client._call(
             RejectJoinRequestsRequest(group_id=group_id, join_requests=join_requests)
         )

@@ -44,6 +44,7 @@ class QrCodes(Resource):
         return qr
 
     async def delete(self, code: str) -> SuccessResponse:
+        """Delete a QR code and its short link; idempotent."""
         return await self._client._call(DeleteQrCodeRequest(code=code))
 
     def list(
