@@ -51,7 +51,7 @@ def resolve(value: Union[T, NotGiven], default: T) -> T:
 def _check_version(_: object, __: object, value: str) -> None:
     parts = value[1:].split(".") if isinstance(value, str) and value.startswith("v") else []
     # isdigit() alone accepts "v٢٣.0"; the URL segment must be ASCII.
-    if len(parts) != 2 or not all(p.isascii() and p.isdigit() for p in parts):
+    if len(parts) != 2 or not all(is_ascii_digits(p) for p in parts):
         raise ValueError(f"api_version must look like 'v23.0', got {value!r}")
 
 

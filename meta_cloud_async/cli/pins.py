@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import urlsplit
 
 from .._durations import parse_duration as _parse_duration
+from .._facts import is_ascii_digits
 from . import plain
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def read_numbers(path: str) -> int:
             for lineno, pid in _lines(handle, path):
                 if not pid or pid.startswith("#"):
                     continue
-                if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
+                if not (is_ascii_digits(pid) and len(pid) <= 32):
                     if len(bad) < 5:
                         # Never echo the line: "id,pin" would print a PIN.
                         bad.append(f"line {lineno}: not a phone number id ({len(pid)} chars)")
@@ -980,7 +981,7 @@ async def _show(args: argparse.Namespace) -> int:
     from ..rotation import CorruptRecordError
 
     pid = args.phone_number_id.strip()
-    if not (pid.isascii() and pid.isdigit() and len(pid) <= 32):
+    if not (is_ascii_digits(pid) and len(pid) <= 32):
         raise InputError(f"not a phone number id: {pid[:40]!r}")
     _vault_settings(args)
     vault = _make_vault(args, _key(args), read_only=True)

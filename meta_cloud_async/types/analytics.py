@@ -21,6 +21,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from .._facts import is_ascii_digits
 from .shared import ApiRequest
 
 __all__ = [
@@ -98,7 +99,7 @@ def _strings(name: str, values: Iterable[str] | None, check: Any = None) -> list
 
 
 def _phone(value: str) -> bool:
-    return value.isascii() and value.isdigit() and 7 <= len(value) <= 15
+    return is_ascii_digits(value) and 7 <= len(value) <= 15
 
 
 def _country(value: str) -> bool:
@@ -447,7 +448,7 @@ class TemplateAnalyticsRequest(ApiRequest[TemplateAnalyticsResponse]):
         granularity: Literal["DAILY"] = "DAILY",
     ) -> TemplateAnalyticsRequest:
         s, e = _range(start, end)
-        ids = _strings("template_ids", template_ids, lambda v: v.isascii() and v.isdigit()) or []
+        ids = _strings("template_ids", template_ids, is_ascii_digits) or []
         if not 1 <= len(ids) <= 10:
             raise ValueError("template_ids must name 1 to 10 templates")
         return cls(

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Final, Literal
 import attrs
 
 from .._converter import converter as _converter
+from .._facts import is_ascii_digits
 from .._multipart import FilePart
 from .shared import QUERY, ApiRequest, SuccessResponse, path_param
 
@@ -135,7 +136,7 @@ def _structure_media_url(data: Any, _: Any) -> MediaUrl:
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object, got {type(data).__name__}")
     size = data.get("file_size")
-    if isinstance(size, str) and size.isascii() and size.isdigit():
+    if isinstance(size, str) and is_ascii_digits(size):
         size = int(size)
     if size is not None and (isinstance(size, bool) or not isinstance(size, int)):
         raise TypeError("file_size: expected an integer")

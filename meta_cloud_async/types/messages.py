@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Literal, Union, cast
 
 import attrs
 
+from .._facts import is_ascii_digits
 from ._wire_checks import (
     as_tuple,
     canonical,
@@ -128,7 +129,7 @@ def _recipient(to: str | Group) -> tuple[str, str]:
     if not isinstance(to, str):
         raise TypeError(f"to must be a phone number string or a Group, got {type(to).__name__}")
     digits = to[1:] if to.startswith("+") else to
-    if not (digits.isascii() and digits.isdigit() and 1 <= len(digits) <= 15):
+    if not (is_ascii_digits(digits) and 1 <= len(digits) <= 15):
         raise ValueError(
             "to must be a phone number: 1-15 digits with an optional leading '+' "
             "(use Group(id) to send to a group)"

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, Literal
 
 import attrs
 
+from .._facts import is_ascii_digits
 from ._checks import max_len, one_of
 from .shared import ApiRequest, SuccessResponse
 
@@ -52,7 +53,7 @@ def _mcc(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 def _purpose(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-    ok = isinstance(value, str) and value.isascii() and value.isdigit() and 2 <= len(value) <= 4
+    ok = is_ascii_digits(value) and 2 <= len(value) <= 4
     if value is not None and not ok:
         raise ValueError(f"{attribute.name} must be a 2-4 digit UPI purpose code (e.g. '00'), got {value!r}")
 
