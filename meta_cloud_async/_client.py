@@ -75,7 +75,17 @@ _OTHER_LOOP = (
 class _Shared:
     """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
-    __slots__ = ("clock", "closed", "converter", "handler", "loop", "metas", "owns_transport", "transport")
+    __slots__ = (
+        "clock",
+        "closed",
+        "converter",
+        "handler",
+        "loop",
+        "metas",
+        "owns_transport",
+        "pair_metas",
+        "transport",
+    )
 
     def __init__(
         self, transport: Transport, owns_transport: bool, handler: Handler, converter: cattrs.Converter
@@ -89,6 +99,8 @@ class _Shared:
         self.clock: Callable[[], float] = time.monotonic  # the client's injected clock (media URL ages)
         #: One RequestMeta per (operation, budget keys, policies): copies per number share them.
         self.metas: dict[tuple[Any, ...], RequestMeta] = {}
+        #: Send metadata with the recipient's pair key, per (metadata id, recipient); bounded.
+        self.pair_metas: dict[tuple[int, str], tuple[RequestMeta, RequestMeta]] = {}
 
     def check(self) -> None:
         """Before each call: not closed, and (for the pool this client owns) still on its first loop."""
@@ -549,14 +561,24 @@ class WhatsApp:
             source = values.get(op.body_field) if op.body_field is not None else values
             to = source.get(op.pair_field) if isinstance(source, dict) else None
             if to:
-                meta = attrs.evolve(
-                    meta, rate_limit_keys=(*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
-                )
+                # One metadata object per (copy's metadata, recipient), reused: a send's hot path
+                # must not build a new attrs instance for its pair key every time.
+                pair_metas = self._shared.pair_metas
+                pair_key = (id(meta), to)
+                cached = pair_metas.get(pair_key)
+                if cached is None or cached[0] is not meta:
+                    if len(pair_metas) > 10_000:
+                        pair_metas.clear()
+                    keys = (*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
+                    cached = pair_metas[pair_key] = (meta, attrs.evolve(meta, rate_limit_keys=keys))
+                meta = cached[1]
         headers: dict[str, str] | None = None
         query: list[tuple[str, str]] = []
         body: Any = values
         url = prepared.url if prepared.url is not None else self._prefix + op.render_path(values, self._ids)
-        if not op.plain:
+        if op.body_only:
+            body = values.get(op.body_field)  # type: ignore[arg-type]
+        elif not op.plain:
             body = {}
             for name, value in values.items():
                 if name in op.path_fields:

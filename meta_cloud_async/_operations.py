@@ -106,6 +106,8 @@ class Operation:
     body_field: str | None
     #: True when every field follows the encoding: the unstructured dict is sent as it is.
     plain: bool
+    #: True when the BODY field is the only field that is not a path parameter (message sends).
+    body_only: bool
     pattern: re.Pattern[str]
     #: Path fields declared with ``session_param``: they may carry their own ``?query``.
     with_query_fields: frozenset[str] = frozenset()
@@ -212,6 +214,7 @@ def operation_of(cls: type[ApiRequest[Any]]) -> Operation:
         header_fields={n: str(fields[n].metadata["header"]) for n, k in kinds.items() if k == "header"},
         body_field=body[0] if body else None,
         plain=all(k == "param" for k in kinds.values()),
+        body_only=bool(body) and all(k in ("body", "path") for k in kinds.values()),
         pattern=re.compile(regex),
         with_query_fields=frozenset(n for n, f in fields.items() if f.metadata.get("with_query")),
     )
