@@ -147,7 +147,7 @@ class _Checked:
     type: ClassVar[str]
 
     def to_wire(self) -> dict[str, Any]:
-        raise NotImplementedError
+        raise NotImplementedError  # abstract
 
     def __attrs_post_init__(self) -> None:
         check_message(self.type, self.to_wire())
