@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random as _random
+import string
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -716,10 +717,11 @@ def _check_transport(transport: object) -> None:
         )
 
 
-def _formatter_parse(path: str) -> Any:
-    import string
+_FORMATTER = string.Formatter()
 
+
+def _formatter_parse(path: str) -> Any:
     try:
-        return list(string.Formatter().parse(path))
+        return list(_FORMATTER.parse(path))
     except ValueError:
         raise ValueError(f"path has a malformed placeholder: {path!r}") from None

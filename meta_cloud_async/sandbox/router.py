@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import attrs
 
-from .._facts import REDACTED, is_secret_name
+from .._facts import REDACTED, is_ascii_digits, is_secret_name
 from .budgets import Budget, UsageMeter
 from .clock import Clock, Sleep
 from .content_routes import FLOW_ASSET_PREFIX
@@ -181,9 +181,7 @@ def _multipart_fields(ctype: str, body: bytes) -> dict[str, Any]:
     return fields
 
 
-def _is_digits(text: str) -> bool:
-    """ASCII digits only: ``str.isdigit`` also accepts superscripts like ``²`` that ``int`` rejects."""
-    return text.isascii() and text.isdigit()
+_is_digits = is_ascii_digits  # ``str.isdigit`` alone accepts ``²``, which ``int`` rejects
 
 
 def _is_version(segment: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import urlencode
 
 import attrs
 
@@ -223,8 +224,6 @@ def _get_waba(call: Call) -> dict[str, Any]:
 
 @handles(ListPhoneNumbersRequest, name="list_phone_numbers")
 def _list_phone_numbers(call: Call) -> dict[str, Any]:
-    from urllib.parse import urlencode
-
     assert call.waba_id is not None
     query = {k: v for k, v in call.params.items() if isinstance(v, str)}
     items, first, last, has_prev, has_next = call.business.list_phones(call.waba_id, query)

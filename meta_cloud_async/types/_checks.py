@@ -13,7 +13,6 @@ __all__ = [
     "check_one_of",
     "check_text",
     "check_url",
-    "comma_list",
     "digits",
     "digits_or_none",
     "limit",
@@ -63,17 +62,8 @@ def one_of(allowed: Collection[str]) -> Any:
 
 
 def max_len(n: int, *, min_len: int = 0) -> Any:
-    """A string of ``min_len`` to ``n`` characters; None passes."""
-
-    def check(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is None:
-            return
-        if not isinstance(value, str):
-            raise TypeError(f"{_name(attribute)} must be a str, got {type(value).__name__}")
-        if not min_len <= len(value) <= n:
-            raise ValueError(f"{_name(attribute)} must be {min_len} to {n} characters, got {len(value)}")
-
-    return check
+    """A string of ``min_len`` to ``n`` characters; None passes (:func:`check_text` with min 0)."""
+    return check_text(max_len=n, min_len=min_len)
 
 
 def tuple_of_str(value: Any) -> tuple[str, ...] | None:
@@ -90,13 +80,6 @@ def str_list(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
         return
     if not isinstance(value, tuple) or not all(isinstance(v, str) and v for v in value):
         raise TypeError(f"{_name(attribute)} must be an iterable of non-empty strings")
-
-
-def comma_list(value: Iterable[str] | str | None) -> str | None:
-    """Converter: names joined by commas (Graph's ``fields`` style); empty means not sent."""
-    if value is None or isinstance(value, str):
-        return value or None
-    return ",".join(value) or None
 
 
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
