@@ -48,6 +48,7 @@ def test_wheel_has_the_package_typing_marker_license_and_metadata(built: tuple[P
     assert not any(n.startswith("tests/") for n in names)
     assert "License-Expression: MIT" in text
     assert "Classifier: Typing :: Typed" in text and "Keywords:" in text
+    assert "Project-URL: WhatsApp Cloud API, https://developers.facebook.com/docs/whatsapp/cloud-api" in text
 
 
 def test_sdist_carries_tests_docs_examples_and_license(built: tuple[Path, Path]) -> None:
