@@ -21,6 +21,8 @@ from meta_cloud_async.middleware.rate_limit import RateLimitPolicy
 __all__ = [
     "API_VERSION",
     "CLIENTS",
+    "NUMBERS",
+    "PER_NUMBER",
     "PHONE_NUMBER_ID",
     "PIN",
     "REGISTER",
@@ -41,6 +43,10 @@ PIN = "482915"
 SET_PIN = "set_pin"
 REGISTER = "register"
 SEND_TEXT = "send_text"
+#: Register through one ``with_options(phone_number_id=...)`` copy per call over 50 numbers: how a
+#: batch over many numbers drives the SDK (issue 16's held-out harness).
+PER_NUMBER = "per_number"
+NUMBERS = tuple(str(106540352242000 + i) for i in range(50))
 RECIPIENT = "15551234567"
 TEXT = "Your order has shipped."
 
@@ -53,9 +59,9 @@ class Target:
     phone_number_id: str = PHONE_NUMBER_ID
     token: str = TOKEN
 
-    def url(self, workload: str) -> str:
-        suffix = {REGISTER: "/register", SEND_TEXT: "/messages"}.get(workload, "")
-        return f"{self.base_url}/{API_VERSION}/{self.phone_number_id}{suffix}"
+    def url(self, workload: str, phone_number_id: str | None = None) -> str:
+        suffix = {REGISTER: "/register", PER_NUMBER: "/register", SEND_TEXT: "/messages"}.get(workload, "")
+        return f"{self.base_url}/{API_VERSION}/{phone_number_id or self.phone_number_id}{suffix}"
 
 
 class BenchClient(Protocol):
@@ -91,7 +97,7 @@ def _always() -> str | None:
 
 
 def _body(workload: str) -> dict[str, Any]:
-    if workload == REGISTER:
+    if workload in (REGISTER, PER_NUMBER):
         return {"messaging_product": "whatsapp", "pin": PIN}
     if workload == SEND_TEXT:  # the exact body wa.messages.send_text builds
         return {
@@ -126,14 +132,20 @@ class RawAiohttp:
     """The floor for any aiohttp client: one session, ``json.dumps`` in, ``json.loads`` out."""
 
     def __init__(self, target: Target, workload: str, pool: int) -> None:
-        self._url = target.url(workload)
+        # One URL, or one per number (PER_NUMBER): the same URLs in the same order as the SDK's.
+        ids = NUMBERS if workload == PER_NUMBER else (target.phone_number_id,)
+        self._urls = [target.url(workload, i) for i in ids]
+        self._next = 0
         self._body = _body(workload)
         self._headers = {"Authorization": f"Bearer {target.token}", "Content-Type": "application/json"}
         self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=pool))
 
     async def call(self) -> None:
+        urls = self._urls
+        url = urls[self._next % len(urls)]
+        self._next += 1
         data = json.dumps(self._body).encode()
-        async with self._session.post(self._url, data=data, headers=self._headers) as resp:
+        async with self._session.post(url, data=data, headers=self._headers) as resp:
             _check(json.loads(await resp.read()))
 
     async def aclose(self) -> None:
@@ -212,6 +224,17 @@ class Sdk:
         if workload == REGISTER:
             register = self._wa.registration.register
             self._op: Callable[[], Awaitable[Any]] = lambda: register(PIN)
+        elif workload == PER_NUMBER:
+            # A copy per call, as a batch over many numbers makes them (per-number pacing lifted
+            # by the unthrottled policy the copies inherit).
+            wa, numbers, turn = self._wa, NUMBERS, [0]
+
+            def per_number() -> Awaitable[Any]:
+                i = turn[0]
+                turn[0] = i + 1
+                return wa.with_options(phone_number_id=numbers[i % 50]).registration.register(PIN)
+
+            self._op = per_number
         elif workload == SEND_TEXT:
             send_text = self._wa.messages.send_text
             self._op = lambda: send_text(RECIPIENT, TEXT)
@@ -328,6 +351,8 @@ CLIENTS: tuple[ClientSpec, ...] = (
     ClientSpec("sdk_httpx", REGISTER, "SDK (httpx)", _sdk_httpx(REGISTER), _httpx_transport_missing),
     ClientSpec("raw_httpx", REGISTER, "raw httpx", _raw_httpx(REGISTER), _no_httpx),
     ClientSpec("pywa", REGISTER, "pywa (httpx)", _pywa(REGISTER), _no_pywa),
+    ClientSpec("raw_aiohttp", PER_NUMBER, "raw aiohttp", _raw_aiohttp(PER_NUMBER), _always),
+    ClientSpec("sdk_aiohttp", PER_NUMBER, "SDK (aiohttp)", _sdk_aiohttp(PER_NUMBER), _always),
     ClientSpec("raw_aiohttp", SEND_TEXT, "raw aiohttp", _raw_aiohttp(SEND_TEXT), _always),
     ClientSpec("sdk_aiohttp", SEND_TEXT, "SDK (aiohttp)", _sdk_aiohttp(SEND_TEXT), _always),
     ClientSpec("pywa", SEND_TEXT, "pywa (httpx)", _pywa(SEND_TEXT), _no_pywa),

@@ -20,6 +20,7 @@ import signal
 import socket
 import sys
 import threading
+from typing import Any
 
 from aiohttp import web
 
@@ -89,8 +90,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio", help="event loop")
     args = parser.parse_args(argv)
-    asyncio.run(_serve(args.host, args.port))
+    run: Any = asyncio.run
+    if args.loop == "uvloop":
+        import uvloop
+
+        run = uvloop.run
+    run(_serve(args.host, args.port))
     return 0
 
 

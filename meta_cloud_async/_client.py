@@ -16,7 +16,7 @@ import attrs
 import cattrs
 
 from ._converter import converter as _default_converter
-from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json, loads_json
+from ._http import LowerCaseHeaders, Request, RequestMeta, Response, dumps_json_bytes, loads_json
 from ._multipart import content_length, encode_multipart
 from ._operations import OPTION_PARAMS, Operation, encode_value, operation_of
 from ._options import NOT_GIVEN, ClientOptions, NotGiven, check_client_args, resolve
@@ -73,6 +73,24 @@ _OTHER_LOOP = (
 )
 
 
+class _namespace(cached_property[T]):
+    """``cached_property`` without Python 3.11's lock: a copy per number pays for each namespace once.
+
+    The first access stores the namespace in the instance ``__dict__`` (which then shadows this
+    non-data descriptor), as ``cached_property`` does; one event loop needs no lock for that.
+    """
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> _namespace[T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> T: ...
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.attrname] = self.func(instance)  # type: ignore[index]
+        return value
+
+
 class _Shared:
     """State every ``with_options`` copy shares: transport, middleware chain, converter, metadata."""
 
@@ -85,6 +103,7 @@ class _Shared:
         "metas",
         "owns_transport",
         "pair_metas",
+        "profiles",
         "transport",
     )
 
@@ -102,6 +121,10 @@ class _Shared:
         self.metas: dict[tuple[Any, ...], RequestMeta] = {}
         #: Send metadata with the recipient's pair key, per (metadata id, recipient); bounded.
         self.pair_metas: dict[tuple[int, str], tuple[RequestMeta, RequestMeta]] = {}
+        #: The state of each ``with_options`` copy, per (parent, arguments): one per number, shared
+        #: by every copy made with the same arguments (options, header dicts, bucket keys, prepared
+        #: operations), so a copy per call costs one dict lookup and one ``__dict__`` update.
+        self.profiles: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def check(self) -> None:
         """Before each call: not closed, and (for the pool this client owns) still on its first loop."""
@@ -123,6 +146,8 @@ class _Prepared:
     #: The absolute URL when the path needs nothing but the client's ids; None otherwise.
     url: str | None
     meta: RequestMeta
+    #: The converter's structure hook for the response model (None: the body is returned as decoded).
+    structure: Callable[[Any, Any], Any] | None
 
 
 def _check_header(name: object, value: object) -> None:
@@ -206,6 +231,7 @@ class WhatsApp:
         self._shared = _Shared(transport, owns, build_chain(chain, transport.send), _default_converter)
         self._shared.clock = clock
         self._is_root = True
+        self._profile = object()  # identifies this state in the profile cache of its copies
         self._retry: RetryPolicy | NotGiven | None = NOT_GIVEN
         self._rate_limit: RateLimitPolicy | NotGiven | None = NOT_GIVEN
         self._extra_headers: Mapping[str, str] = {}
@@ -246,117 +272,117 @@ class WhatsApp:
     def options(self) -> ClientOptions:
         return self._options
 
-    @cached_property
+    @_namespace
     def two_step_verification(self) -> TwoStepVerification:
         """Set or change a number's 2SV PIN."""
         return TwoStepVerification(self)
 
-    @cached_property
+    @_namespace
     def registration(self) -> Registration:
         """Register a number on the Cloud API, or deregister it."""
         return Registration(self)
 
-    @cached_property
+    @_namespace
     def phone_numbers(self) -> PhoneNumbers:
         """Read and list phone numbers; verify ownership by code."""
         return PhoneNumbers(self)
 
-    @cached_property
+    @_namespace
     def templates(self) -> Templates:
         """Message templates of the WABA: list, get, create, edit, delete, analytics."""
         return Templates(self)
 
-    @cached_property
+    @_namespace
     def flows(self) -> Flows:
         """WhatsApp Flows of the WABA: create, upload JSON, publish, deprecate."""
         return Flows(self)
 
-    @cached_property
+    @_namespace
     def encryption(self) -> Encryption:
         """The number's business public key, for Flow data-exchange encryption."""
         return Encryption(self)
 
-    @cached_property
+    @_namespace
     def messages(self) -> Messages:
         """Send every message type from the client's number; mark inbound messages read."""
         return Messages(self)
 
-    @cached_property
+    @_namespace
     def marketing_messages(self) -> MarketingMessages:
         """Marketing templates through Meta's Marketing Messages API."""
         return MarketingMessages(self)
 
-    @cached_property
+    @_namespace
     def waba(self) -> Waba:
         """The WABA: details, webhook subscriptions, users, schedules, partner intents."""
         return Waba(self)
 
-    @cached_property
+    @_namespace
     def app(self) -> App:
         """The app node: webhook callback registration (app token), client businesses, solutions."""
         return App(self)
 
-    @cached_property
+    @_namespace
     def solutions(self) -> Solutions:
         """One Multi-Partner Solution: details, accept/reject, deactivation requests, access token."""
         return Solutions(self)
 
-    @cached_property
+    @_namespace
     def business(self) -> Business:
         """The business portfolio: WABAs, pre-verified numbers, credit lines."""
         return Business(self)
 
-    @cached_property
+    @_namespace
     def payments(self) -> Payments:
         """The WABA's payment configurations (India) and gateway OAuth links."""
         return Payments(self)
 
-    @cached_property
+    @_namespace
     def analytics(self) -> Analytics:
         """Messaging, conversation, pricing and template analytics as typed series."""
         return Analytics(self)
 
-    @cached_property
+    @_namespace
     def business_profile(self) -> BusinessProfile:
         """The number's business profile: about, address, vertical, websites, picture."""
         return BusinessProfile(self)
 
-    @cached_property
+    @_namespace
     def block_users(self) -> BlockUsers:
         """Block, unblock and list blocked WhatsApp users."""
         return BlockUsers(self)
 
-    @cached_property
+    @_namespace
     def qr_codes(self) -> QrCodes:
         """QR codes and short links with a prefilled message."""
         return QrCodes(self)
 
-    @cached_property
+    @_namespace
     def commerce(self) -> Commerce:
         """Cart and catalog visibility."""
         return Commerce(self)
 
-    @cached_property
+    @_namespace
     def message_history(self) -> MessageHistory:
         """Delivery-status history of sent messages."""
         return MessageHistory(self)
 
-    @cached_property
+    @_namespace
     def groups(self) -> Groups:
         """Groups the number runs: lifecycle, invite links, join requests, participants."""
         return Groups(self)
 
-    @cached_property
+    @_namespace
     def calling(self) -> Calling:
         """Call permissions and call control (connect, pre-accept, accept, reject, terminate)."""
         return Calling(self)
 
-    @cached_property
+    @_namespace
     def media(self) -> Media:
         """Upload, download (streamed, hash-checked) and delete media."""
         return Media(self)
 
-    @cached_property
+    @_namespace
     def uploads(self) -> Uploads:
         """Meta's resumable upload API: a file handle for templates and profile pictures."""
         return Uploads(self)
@@ -382,6 +408,59 @@ class WhatsApp:
         with other rates still draws on the same budgets. ``extra_headers`` are
         added to every request of the copy.
         """
+        profiles = self._shared.profiles
+        key: tuple[Any, ...] | None = None
+        if extra_headers is NOT_GIVEN:
+            key = (
+                self._profile,
+                access_token,
+                phone_number_id,
+                business_account_id,
+                app_id,
+                api_version,
+                timeout,
+                retry,
+                rate_limit,
+            )
+            try:
+                state = profiles.get(key)
+            except TypeError:  # a policy with an unhashable field: build the copy, do not cache it
+                key = state = None
+            if state is not None:
+                copy = object.__new__(WhatsApp)
+                copy.__dict__.update(state)
+                return copy
+        copy = self._new_copy(
+            access_token=access_token,
+            phone_number_id=phone_number_id,
+            business_account_id=business_account_id,
+            app_id=app_id,
+            api_version=api_version,
+            timeout=timeout,
+            retry=retry,
+            rate_limit=rate_limit,
+            extra_headers=extra_headers,
+        )
+        if key is not None:
+            if len(profiles) > 10_000:  # one entry per number and argument set: bounded
+                profiles.clear()
+            profiles[key] = dict(copy.__dict__)
+        return copy
+
+    def _new_copy(
+        self,
+        *,
+        access_token: str | NotGiven,
+        phone_number_id: str | NotGiven | None,
+        business_account_id: str | NotGiven | None,
+        app_id: str | NotGiven | None,
+        api_version: str | NotGiven,
+        timeout: float | NotGiven | None,
+        retry: RetryPolicy | NotGiven | None,
+        rate_limit: RateLimitPolicy | NotGiven | None,
+        extra_headers: Mapping[str, str] | NotGiven,
+    ) -> WhatsApp:
+        """Validate the arguments and build a copy's state (what :meth:`with_options` caches)."""
         changes: dict[str, Any] = {
             k: v
             for k, v in (
@@ -406,6 +485,7 @@ class WhatsApp:
         copy._options = self._options.replace(changes) if changes else self._options
         copy._shared = self._shared
         copy._is_root = False
+        copy._profile = object()
         copy._retry = self._retry if retry is NOT_GIVEN else retry
         copy._rate_limit = self._rate_limit if rate_limit is NOT_GIVEN else rate_limit
         if extra_headers is NOT_GIVEN:
@@ -467,7 +547,7 @@ class WhatsApp:
         url = self._prefix + path
         if params:
             url += "?" + urlencode([(k, encode_value(v)) for k, v in params.items() if v is not None])
-        content = b"" if json is None else dumps_json(json).encode()
+        content = b"" if json is None else dumps_json_bytes(json)
         meta = RequestMeta(
             operation=f"{method} {path.split('?', 1)[0]}",
             idempotent=(method == "GET") if idempotent is None else idempotent,
@@ -549,14 +629,28 @@ class WhatsApp:
                 retry=self._retry,
                 rate_limit=self._rate_limit,
             )
-        prepared = _Prepared(op, url, meta)
+        response = op.response
+        structure = (
+            None
+            if response is dict or response is Any or response is bytes
+            else self._shared.converter.get_structure_hook(response)
+        )
+        prepared = _Prepared(op, url, meta, structure)
         self._prepared[cls] = prepared
         return prepared
 
     def _build(self, req: ApiRequest[Any], timeout: float | NotGiven | None = NOT_GIVEN) -> Request:
-        prepared = self._prepared.get(type(req)) or self._prepare(type(req))
+        return self._build_prepared(self._prepared.get(type(req)) or self._prepare(type(req)), req, timeout)
+
+    def _build_prepared(
+        self, prepared: _Prepared, req: ApiRequest[Any], timeout: float | NotGiven | None
+    ) -> Request:
         op = prepared.op
-        values: dict[str, Any] = self._shared.converter.unstructure(req)
+        if op.body_only and prepared.url is not None:
+            # A whole checked body and no path fields (every message send): nothing to unstructure.
+            values: dict[str, Any] = {op.body_field: getattr(req, op.body_field)}  # type: ignore[dict-item, arg-type]
+        else:
+            values = self._shared.converter.unstructure(req)
         meta = prepared.meta
         if op.pair_field is not None and meta.rate_limit_keys:
             source = values.get(op.body_field) if op.body_field is not None else values
@@ -600,7 +694,7 @@ class WhatsApp:
             content: Any = b""
             base_headers = self._get_headers
         elif encoding == "json":
-            content = dumps_json(body).encode() if body else b""
+            content = dumps_json_bytes(body) if body else b""
             base_headers = self._json_headers if content else self._get_headers
         elif encoding == "form":
             content = urlencode([(k, encode_value(v)) for k, v in body.items()]).encode()
@@ -627,10 +721,12 @@ class WhatsApp:
 
     async def _call(self, req: ApiRequest[R], *, timeout: float | NotGiven | None = NOT_GIVEN) -> R:
         """Send one declared operation and decode its declared response model."""
-        request = self._build(req, timeout)
-        self._shared.check()
-        response = await self._shared.handler(request)
-        return self._decode(response, self._prepared[type(req)].op.response)  # type: ignore[no-any-return]
+        prepared = self._prepared.get(type(req)) or self._prepare(type(req))
+        request = self._build_prepared(prepared, req, timeout)
+        shared = self._shared
+        shared.check()
+        response = await shared.handler(request)
+        return self._decode(response, prepared.op.response, prepared.structure)  # type: ignore[no-any-return]
 
     async def _follow(self, url: str, template: ApiRequest[R]) -> R:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""
@@ -645,13 +741,19 @@ class WhatsApp:
         )
         self._shared.check()
         response = await self._shared.handler(request)
-        return self._decode(response, prepared.op.response)  # type: ignore[no-any-return]
+        return self._decode(response, prepared.op.response, prepared.structure)  # type: ignore[no-any-return]
 
     @overload
-    def _decode(self, response: Response, cast_to: type[T]) -> T: ...
+    def _decode(
+        self, response: Response, cast_to: type[T], structure: Callable[[Any, Any], Any] | None = None
+    ) -> T: ...
     @overload
-    def _decode(self, response: Response, cast_to: Any) -> Any: ...
-    def _decode(self, response: Response, cast_to: Any) -> Any:
+    def _decode(
+        self, response: Response, cast_to: Any, structure: Callable[[Any, Any], Any] | None = None
+    ) -> Any: ...
+    def _decode(
+        self, response: Response, cast_to: Any, structure: Callable[[Any, Any], Any] | None = None
+    ) -> Any:
         if response.status_code >= 300:
             error = error_from_response(response)
             if error is not None:
@@ -682,6 +784,8 @@ class WhatsApp:
                 http_status=response.status_code,
             )
         try:
+            if structure is not None:
+                return structure(data, cast_to)
             return self._shared.converter.structure(data, cast_to)
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
             # transform_error names paths and expected types, never the values.

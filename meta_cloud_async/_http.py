@@ -7,6 +7,8 @@ reaches the client, the middleware or the resources.
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol, Union
 from urllib.parse import unquote
@@ -17,6 +19,7 @@ from ._facts import REDACTED, SECRET_HEADERS, is_secret_name
 from ._options import NOT_GIVEN
 
 __all__ = [
+    "JSON_BACKEND",
     "MAX_ERROR_BODY",
     "ByteStream",
     "Content",
@@ -27,6 +30,7 @@ __all__ = [
     "RequestMeta",
     "Response",
     "dumps_json",
+    "dumps_json_bytes",
     "is_replayable",
     "loads_json",
     "open_content",
@@ -98,11 +102,36 @@ class IterableStream:
 _decoder = json.JSONDecoder()
 _JSON_WS = " \t\n\r"
 
-#: ``json.dumps(obj, separators=(",", ":"))`` without building a new encoder per call.
-dumps_json = json.JSONEncoder(separators=(",", ":")).encode
+
+def _not_serializable(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def loads_json(content: bytes | str) -> Any:
+def _make_stdlib_dumps() -> Callable[[Any], str]:
+    # ``JSONEncoder.encode`` builds a new C encoder on every call (a third of a small body's cost);
+    # one built here is reused. No circular check (request bodies are trees); NaN and infinities
+    # are refused, since Graph cannot read them and a silent ``NaN`` would fail only at Meta.
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - only interpreters without the C accelerator
+        return json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+    encode = make(
+        None, _not_serializable, json.encoder.encode_basestring_ascii, None, ":", ",", False, False, False
+    )
+
+    def dumps(value: Any) -> str:
+        try:
+            return "".join(encode(value, 0))
+        except RecursionError:
+            raise ValueError("cannot encode a circular or too deeply nested value as JSON") from None
+
+    return dumps
+
+
+#: ``json.dumps(obj, separators=(",", ":"), allow_nan=False)``, without building an encoder per call.
+stdlib_dumps_json: Callable[[Any], str] = _make_stdlib_dumps()
+
+
+def stdlib_loads_json(content: bytes | str) -> Any:
     """``json.loads(content)``, faster on the common path: UTF-8 text starting with the value.
 
     ``json.loads`` sniffs the encoding and runs two whitespace regexes per
@@ -124,6 +153,70 @@ def loads_json(content: bytes | str) -> Any:
         return data
     except RecursionError:
         raise ValueError("JSON value nested too deeply") from None
+
+
+def stdlib_dumps_json_bytes(value: Any) -> bytes:
+    """:func:`stdlib_dumps_json` as UTF-8 bytes (ASCII, in fact: non-ASCII text is escaped)."""
+    return stdlib_dumps_json(value).encode()
+
+
+def _orjson_backend() -> Any:
+    """orjson (the ``fast`` extra) unless ``META_CLOUD_ASYNC_JSON=stdlib`` asks for the standard library."""
+    if os.environ.get("META_CLOUD_ASYNC_JSON", "").strip().lower() == "stdlib":
+        return None
+    try:
+        import orjson
+    except ImportError:
+        return None
+    return orjson
+
+
+_orjson = _orjson_backend()
+#: The JSON library the client encodes and decodes with: ``"orjson"`` or ``"json"``.
+JSON_BACKEND = "json" if _orjson is None else "orjson"
+
+#: A value as compact JSON bytes: what request bodies are made of.
+dumps_json_bytes: Callable[[Any], bytes] = stdlib_dumps_json_bytes
+#: A value as compact JSON text.
+dumps_json: Callable[[Any], str] = stdlib_dumps_json
+#: JSON bytes or text decoded (``ValueError`` when it is not JSON).
+loads_json: Callable[[bytes | str], Any] = stdlib_loads_json
+
+if _orjson is not None:
+    _orjson_dumps = _orjson.dumps
+    _orjson_loads = _orjson.loads
+    _OrjsonError = _orjson.JSONDecodeError
+
+    def _orjson_dumps_bytes(value: Any) -> bytes:
+        try:
+            out: bytes = _orjson_dumps(value)
+        except TypeError:
+            return stdlib_dumps_json_bytes(value)  # the standard library's error (or its int keys)
+        # orjson writes NaN and infinities as ``null``: let the standard library refuse them.
+        return stdlib_dumps_json_bytes(value) if b"null" in out else out
+
+    def _orjson_dumps_text(value: Any) -> str:
+        return _orjson_dumps_bytes(value).decode()
+
+    # orjson reads an integer beyond 64 bits as a float (silently losing digits): a body with a run
+    # of 20 digits anywhere is left to the standard library, which keeps every digit.
+    _long_digits_bytes = re.compile(rb"[0-9]{20}").search
+    _long_digits_text = re.compile(r"[0-9]{20}").search
+
+    def _orjson_loads_json(content: bytes | str) -> Any:
+        long = _long_digits_text(content) if isinstance(content, str) else _long_digits_bytes(content)
+        if long is not None:
+            return stdlib_loads_json(content)
+        try:
+            return _orjson_loads(content)
+        except _OrjsonError:
+            # orjson refuses a BOM, UTF-16, NaN literals and big numbers json.loads reads: the
+            # standard library decides those, so answers and errors are the same either way.
+            return stdlib_loads_json(content)
+
+    dumps_json_bytes = _orjson_dumps_bytes
+    dumps_json = _orjson_dumps_text
+    loads_json = _orjson_loads_json
 
 
 class LowerCaseHeaders(dict[str, str]):
@@ -224,6 +317,8 @@ class Request:
 
 _UNDECODED: Any = object()
 _NO_JSON: Any = object()
+_new_object = object.__new__
+_set = object.__setattr__
 
 
 @attrs.frozen(kw_only=True, slots=True, repr=False, init=False)
@@ -258,7 +353,7 @@ class Response:
         if json is not _NO_JSON:
             if content:
                 raise TypeError("give content= or json=, not both")
-            content = dumps_json(json).encode()
+            content = dumps_json_bytes(json)
             headers = {"content-type": "application/json", **(headers or {})}
         self.__attrs_init__(
             status_code=status_code,
@@ -268,6 +363,22 @@ class Response:
             prior_attempt_ambiguous=prior_attempt_ambiguous,
             stream=stream,
         )
+
+    @classmethod
+    def _received(
+        cls, status_code: int, headers: Mapping[str, str], content: bytes, request: Request | None
+    ) -> Response:
+        """What a transport builds for each buffered answer: the same object as ``Response(...)``
+        (tests hold the two equal), without keyword parsing and the attrs ``__init__`` on the hot path."""
+        self = _new_object(cls)
+        _set(self, "status_code", status_code)
+        _set(self, "headers", _lower_keys(headers))
+        _set(self, "content", content)
+        _set(self, "request", request)
+        _set(self, "prior_attempt_ambiguous", False)
+        _set(self, "stream", None)
+        _set(self, "_decoded_body", _UNDECODED)
+        return self
 
     @property
     def is_success(self) -> bool:

@@ -32,6 +32,10 @@ class NotGiven(enum.Enum):
 
     NOT_GIVEN = "NOT_GIVEN"
 
+    # Identity hashing in C: ``with_options`` hashes several of these per call (Enum's own
+    # ``__hash__`` is a Python-level function). Equality is identity either way.
+    __hash__ = object.__hash__
+
     def __bool__(self) -> Literal[False]:
         return False
 

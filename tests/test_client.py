@@ -170,6 +170,50 @@ async def test_with_options_changes_token_and_version() -> None:
     assert request.meta.rate_limit_keys == ()  # no WABA on this copy: nothing paces a management call
 
 
+async def test_copies_with_the_same_arguments_share_one_state_and_stay_apart() -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        first = wa.with_options(phone_number_id="9999")
+        await first.two_step_verification.set_pin("428915")
+        second = wa.with_options(phone_number_id="9999")
+        # Shared, not rebuilt: options, header dicts, budget keys and prepared operations.
+        assert second is not first
+        assert second.options is first.options and second._json_headers is first._json_headers
+        assert second._keys is first._keys and second._prepared is first._prepared
+        assert second.two_step_verification is not first.two_step_verification
+        assert second.two_step_verification._client is second
+        # Other arguments, or another parent, are other states.
+        other = wa.with_options(phone_number_id="8888")
+        assert other.options.phone_number_id == "8888" and other._prepared is not first._prepared
+        nested = first.with_options(phone_number_id="9999")
+        assert nested.options.phone_number_id == "9999" and nested._profile is not first._profile
+        await second.two_step_verification.set_pin("428915")
+        await other.two_step_verification.set_pin("428915")
+    assert [r.url for r in rec.requests] == [
+        "https://graph.facebook.com/v23.0/9999",
+        "https://graph.facebook.com/v23.0/9999",
+        "https://graph.facebook.com/v23.0/8888",
+    ]
+
+
+async def test_a_cached_copy_still_validates_and_keeps_per_copy_policies() -> None:
+    rec = Recorder()
+    async with make(rec) as wa:
+        for _ in range(2):  # the second round is served from the cache: same answers
+            with pytest.raises(ValueError, match="phone_number_id"):
+                wa.with_options(phone_number_id="12ab")
+            no_retry = wa.with_options(retry=None)
+            assert no_retry._retry is None
+        headed = wa.with_options(extra_headers={"X-Trace": "a"})
+        assert wa.with_options(extra_headers={"X-Trace": "b"})._json_headers["x-trace"] == "b"
+        assert headed._json_headers["x-trace"] == "a"
+        # The cache is bounded: one entry per number and argument set, cleared past 10,000.
+        for i in range(10_050):
+            wa.with_options(phone_number_id=str(100_000 + i))
+        assert len(wa._shared.profiles) <= 10_001
+    assert rec.requests == []
+
+
 async def test_with_options_validates() -> None:
     rec = Recorder()
     async with make(rec) as wa:

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from typing import Any
 
 import attrs
 import pytest
 
 from meta_cloud_async import Request, RequestMeta, Response
-from meta_cloud_async._http import dumps_json, loads_json
+from meta_cloud_async._http import (
+    JSON_BACKEND,
+    dumps_json,
+    dumps_json_bytes,
+    loads_json,
+    stdlib_dumps_json,
+    stdlib_dumps_json_bytes,
+    stdlib_loads_json,
+)
 
 
 def test_headers_are_lower_cased() -> None:
@@ -103,14 +118,16 @@ def test_response_equality_ignores_the_request() -> None:
         b"7",
     ],
 )
-def test_loads_json_matches_json_loads(body: bytes) -> None:
-    assert loads_json(body) == json.loads(body)
+@pytest.mark.parametrize("loads", [loads_json, stdlib_loads_json], ids=[JSON_BACKEND, "stdlib"])
+def test_loads_json_matches_json_loads(body: bytes, loads: Callable[[bytes], Any]) -> None:
+    assert loads(body) == json.loads(body)
 
 
 @pytest.mark.parametrize("body", [b"", b"{", b'{"a":1} x', b'{"a":1}\xc2\xa0', b"\xff", b"nope"])
-def test_loads_json_fails_like_json_loads(body: bytes) -> None:
+@pytest.mark.parametrize("loads", [loads_json, stdlib_loads_json], ids=[JSON_BACKEND, "stdlib"])
+def test_loads_json_fails_like_json_loads(body: bytes, loads: Callable[[bytes], Any]) -> None:
     with pytest.raises(ValueError) as ours:
-        loads_json(body)
+        loads(body)
     with pytest.raises(ValueError) as theirs:
         json.loads(body)
     assert type(ours.value) is type(theirs.value) and str(ours.value) == str(theirs.value)
@@ -118,6 +135,7 @@ def test_loads_json_fails_like_json_loads(body: bytes) -> None:
 
 def test_dumps_json_is_compact_json() -> None:
     value = {"pin": "012345", "n": [1, None, True], "s": "\u00e9"}
+    assert stdlib_dumps_json(value) == dumps_json(value)
     assert (
         dumps_json(value)
         == json.dumps(value, separators=(",", ":"))
@@ -126,10 +144,64 @@ def test_dumps_json_is_compact_json() -> None:
 
 
 @pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000, "[" * 100_000])
-def test_loads_json_too_deep_is_a_value_error_not_a_recursion_error(body: bytes | str) -> None:
+@pytest.mark.parametrize("loads", [loads_json, stdlib_loads_json], ids=[JSON_BACKEND, "stdlib"])
+def test_loads_json_too_deep_is_a_value_error_not_a_recursion_error(
+    body: bytes | str, loads: Callable[[bytes | str], Any]
+) -> None:
     with pytest.raises(ValueError, match="nested too deeply"):
-        loads_json(body)
+        loads(body)
+
+
+@pytest.mark.parametrize("loads", [loads_json, stdlib_loads_json], ids=[JSON_BACKEND, "stdlib"])
+def test_loads_json_reads_what_json_loads_reads_beyond_orjson(loads: Callable[[bytes], Any]) -> None:
+    # orjson refuses these; the answer must not depend on which library is installed.
+    for body in (b'{"n": NaN}', b"[18446744073709551616]", b'{"a": 1e400}'):
+        assert repr(loads(body)) == repr(json.loads(body))
+
+
+@pytest.mark.parametrize("dumps", [dumps_json_bytes, stdlib_dumps_json_bytes], ids=[JSON_BACKEND, "stdlib"])
+def test_request_bodies_refuse_what_graph_cannot_read(dumps: Callable[[Any], bytes]) -> None:
+    for bad in ({"latitude": math.nan}, {"x": [math.inf]}, {"y": {"z": -math.inf}}):
+        with pytest.raises(ValueError, match="Out of range float"):
+            dumps(bad)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        dumps({"when": object()})
+    circular: list[Any] = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match="circular"):
+        dumps(circular)
+
+
+@pytest.mark.parametrize("dumps", [dumps_json_bytes, stdlib_dumps_json_bytes], ids=[JSON_BACKEND, "stdlib"])
+def test_request_bodies_decode_to_the_value_whichever_library(dumps: Callable[[Any], bytes]) -> None:
+    value = {"to": "15551234567", "text": {"body": "ol\u00e1 \U0001f600", "preview_url": False}, "n": 1.5}
+    assert json.loads(dumps(value)) == value
+    assert b" " not in dumps({"a": [1, 2], "b": {"c": True}})  # compact
+    assert json.loads(dumps({1: "int keys"})) == {"1": "int keys"}  # as json.dumps does
+
+
+def test_the_json_library_is_chosen_by_the_environment() -> None:
+    code = "from meta_cloud_async._http import JSON_BACKEND; print(JSON_BACKEND)"
+    env = {**os.environ, "META_CLOUD_ASYNC_JSON": "stdlib"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.stdout.strip() == "json", done.stderr
+    env.pop("META_CLOUD_ASYNC_JSON")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    expected = "orjson" if importlib.util.find_spec("orjson") is not None else "json"
+    assert done.stdout.strip() == expected == JSON_BACKEND, done.stderr
 
 
 def test_loads_json_takes_header_text() -> None:
     assert loads_json('{"a":1}') == {"a": 1}
+
+
+def test_a_transports_fast_response_is_the_response_the_constructor_makes() -> None:
+    request = Request(method="GET", url="https://graph.facebook.com/v23.0/1")
+    headers = {"Content-Type": "application/json", "X-App-Usage": "{}"}
+    fast = Response._received(200, headers, b'{"a":1}', request)
+    slow = Response(status_code=200, headers=headers, content=b'{"a":1}', request=request)
+    # Every attrs field set, to the same values (a field added later must be added to both).
+    for field in attrs.fields(Response):
+        assert getattr(fast, field.name) == getattr(slow, field.name) or field.name == "_decoded_body"
+    assert fast == slow and fast.headers == {"content-type": "application/json", "x-app-usage": "{}"}
+    assert fast.decoded() == {"a": 1} and fast.prior_attempt_ambiguous is False and fast.stream is None

@@ -158,9 +158,7 @@ class AiohttpTransport:
                 allow_redirects=False,
             ) as resp:
                 content = await self._read(resp)
-                return Response(
-                    status_code=resp.status, headers=resp.headers, content=content, request=request
-                )
+                return Response._received(resp.status, resp.headers, content, request)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
 

@@ -118,9 +118,7 @@ class HttpxTransport:
                 raise _map_error(exc, request.method) from safe_cause(exc, request.url)
             finally:
                 await resp.aclose()
-            return Response(
-                status_code=resp.status_code, headers=resp.headers, content=content, request=request
-            )
+            return Response._received(resp.status_code, resp.headers, content, request)
         if resp.status_code >= 300:
             body = bytearray()
             try:

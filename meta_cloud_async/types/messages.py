@@ -162,6 +162,10 @@ class Text(_Checked):
     def to_wire(self) -> dict[str, Any]:
         return {"body": self.body, "preview_url": self.preview_url}
 
+    def __attrs_post_init__(self) -> None:
+        # The text check on the fields themselves (the commonest send: no wire dict built to check).
+        _check_text_fields(self.body, self.preview_url, "text")
+
 
 @attrs.frozen(kw_only=True, slots=True)
 class _Media(_Checked):
@@ -1010,10 +1014,14 @@ _INTERACTIVE: dict[str, Any] = {
 }
 
 
+def _check_text_fields(body: Any, preview_url: Any, field: str) -> None:
+    check_text(body, f"{field}.body", max_len=TEXT_BODY_MAX)
+    check_bool(preview_url, f"{field}.preview_url")
+
+
 def _check_text_message(obj: Any, field: str) -> None:
     obj = check_mapping(obj, field)
-    check_text(obj.get("body"), f"{field}.body", max_len=TEXT_BODY_MAX)
-    check_bool(obj.get("preview_url"), f"{field}.preview_url")
+    _check_text_fields(obj.get("body"), obj.get("preview_url"), field)
 
 
 _CHECKS: dict[str, Any] = {
@@ -1043,7 +1051,10 @@ def check_message(type: str, obj: Any) -> None:
 
 
 def _message_parts(message: Message | Mapping[str, Any]) -> tuple[str, Any]:
-    if isinstance(message, Mapping):
+    kind = getattr(type(message), "type", None)
+    if isinstance(kind, str) and hasattr(message, "to_wire"):
+        return kind, message.to_wire()  # a typed message: checked at construction
+    if type(message) is dict or isinstance(message, Mapping):
         kind = message.get("type")
         if not isinstance(kind, str) or kind not in message:
             raise ValueError(
@@ -1053,9 +1064,7 @@ def _message_parts(message: Message | Mapping[str, Any]) -> tuple[str, Any]:
         obj = message[kind]
         check_message(kind, obj)
         return kind, obj
-    if not hasattr(message, "to_wire") or not isinstance(getattr(type(message), "type", None), str):
-        raise TypeError(f"message must be a message model or a dict, got {type(message).__name__}")
-    return message.type, message.to_wire()  # checked at construction
+    raise TypeError(f"message must be a message model or a dict, got {type(message).__name__}")
 
 
 def _envelope(to: str | Group, reply_to: str | None, callback_data: str | None) -> dict[str, Any]:
@@ -1155,6 +1164,11 @@ class SentMessage:
     message_status: MessageStatus | None = None
 
 
+def _is_mapping(value: Any) -> bool:
+    # A decoded JSON object is a dict: skip the ABC check (slow) on every send's answer.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
     """Parse ``{"messaging_product", "contacts": [{"input", "wa_id"}], "messages": [{"id", "message_status"}]}``.
 
@@ -1162,7 +1176,7 @@ def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
     rather than failing a send that Meta accepted.
     """
     messages = data.get("messages")
-    if not (isinstance(messages, list) and messages and isinstance(messages[0], Mapping)):
+    if not (isinstance(messages, list) and messages and _is_mapping(messages[0])):
         raise ValueError("a send response needs messages[0].id")
     first = messages[0]
     wamid = first.get("id")
@@ -1170,9 +1184,7 @@ def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
         raise ValueError("a send response needs messages[0].id")
     status = first.get("message_status")
     contacts = data.get("contacts")
-    contact = (
-        contacts[0] if isinstance(contacts, list) and contacts and isinstance(contacts[0], Mapping) else {}
-    )
+    contact = contacts[0] if isinstance(contacts, list) and contacts and _is_mapping(contacts[0]) else {}
     return SentMessage(
         id=wamid,
         wa_id=contact.get("wa_id"),

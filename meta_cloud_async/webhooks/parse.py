@@ -8,20 +8,20 @@ a webhook raises :class:`WebhookPayloadError` and nothing else.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import attrs
 
+from meta_cloud_async._http import loads_json
 from meta_cloud_async.webhooks import events as ev
 from meta_cloud_async.webhooks.errors import WebhookPayloadError
 
 __all__ = ["WebhookPayload", "parse_webhook"]
 
-_loads = json.loads
-# JSONDecoder.decode skips json.loads' per-call encoding detection and argument checks.
-_decode = json.JSONDecoder().decode
+# The client's JSON decoder (orjson with the ``fast`` extra, else the standard library's, with
+# the same answers and errors either way).
+_decode = loads_json
 
 
 @attrs.define
@@ -289,7 +289,7 @@ def _interactive(d: dict[str, Any]) -> tuple[str, Any] | None:
     if kind == "nfm_reply":
         rj = _s(body.get("response_json"))
         try:
-            response = _loads(rj) if rj else {}
+            response = loads_json(rj) if rj else {}
         except ValueError:
             response = {}
         return kind, ev.FlowReply(

@@ -31,6 +31,10 @@ EXPECTED = {
     ("register", "sdk_httpx"),
     ("register", "raw_httpx"),
     ("register", "pywa"),
+    ("send_text", "raw_aiohttp"),
+    ("send_text", "sdk_aiohttp"),
+    ("per_number", "raw_aiohttp"),
+    ("per_number", "sdk_aiohttp"),
 }
 
 
@@ -55,6 +59,7 @@ def quick_run(
             "300",
             "--memory-calls",
             "200",
+            "--no-rotation",
             "--out",
             str(out),
         ],
@@ -119,11 +124,25 @@ def test_overhead_memory_and_targets_are_reported(
     quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
 ) -> None:
     proc, result = quick_run
-    overhead = result["overhead"]
-    for part in ("full", "no_middleware", "transport_send", "direct", "build", "decode"):
-        assert _finite_positive(overhead["us_per_call"][part]), part
-    assert overhead["target_us"] == 30.0
-    assert isinstance(overhead["overhead_us"], float)
+    # Measured once per JSON library: the standard library always, orjson when installed.
+    backends = result["overhead"]
+    assert "stdlib" in backends and backends["stdlib"]["json"] == "json"
+    if importlib.util.find_spec("orjson") is not None:
+        assert backends["orjson"]["json"] == "orjson"
+    for overhead in backends.values():
+        for part in (
+            "full",
+            "no_middleware",
+            "transport_send",
+            "direct",
+            "build",
+            "decode",
+            "with_options",
+            "per_number",
+        ):
+            assert _finite_positive(overhead["us_per_call"][part]), part
+        assert overhead["target_us"] == 5.0 and overhead["target_with_options_us"] == 2.0
+        assert isinstance(overhead["overhead_us"], float) and isinstance(overhead["with_options_us"], float)
 
     memory = {m["mode"]: m for m in result["memory"]}
     assert set(memory) == {"tasks", "sdk_mock", "raw_aiohttp_server", "sdk_server"}
@@ -132,7 +151,13 @@ def test_overhead_memory_and_targets_are_reported(
         assert m["calls"] == 200 and m["peak_rss_mb"] >= m["rss_before_mb"] > 0
 
     checks = {t["check"] for t in result["targets"]}
-    assert "in-process overhead per set_pin (us)" in checks
+    assert "in-process overhead per set_pin, json (us)" in checks
+    assert "with_options per copy, json (us)" in checks
+    # Issue 16's targets on every JSON workload of the default client, at every concurrency.
+    for workload in ("set_pin", "register", "send_text", "per_number"):
+        for c in CONCURRENCY:
+            assert f"req/s vs raw aiohttp, SDK (aiohttp) {workload} c={c}" in checks
+            assert f"CPU/req vs raw aiohttp, SDK (aiohttp) {workload} c={c}" in checks
     assert any(c.startswith("req/s vs pywa") for c in checks) or ("register", "pywa") in {
         (s["workload"], s["client"]) for s in result["skipped"]
     }
@@ -141,7 +166,12 @@ def test_overhead_memory_and_targets_are_reported(
     assert result["meta"]["quick"] is True and result["meta"]["concurrency"] == list(CONCURRENCY)
     # The Markdown table on stdout is what docs/performance.md shows.
     assert "| server | workload | client | conc. | req/s | CPU us/req |" in proc.stdout
-    assert "in-process overhead:" in proc.stdout
+    assert "in-process overhead (stdlib json):" in proc.stdout
+    # One table of every target, each with its verdict.
+    assert "| check | measured | target | verdict | issue |" in proc.stdout
+    for t in result["targets"]:
+        verdict = "MET" if t["ok"] else "MISSED"
+        assert f"| {t['check']} |" in proc.stdout and f"| {verdict} |" in proc.stdout
 
 
 def test_webhook_rows_are_in_the_main_run(
@@ -158,7 +188,7 @@ def test_webhook_rows_are_in_the_main_run(
     assert len(rows) >= 3 and all(isinstance(t["ok"], bool) for t in rows)
     assert {t["target"].split()[0] for t in rows} <= {"<=", "<", ">="}
     for t in rows:
-        assert f"] {t['check']}: " in proc.stdout  # printed with [ok] or [MISS]
+        assert f"| {t['check']} |" in proc.stdout  # a row of the targets table
     assert "webhooks benchmark (quick)" in proc.stdout
 
 
@@ -182,3 +212,4 @@ def test_media_rows_are_in_the_run(
     assert set(media["cases"]) == {"raw_upload", "sdk_upload", "raw_download", "sdk_download"}
     assert all(isinstance(c["met"], bool) for c in media["checks"])
     assert "upload throughput vs raw aiohttp" in proc.stdout
+    assert "| media: download throughput vs raw aiohttp |" in proc.stdout
