@@ -639,6 +639,19 @@ class WhatsApp:
         self._prepared[cls] = prepared
         return prepared
 
+    def _pair_meta(self, meta: RequestMeta, to: str) -> RequestMeta:
+        """``meta`` with the recipient's pair key added; one object per (metadata, recipient), reused:
+        a send's hot path must not build a new attrs instance for its pair key every time."""
+        pair_metas = self._shared.pair_metas
+        pair_key = (id(meta), to)
+        cached = pair_metas.get(pair_key)
+        if cached is None or cached[0] is not meta:
+            if len(pair_metas) > 10_000:
+                pair_metas.clear()
+            keys = (*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
+            cached = pair_metas[pair_key] = (meta, attrs.evolve(meta, rate_limit_keys=keys))
+        return cached[1]
+
     def _build(self, req: ApiRequest[Any], timeout: float | NotGiven | None = NOT_GIVEN) -> Request:
         return self._build_prepared(self._prepared.get(type(req)) or self._prepare(type(req)), req, timeout)
 
@@ -646,27 +659,29 @@ class WhatsApp:
         self, prepared: _Prepared, req: ApiRequest[Any], timeout: float | NotGiven | None
     ) -> Request:
         op = prepared.op
-        if op.body_only and prepared.url is not None:
-            # A whole checked body and no path fields (every message send): nothing to unstructure.
-            values: dict[str, Any] = {op.body_field: getattr(req, op.body_field)}  # type: ignore[dict-item, arg-type]
-        else:
-            values = self._shared.converter.unstructure(req)
         meta = prepared.meta
+        if op.body_only and prepared.url is not None and op.encoding == "json":
+            # The send lane: one whole checked body and no path fields (every message send).
+            whole = getattr(req, op.body_field)  # type: ignore[arg-type]
+            if op.pair_field is not None and meta.rate_limit_keys and type(whole) is dict:
+                to = whole.get(op.pair_field)
+                if to:
+                    meta = self._pair_meta(meta, to)
+            sent = dumps_json_bytes(whole) if whole else b""
+            return Request._built(
+                op.method,
+                prepared.url,
+                self._json_headers if sent else self._get_headers,
+                sent,
+                self._options.timeout if timeout is NOT_GIVEN else timeout,
+                meta,
+            )
+        values: dict[str, Any] = self._shared.converter.unstructure(req)
         if op.pair_field is not None and meta.rate_limit_keys:
             source = values.get(op.body_field) if op.body_field is not None else values
             to = source.get(op.pair_field) if isinstance(source, dict) else None
             if to:
-                # One metadata object per (copy's metadata, recipient), reused: a send's hot path
-                # must not build a new attrs instance for its pair key every time.
-                pair_metas = self._shared.pair_metas
-                pair_key = (id(meta), to)
-                cached = pair_metas.get(pair_key)
-                if cached is None or cached[0] is not meta:
-                    if len(pair_metas) > 10_000:
-                        pair_metas.clear()
-                    keys = (*meta.rate_limit_keys, f"pair:{meta.rate_limit_keys[0]}:{to}")
-                    cached = pair_metas[pair_key] = (meta, attrs.evolve(meta, rate_limit_keys=keys))
-                meta = cached[1]
+                meta = self._pair_meta(meta, to)
         headers: dict[str, str] | None = None
         query: list[tuple[str, str]] = []
         body: Any = values
@@ -710,13 +725,13 @@ class WhatsApp:
             base_headers = self._get_headers
         if query:
             url += ("&" if "?" in url else "?") + urlencode(query)
-        return Request(
-            method=op.method,
-            url=url,
-            headers=base_headers if headers is None else LowerCaseHeaders({**base_headers, **headers}),
-            content=content,
-            timeout=self._options.timeout if timeout is NOT_GIVEN else timeout,
-            meta=meta,
+        return Request._built(
+            op.method,
+            url,
+            base_headers if headers is None else LowerCaseHeaders({**base_headers, **headers}),
+            content,
+            self._options.timeout if timeout is NOT_GIVEN else timeout,
+            meta,
         )
 
     async def _call(self, req: ApiRequest[R], *, timeout: float | NotGiven | None = NOT_GIVEN) -> R:

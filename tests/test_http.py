@@ -17,6 +17,7 @@ import pytest
 from meta_cloud_async import Request, RequestMeta, Response
 from meta_cloud_async._http import (
     JSON_BACKEND,
+    LowerCaseHeaders,
     dumps_json,
     dumps_json_bytes,
     loads_json,
@@ -205,3 +206,16 @@ def test_a_transports_fast_response_is_the_response_the_constructor_makes() -> N
         assert getattr(fast, field.name) == getattr(slow, field.name) or field.name == "_decoded_body"
     assert fast == slow and fast.headers == {"content-type": "application/json", "x-app-usage": "{}"}
     assert fast.decoded() == {"a": 1} and fast.prior_attempt_ambiguous is False and fast.stream is None
+
+
+def test_the_clients_fast_request_is_the_request_the_constructor_makes() -> None:
+    headers = LowerCaseHeaders({"authorization": "Bearer t", "content-type": "application/json"})
+    meta = RequestMeta(operation="SetPinRequest", idempotent=True)
+    args: dict[str, Any] = dict(
+        method="POST", url="https://graph.facebook.com/v23.0/1", content=b"{}", timeout=5.0
+    )
+    fast = Request._built(headers=headers, meta=meta, **args)
+    slow = Request(headers=headers, meta=meta, **args)
+    for field in attrs.fields(Request):  # every field set, to the same value
+        assert getattr(fast, field.name) == getattr(slow, field.name), field.name
+    assert fast == slow and repr(fast) == repr(slow) and fast.headers is headers
