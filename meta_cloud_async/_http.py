@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any, Protocol, Union
 from urllib.parse import unquote
@@ -199,13 +198,14 @@ if _orjson is not None:
         return _orjson_dumps_bytes(value).decode()
 
     # orjson reads an integer beyond 64 bits as a float (silently losing digits): a body with a run
-    # of 20 digits anywhere is left to the standard library, which keeps every digit.
-    _long_digits_bytes = re.compile(rb"[0-9]{20}").search
-    _long_digits_text = re.compile(r"[0-9]{20}").search
+    # of 20 digits anywhere is left to the standard library, which keeps every digit. The run is
+    # found by mapping digits to "9" and the rest to " " (C speed; a regex is slower than orjson).
+    _digits_only = bytes(57 if 48 <= i <= 57 else 32 for i in range(256))
+    _twenty_digits = b"9" * 20
 
     def _orjson_loads_json(content: bytes | str) -> Any:
-        long = _long_digits_text(content) if isinstance(content, str) else _long_digits_bytes(content)
-        if long is not None:
+        raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+        if _twenty_digits in raw.translate(_digits_only):
             return stdlib_loads_json(content)
         try:
             return _orjson_loads(content)
