@@ -410,10 +410,13 @@ class _Interactive(_Checked):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ReplyButton:
+    """A quick-reply button: ``id`` comes back in the reply, ``title`` is what the user sees."""
+
     id: str
     title: str
 
     def to_wire(self) -> dict[str, Any]:
+        """The button in Meta's JSON shape (``{"type": "reply", "reply": {...}}``)."""
         return {"type": "reply", "reply": {"id": self.id, "title": self.title}}
 
 
@@ -434,11 +437,14 @@ class Buttons(_Interactive):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ListRow:
+    """A row of a list message: ``id`` comes back in the reply, ``title`` and ``description`` are shown."""
+
     id: str
     title: str
     description: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """The row in Meta's JSON shape (``description`` only when set)."""
         wire = {"id": self.id, "title": self.title}
         _opt(wire, "description", self.description)
         return wire
@@ -446,10 +452,13 @@ class ListRow:
 
 @attrs.frozen(kw_only=True, slots=True)
 class ListSection:
+    """A titled group of rows; the title is required once a list has more than one section."""
+
     rows: Sequence[ListRow | Mapping[str, Any]] = attrs.field(converter=as_tuple)
     title: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """The section in Meta's JSON shape; rows given as dicts pass through as they are."""
         wire: dict[str, Any] = {"rows": [_wire(r) for r in self.rows]}
         _opt(wire, "title", self.title)
         return wire
