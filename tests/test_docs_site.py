@@ -47,9 +47,19 @@ SUBPACKAGES = (
     "webhooks",
 )
 #: Public modules documented another way: the command line in the README and ``--help``; the
-#: namespace classes on the Namespaces page (checked below); the request and response models
-#: through the names the package and the namespaces export.
+#: namespace classes on the Namespaces page, the models on the Models page (both checked below).
 NOT_PAGES = {"cli", "resources", "types"}
+
+
+def _model_modules() -> list[types.ModuleType]:
+    """Every public module of ``meta_cloud_async.types``: the Models page renders each."""
+    package = importlib.import_module("meta_cloud_async.types")
+    return [
+        importlib.import_module(f"meta_cloud_async.types.{m.name}")
+        for m in pkgutil.iter_modules(package.__path__)
+        if not m.name.startswith("_")
+    ]
+
 
 needs_mkdocs = pytest.mark.skipif(
     importlib.util.find_spec("mkdocs") is None or importlib.util.find_spec("mkdocstrings") is None,
@@ -98,6 +108,8 @@ def _exported() -> dict[str, object]:
     add("meta_cloud_async", meta_cloud_async)
     for sub in SUBPACKAGES:
         add(f"meta_cloud_async.{sub}", importlib.import_module(f"meta_cloud_async.{sub}"))
+    for module in _model_modules():
+        add(module.__name__, module)
     return found
 
 
@@ -107,6 +119,9 @@ def test_every_public_module_has_a_page_or_a_reason() -> None:
     for sub in SUBPACKAGES:
         page = (ROOT / "docs" / "reference" / f"{sub}.md").read_text(encoding="utf-8")
         assert f"::: meta_cloud_async.{sub}\n" in page, sub
+    models = (ROOT / "docs" / "reference" / "types.md").read_text(encoding="utf-8")
+    for module in _model_modules():
+        assert f"::: {module.__name__}\n" in models, module.__name__
 
 
 def _docstring(owner: type[Any], name: str, raw: object) -> str | None:
@@ -206,6 +221,7 @@ def test_reference_lists_every_public_name(site: Path) -> None:
         # A name the package re-exports is listed once, where its subpackage documents it.
         name = path.rpartition(".")[2]
         homes = [f"meta_cloud_async.{sub}.{name}" for sub in SUBPACKAGES]
+        homes += [f"{module.__name__}.{name}" for module in _model_modules()]
         if not any(
             home in documented
             and getattr(importlib.import_module(home.rpartition(".")[0]), name, None) is obj

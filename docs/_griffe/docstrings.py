@@ -17,10 +17,18 @@ from __future__ import annotations
 import importlib
 import inspect
 import re
+import sys
 import typing
+from pathlib import Path
 from typing import Any
 
 import griffe
+
+# The run-time objects must be the tree griffe reads (mkdocs.yml's ``paths: ["."]``), not
+# whatever copy of the package happens to be installed.
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
 
 _ROLE = re.compile(r":(?:py:)?(?:class|meth|func|attr|mod|data|exc|obj|const):`~?([^`]+)`")
 _LITERAL = re.compile(r"(?m)(\S)::$")
