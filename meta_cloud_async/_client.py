@@ -244,7 +244,7 @@ class WhatsApp:
 
     @property
     def options(self) -> ClientOptions:
-        """The resolved options of this client or copy (ids, version, base URL, timeout); the token is redacted in its repr."""
+        """The resolved options of this client or copy (ids, version, base URL, timeout); its repr leaves the token out."""
         return self._options
 
     @cached_property
