@@ -270,6 +270,7 @@ class WhatsApp:
 
     @property
     def options(self) -> ClientOptions:
+        """The resolved options of this client or copy (ids, version, base URL, timeout); its repr leaves the token out."""
         return self._options
 
     @_namespace

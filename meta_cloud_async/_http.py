@@ -405,6 +405,7 @@ class Response:
 
     @property
     def is_success(self) -> bool:
+        """Whether the status is 2xx."""
         return 200 <= self.status_code < 300
 
     def decoded(self) -> Any:

@@ -265,10 +265,12 @@ class TemplateCreationError(InvalidParameterError):
 
     @property
     def error_user_title(self) -> str | None:
+        """Meta's ``error_user_title`` (the same as ``user_title``), under the name Meta's docs use."""
         return self.user_title
 
     @property
     def error_user_msg(self) -> str | None:
+        """Meta's ``error_user_msg`` (the same as ``user_message``), under the name Meta's docs use."""
         return self.user_message
 
 

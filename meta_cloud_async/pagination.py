@@ -74,6 +74,7 @@ class AsyncPaginator(Generic[T]):
 
     @property
     def max_pages(self) -> int:
+        """How many pages a walk may fetch before it raises ``PageLimitError`` (settable, a positive int)."""
         return self._max_pages
 
     @max_pages.setter

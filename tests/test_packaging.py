@@ -63,6 +63,8 @@ def test_sdist_carries_tests_docs_examples_and_license(built: tuple[Path, Path])
         "tests/conformance/test_openapi_requests.py",
         "tests/conformance/cases/__init__.py",
         "docs/architecture.md",
+        "docs/_griffe/docstrings.py",
+        "mkdocs.yml",
         "examples/messaging_sandbox.py",
         "benchmarks/run.py",
     ):

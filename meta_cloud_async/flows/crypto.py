@@ -89,6 +89,7 @@ def load_private_key(pem: str | bytes, passphrase: str | bytes | None = None) ->
 
 
 def load_public_key(pem: str | bytes) -> rsa.RSAPublicKey:
+    """An RSA public key from PEM (``str`` or ``bytes``); a ValueError naming ``public_key`` otherwise."""
     data = pem.encode() if isinstance(pem, str) else pem
     try:
         key = serialization.load_pem_public_key(data)

@@ -179,12 +179,15 @@ class FlowEndpoint:
         return register
 
     def on_init(self, handler: Handler) -> Handler:
+        """Register the handler of the ``INIT`` action (the Flow was opened); use as a decorator."""
         return self.on("INIT")(handler)
 
     def on_data_exchange(self, screen: str | None = None) -> Callable[[Handler], Handler]:
+        """Register a handler of ``data_exchange`` (a screen submitted data), for one ``screen`` or every screen."""
         return self.on("data_exchange", screen)
 
     def on_back(self, screen: str | None = None) -> Callable[[Handler], Handler]:
+        """Register a handler of the ``BACK`` action, for one ``screen`` or (None) every screen."""
         return self.on("BACK", screen)
 
     def on_error(self, handler: Handler) -> Handler:

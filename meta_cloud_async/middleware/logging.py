@@ -26,6 +26,12 @@ def safe_url(url: str) -> str:
 
 
 class LoggingMiddleware:
+    """Log each attempt at DEBUG on ``meta_cloud_async``: method, URL without its query, status or error class, and duration.
+
+    The client puts it innermost, so every retry is its own line; headers, query strings and
+    bodies are never logged, so no token or PIN reaches a log. With DEBUG off it adds no await.
+    """
+
     def __init__(self, *, clock: Callable[[], float] = time.perf_counter) -> None:
         self._clock = clock
 

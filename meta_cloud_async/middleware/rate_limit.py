@@ -165,6 +165,7 @@ class MemoryBucketStore:
         self._blocked: dict[str, float] = {}
 
     def reserve_now(self, key: str, rate: float, burst: float, now: float) -> float:
+        """``reserve`` without the await: take one token from ``key`` and return the wait in seconds."""
         interval = 1.0 / rate
         tat = self._tat.get(key, now)
         if tat < now:
@@ -181,24 +182,30 @@ class MemoryBucketStore:
         return wait if wait > 0.0 else 0.0
 
     def refund_now(self, key: str, rate: float, now: float) -> None:
+        """``refund`` without the await: give back one token of ``key``."""
         tat = self._tat.get(key)
         if tat is not None:
             self._tat[key] = tat - 1.0 / rate
 
     def block_until_now(self, key: str, until: float, now: float) -> None:
+        """``block_until`` without the await: hold ``key`` until ``until`` (holds only extend)."""
         if until > self._blocked.get(key, -math.inf):
             self._blocked[key] = until
 
     async def reserve(self, key: str, rate: float, burst: float, now: float) -> float:
+        """Take one token from bucket ``key`` and return how long the caller must wait (see ``BucketStore.reserve``)."""
         return self.reserve_now(key, rate, burst, now)
 
     async def refund(self, key: str, rate: float, now: float) -> None:
+        """Give back one token reserved by a caller that will not send."""
         self.refund_now(key, rate, now)
 
     async def block_until(self, key: str, until: float, now: float) -> None:
+        """Hold ``key``: no reservation may be scheduled before ``until``."""
         self.block_until_now(key, until, now)
 
     async def blocked_until(self, key: str, now: float) -> float:
+        """The time until which ``key`` is held, or ``0.0`` if it never was."""
         return self._blocked.get(key, 0.0)
 
 

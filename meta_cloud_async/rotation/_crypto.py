@@ -100,11 +100,13 @@ class PinCipher:
         return "PinCipher(<key hidden>)"
 
     def encrypt(self, plaintext: str | bytes, context: str) -> bytes:
+        """Encrypt with a fresh random nonce; ``context`` (e.g. the phone number id) is bound as associated data."""
         data = plaintext.encode() if isinstance(plaintext, str) else plaintext
         nonce = os.urandom(_NONCE)
         return nonce + self._aead.encrypt(nonce, data, context.encode())
 
     def decrypt(self, blob: bytes, context: str) -> bytes:
+        """Decrypt a blob from ``encrypt`` with the same ``context``; ``WrongKeyError`` if the key or context differs."""
         from cryptography.exceptions import InvalidTag
 
         try:
@@ -115,6 +117,7 @@ class PinCipher:
             ) from None
 
     def canary(self) -> bytes:
+        """A known plaintext encrypted with this key, stored in a new vault so a wrong key is caught at open."""
         return self.encrypt(CANARY_PLAINTEXT, "canary")
 
     def check_canary(self, blob: bytes) -> None:

@@ -58,6 +58,7 @@ class PinRecord:
 
     @classmethod
     def new(cls, phone_number_id: str) -> PinRecord:
+        """A fresh record for a number that has never had a PIN in this vault."""
         return cls(phone_number_id=phone_number_id)
 
     def begin(self, pin: str, now: float) -> PinRecord:

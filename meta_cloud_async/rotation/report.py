@@ -21,6 +21,8 @@ __all__ = ["NumberOutcome", "Outcome", "Progress", "RotationReport"]
 
 
 class Outcome(str, enum.Enum):
+    """How one number ended in a rotation run: rotated, skipped or failed."""
+
     ROTATED = "rotated"
     """A new PIN is in effect and recorded as current."""
     SKIPPED = "skipped"
@@ -52,6 +54,7 @@ class NumberOutcome:
     exception: BaseException | None = attrs.field(default=None, eq=False, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
+        """This outcome as JSON-ready values (a row of the CSV report; never a PIN)."""
         return {
             "phone_number_id": self.phone_number_id,
             "outcome": self.outcome.value,
@@ -80,6 +83,7 @@ class Progress:
 
     @property
     def rate(self) -> float:
+        """Numbers done per second so far (0.0 before any time passed)."""
         return self.done / self.elapsed if self.elapsed > 0 else 0.0
 
 
@@ -123,19 +127,23 @@ class RotationReport:
 
     @property
     def counts(self) -> dict[str, int]:
+        """How many numbers ended rotated, skipped and failed, and the ``total``."""
         found = Counter(o.outcome.value for o in self.outcomes)
         return {o.value: found.get(o.value, 0) for o in Outcome} | {"total": len(self.outcomes)}
 
     @property
     def rotated(self) -> int:
+        """How many numbers got a new PIN in effect."""
         return self.counts[Outcome.ROTATED.value]
 
     @property
     def failed(self) -> int:
+        """How many numbers are not rotated."""
         return self.counts[Outcome.FAILED.value]
 
     @property
     def skipped(self) -> int:
+        """How many numbers were left alone (nothing sent)."""
         return self.counts[Outcome.SKIPPED.value]
 
     @property
@@ -150,10 +158,12 @@ class RotationReport:
 
     @property
     def ok(self) -> bool:
+        """True when no number failed and the run was not aborted."""
         return self.failed == 0 and self.aborted is None
 
     @property
     def pin_location(self) -> str:
+        """Where the new PINs are and the command that reveals one: reports never contain a PIN."""
         return (
             f"PINs are only in the vault ({self.vault_location}); read one with "
             f"`meta-cloud-async pins show PHONE_NUMBER_ID {self.vault_args or '--vault ' + self.vault_location} "
@@ -161,6 +171,7 @@ class RotationReport:
         )
 
     def summary(self) -> str:
+        """One line for people: counts and rate, and what still needs attention (pending, unsettled, dry run)."""
         c = self.counts
         rate = c["total"] / self.duration if self.duration > 0 else 0.0
         text = (
@@ -181,6 +192,7 @@ class RotationReport:
         return text
 
     def as_dict(self) -> dict[str, Any]:
+        """The whole report as JSON-ready values, every number's outcome included (never a PIN)."""
         return {
             "vault": self.vault_location,
             "vault_id": self.vault_id,
@@ -198,9 +210,11 @@ class RotationReport:
         }
 
     def to_json(self) -> str:
+        """``as_dict()`` as indented JSON, for ``--report report.json``."""
         return json.dumps(self.as_dict(), indent=2)
 
     def to_csv(self) -> str:
+        """One CSV row per number (the fields of ``NumberOutcome.as_dict``), with a header."""
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=_CSV_FIELDS, lineterminator="\n")
         writer.writeheader()

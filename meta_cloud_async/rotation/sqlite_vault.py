@@ -157,6 +157,7 @@ class SqliteVault(BaseVault):
 
     @property
     def location(self) -> str:
+        """The database file's path."""
         return str(self.path)
 
     @property
@@ -219,6 +220,7 @@ class SqliteVault(BaseVault):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pin-vault")
 
     async def open(self) -> SqliteVault:
+        """Open the file off the event loop (``open_sync`` in a thread) and return the vault; ``async with`` does this."""
         async with self._open_lock:
             if self._conn is None:
                 await asyncio.to_thread(self.open_sync)
@@ -635,12 +637,14 @@ class SqliteVault(BaseVault):
     # -- closing --------------------------------------------------------------------------
 
     async def aclose(self) -> None:
+        """Wait for a pending flush, then close the file and drop the lock."""
         task = self._flush_task
         if task is not None and not task.done():
             await asyncio.shield(task)
         self.close_sync()
 
     def close_sync(self) -> None:
+        """Close now, from synchronous code: the connection, its thread and the lock on the file."""
         self._closed = True
         executor, self._executor = self._executor, None
         conn, self._conn = self._conn, None

@@ -107,6 +107,7 @@ class VaultIdentity:
         return f"VaultIdentity({self.vault_id!r}, generation={self.generation})"
 
     def describe(self) -> str:
+        """The identity for people: id, creation time (UTC), generation, key fingerprint and sandbox flag."""
         if self.vault_id is None:
             return "vault id: none (created before vault ids were recorded)"
         created = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(self.created_at or 0))
@@ -151,21 +152,37 @@ class Vault(Protocol):
         """Where the PINs live, for people (a path or URL without credentials)."""
         ...
 
-    async def load(self, phone_number_id: str) -> PinRecord | None: ...
+    async def load(self, phone_number_id: str) -> PinRecord | None:
+        """The number's record, or None if it never had one."""
+        ...
 
-    async def save(self, record: PinRecord, *, owner: str | None = None) -> None: ...
+    async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
+        """Store ``record`` durably before returning; a shared store refuses (``ClaimLostError``) an ``owner`` whose claim expired."""
+        ...
 
-    async def claim(self, phone_number_id: str, owner: str, ttl: float) -> bool: ...
+    async def claim(self, phone_number_id: str, owner: str, ttl: float) -> bool:
+        """Take the number for ``owner`` for ``ttl`` seconds; False while another owner holds it."""
+        ...
 
-    async def renew(self, phone_number_ids: Sequence[str], owner: str, ttl: float) -> None: ...
+    async def renew(self, phone_number_ids: Sequence[str], owner: str, ttl: float) -> None:
+        """Extend ``owner``'s claims on these numbers by ``ttl`` seconds from now."""
+        ...
 
-    async def release(self, phone_number_id: str, owner: str) -> None: ...
+    async def release(self, phone_number_id: str, owner: str) -> None:
+        """Give up ``owner``'s claim on the number (a claim held by another owner stays)."""
+        ...
 
-    def records(self) -> AsyncIterator[PinRecord]: ...
+    def records(self) -> AsyncIterator[PinRecord]:
+        """Every record, for ``pins status`` and ``pins resume``."""
+        ...
 
-    async def get_pin(self, phone_number_id: str) -> PinLookup: ...
+    async def get_pin(self, phone_number_id: str) -> PinLookup:
+        """The PIN to use when re-registering; says so when a rotation is still pending."""
+        ...
 
-    async def aclose(self) -> None: ...
+    async def aclose(self) -> None:
+        """Flush and close; the vault cannot be used afterwards."""
+        ...
 
 
 class BaseVault(abc.ABC):
@@ -181,6 +198,7 @@ class BaseVault(abc.ABC):
 
     @property
     def location(self) -> str:
+        """Where the PINs live, for people; the class name unless a subclass knows better."""
         return type(self).__name__
 
     @abc.abstractmethod
@@ -196,9 +214,11 @@ class BaseVault(abc.ABC):
         """Every record, for ``pins status`` and ``pins resume``."""
 
     async def aclose(self) -> None:
+        """Nothing to close here; stores with a file or connection override it."""
         return None
 
     async def claim(self, phone_number_id: str, owner: str, ttl: float) -> bool:
+        """Take the number for ``owner`` for ``ttl`` seconds; False while another owner's claim is live (this process only)."""
         now = self._clock()
         held = self._claims.get(phone_number_id)
         if held is not None and held[0] != owner and held[1] > now:
@@ -207,6 +227,7 @@ class BaseVault(abc.ABC):
         return True
 
     async def renew(self, phone_number_ids: Sequence[str], owner: str, ttl: float) -> None:
+        """Extend ``owner``'s claims on these numbers by ``ttl`` seconds from now."""
         until = self._clock() + ttl
         for pid in phone_number_ids:
             held = self._claims.get(pid)
@@ -214,6 +235,7 @@ class BaseVault(abc.ABC):
                 self._claims[pid] = (owner, until)
 
     async def release(self, phone_number_id: str, owner: str) -> None:
+        """Give up ``owner``'s claim on the number (a claim held by another owner stays)."""
         held = self._claims.get(phone_number_id)
         if held is not None and held[0] == owner:
             del self._claims[phone_number_id]
@@ -242,6 +264,7 @@ class MemoryVault(BaseVault):
 
     @property
     def location(self) -> str:
+        """Always ``memory``: nothing outlives the process."""
         return "memory"
 
     async def load(self, phone_number_id: str) -> PinRecord | None:

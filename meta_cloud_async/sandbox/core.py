@@ -216,6 +216,7 @@ class Sandbox:
 
     @property
     def waba_ids(self) -> list[str]:
+        """The ids of the sandbox's WABAs."""
         return list(self.router.business.waba_ids)
 
     @property
@@ -224,6 +225,7 @@ class Sandbox:
         return list(self.router.business.phone_ids)
 
     def phone_number_ids_of(self, waba_id: str) -> list[str]:
+        """The ids of one WABA's phone numbers."""
         return [p.id for p in self.router.business.waba_phones[waba_id]]
 
     def state(self, phone_number_id: str) -> PhoneNumberState:

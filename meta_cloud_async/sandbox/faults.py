@@ -106,6 +106,7 @@ class FaultRates:
 
     @property
     def active(self) -> bool:
+        """Whether any fault is switched on (a zero everywhere costs the router nothing)."""
         return bool(
             self.latency
             or self.jitter
@@ -182,9 +183,11 @@ class FaultConfig(FaultRates):
 
     @property
     def active(self) -> bool:
+        """Whether any fault is on, in the defaults or for a route."""
         return super().active or any(r.active for r in self.routes.values())
 
     def for_route(self, route: str) -> FaultRates:
+        """The rates for ``route``: its own override, else the defaults."""
         return self.routes.get(route) or self.rates()
 
     @classmethod

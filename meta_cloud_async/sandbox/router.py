@@ -72,6 +72,7 @@ class RequestLogEntry:
     params: Mapping[str, Any] | None
 
     def to_dict(self) -> dict[str, Any]:
+        """The entry as plain values (for the admin door's request log)."""
         return attrs.asdict(self)
 
 

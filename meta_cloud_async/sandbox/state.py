@@ -146,6 +146,7 @@ class PhoneNumberState:
     verification_attempts_left: int
 
     def to_dict(self) -> dict[str, Any]:
+        """The number's state as plain values, PIN included: for the admin door, never for logs."""
         return attrs.asdict(self)
 
 

@@ -64,6 +64,13 @@ def _approve_all(_: Mapping[str, Any]) -> ReviewDecision:
 
 @attrs.frozen(kw_only=True)
 class TemplateRules:
+    """The sandbox's template review and limits, each on its virtual clock.
+
+    ``review_delay`` seconds from create or edit to APPROVED; ``name_quota`` templates per WABA;
+    a deleted name is blocked for ``deleted_name_block`` seconds; an approved template takes
+    ``approved_edits_per_day`` and ``approved_edits_per_30_days`` edits.
+    """
+
     review_delay: float = 60.0
     name_quota: int = 250
     deleted_name_block: float = 30 * DAY

@@ -55,6 +55,7 @@ class SandboxTransport:
         self.closed = False
 
     async def send(self, request: Request) -> Response:
+        """Answer ``request`` from the sandbox's router in-process, faults and all; no socket is opened."""
         if self.closed:
             raise RuntimeError("this sandbox transport is closed")
         url = request.url
@@ -106,6 +107,7 @@ class SandboxTransport:
         return result
 
     async def aclose(self) -> None:
+        """Refuse further sends; the sandbox itself and its state stay."""
         self.closed = True
 
 

@@ -143,6 +143,7 @@ class AiohttpTransport:
         return session
 
     async def send(self, request: Request) -> Response:
+        """Send ``request`` on the shared aiohttp session (made on first use); aiohttp's errors are mapped to ours."""
         session = self._get_session()
         timeout = _timeout_for(request.timeout)
         content = _payload(open_content(request.content))

@@ -98,6 +98,7 @@ class HttpxTransport:
         return client
 
     async def send(self, request: Request) -> Response:
+        """Send ``request`` on the httpx client (made on first use); httpx's errors are mapped to ours."""
         client = self._get_client()
         content = open_content(request.content)
         try:

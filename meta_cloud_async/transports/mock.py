@@ -47,6 +47,7 @@ class MockTransport:
         self.max_response_bytes = max_response_bytes
 
     async def send(self, request: Request) -> Response:
+        """Call the handler (sync or async) with ``request`` and return the ``Response`` it gives."""
         if self._read_body and not isinstance(request.content, bytes):
             body = open_content(request.content)
             if not isinstance(body, bytes):
@@ -72,4 +73,5 @@ class MockTransport:
         return result
 
     async def aclose(self) -> None:
+        """Nothing to release."""
         return None

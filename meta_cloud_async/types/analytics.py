@@ -129,6 +129,8 @@ def _range(start: Any, end: Any) -> tuple[int, int]:
 
 @attrs.frozen(kw_only=True)
 class MessagingDataPoint:
+    """One bucket of messaging analytics: ``start`` to ``end`` (Unix seconds), ``sent`` and ``delivered``."""
+
     start: int
     end: int
     sent: int | None = None
@@ -137,6 +139,8 @@ class MessagingDataPoint:
 
 @attrs.frozen(kw_only=True)
 class MessagingAnalytics:
+    """Messages sent and delivered per time bucket, for the numbers and countries asked for."""
+
     granularity: str | None = None
     phone_numbers: list[str] | None = None
     country_codes: list[str] | None = None
@@ -191,6 +195,8 @@ class ConversationAnalyticsResponse:
 
 @attrs.frozen(kw_only=True)
 class PricingDataPoint:
+    """One bucket of pricing analytics: message ``volume`` and ``cost``, split by the dimensions asked for."""
+
     start: int
     end: int
     volume: int | None = None
@@ -238,6 +244,8 @@ class TemplateCost:
 
 @attrs.frozen(kw_only=True)
 class TemplateDataPoint:
+    """One bucket of a template's analytics: sent, delivered, read, clicked and cost."""
+
     template_id: str
     start: int
     end: int
@@ -303,6 +311,7 @@ class MessagingAnalyticsRequest(ApiRequest[MessagingAnalyticsResponse]):
         country_codes: Iterable[str] | None = None,
         product_types: Iterable[int] | None = None,
     ) -> MessagingAnalyticsRequest:
+        """Check the arguments (a ValueError naming the bad one) and encode them as Meta's field expansion."""
         s, e = _range(start, end)
         types = None if product_types is None else [int(t) for t in product_types]
         if types is not None and any(t not in (0, 2) for t in types):
@@ -346,6 +355,7 @@ class ConversationAnalyticsRequest(ApiRequest[ConversationAnalyticsResponse]):
         conversation_directions: Iterable[ConversationDirection] | None = None,
         dimensions: Iterable[ConversationDimension] | None = None,
     ) -> ConversationAnalyticsRequest:
+        """Check the arguments (a ValueError naming the bad one) and encode them as Meta's field expansion."""
         s, e = _range(start, end)
         return cls(
             fields=expansion(
@@ -402,6 +412,7 @@ class PricingAnalyticsRequest(ApiRequest[PricingAnalyticsResponse]):
         pricing_categories: Iterable[PricingCategory] | None = None,
         dimensions: Iterable[PricingDimension] | None = None,
     ) -> PricingAnalyticsRequest:
+        """Check the arguments (a ValueError naming the bad one) and encode them as Meta's field expansion."""
         s, e = _range(start, end)
         return cls(
             fields=expansion(
@@ -447,6 +458,7 @@ class TemplateAnalyticsRequest(ApiRequest[TemplateAnalyticsResponse]):
         metric_types: Iterable[TemplateMetric] | None = None,
         granularity: Literal["DAILY"] = "DAILY",
     ) -> TemplateAnalyticsRequest:
+        """Check the arguments (a ValueError naming the bad one) and encode them as Meta's field expansion."""
         s, e = _range(start, end)
         ids = _strings("template_ids", template_ids, is_ascii_digits) or []
         if not 1 <= len(ids) <= 10:

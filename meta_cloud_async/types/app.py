@@ -71,6 +71,8 @@ def _permissions(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 @attrs.frozen(kw_only=True)
 class AppSubscriptionField:
+    """A webhook field the app is subscribed to, and its Graph version."""
+
     name: str
     version: str | None = None
 
@@ -87,6 +89,8 @@ class AppSubscription:
 
 @attrs.frozen(kw_only=True)
 class AppSubscriptionsResponse:
+    """The app's webhook subscriptions (``wa.app.webhook_subscriptions()``)."""
+
     data: list[AppSubscription] = attrs.field(factory=list)
 
 
@@ -140,6 +144,8 @@ class DeleteAppSubscriptionRequest(ApiRequest[SuccessResponse]):
 
 @attrs.frozen(kw_only=True)
 class ClientBusiness:
+    """A business connected to the app as a client (``wa.app.connected_client_businesses()``)."""
+
     id: str
     name: str | None = None
     verification_status: str | None = None
@@ -165,6 +171,8 @@ class ListConnectedClientBusinessesRequest(ApiRequest[Page[ClientBusiness]]):
 
 @attrs.frozen(kw_only=True)
 class CreateSolutionResponse:
+    """The id of a Multi-Partner Solution just created (``wa.app.create_solution()``)."""
+
     solution_id: str
 
 

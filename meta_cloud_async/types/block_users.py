@@ -28,6 +28,8 @@ BLOCK_BATCH_MAX: Final = 1000
 
 @attrs.frozen(kw_only=True)
 class BlockedUser:
+    """A blocked WhatsApp user (``wa.block_users.list()``)."""
+
     messaging_product: str | None = None
     wa_id: str | None = None
 
@@ -43,6 +45,8 @@ class UserResult:
 
 @attrs.frozen(kw_only=True)
 class BlockResult:
+    """Which users a block or unblock call added, removed, or could not handle (``failed_users``)."""
+
     added_users: list[UserResult] | None = None
     removed_users: list[UserResult] | None = None
     failed_users: list[UserResult] | None = None
@@ -50,6 +54,8 @@ class BlockResult:
 
 @attrs.frozen(kw_only=True)
 class BlockUsersResponse:
+    """What ``wa.block_users.block()`` and ``.unblock()`` return: the per-user results."""
+
     messaging_product: str | None = None
     block_users: BlockResult | None = None
 

@@ -72,6 +72,8 @@ def _limit_1_100(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 @attrs.frozen(kw_only=True)
 class BusinessPortfolio:
+    """The business portfolio itself (``wa.business.get()``)."""
+
     id: str
     name: str | None = None
     timezone_id: int | None = None
@@ -81,6 +83,8 @@ class BusinessPortfolio:
 
 @attrs.frozen(kw_only=True)
 class PreVerifiedNumber:
+    """A phone number verified ahead of use by a WABA (``wa.business.preverified_numbers()``)."""
+
     id: str
     display_phone_number: str | None = None
     country_prefix: int | None = None
@@ -98,6 +102,8 @@ class PreVerifiedNumber:
 
 @attrs.frozen(kw_only=True)
 class PreVerifiedNumberDetails:
+    """One pre-verified number by id; ``is_input_id_valid`` False when the id is not one."""
+
     is_input_id_valid: bool
     id: str | None = None
     country_prefix: int | None = None
@@ -107,6 +113,8 @@ class PreVerifiedNumberDetails:
 
 @attrs.frozen(kw_only=True)
 class BusinessPartner:
+    """A partner business that can use the portfolio's pre-verified numbers."""
+
     id: str
     name: str | None = None
     verification_status: str | None = None
@@ -119,6 +127,8 @@ class BusinessPartner:
 
 @attrs.frozen(kw_only=True)
 class AssignedBusinessAccount:
+    """A WABA assigned to the business, with its permissions (``wa.business.assigned_wabas()``)."""
+
     id: str
     name: str | None = None
     status: str | None = None
@@ -130,12 +140,16 @@ class AssignedBusinessAccount:
 
 @attrs.frozen(kw_only=True)
 class CreditLine:
+    """A credit line the business can share with WABAs (``wa.business.credit_lines()``)."""
+
     id: str
     legal_entity_name: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class MmLiteOnboarding:
+    """The request id of an onboarding to Marketing Messages Lite."""
+
     request_id: str
 
 

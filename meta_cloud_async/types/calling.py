@@ -37,6 +37,8 @@ class SdpSession(TypedDict):
 
 @attrs.frozen(kw_only=True)
 class CallPermissionLimit:
+    """How many call-permission requests or calls are used and allowed in a period."""
+
     time_period: str | None = None
     current_usage: int | None = None
     max_allowed: int | None = None
@@ -62,6 +64,8 @@ class CallPermission:
 
 @attrs.frozen(kw_only=True)
 class CallPermissions:
+    """Whether the business may call a user, and which call actions are allowed and limited."""
+
     messaging_product: str | None = None
     permission: CallPermission | None = None
     actions: list[CallPermissionAction] | None = None
@@ -69,6 +73,8 @@ class CallPermissions:
 
 @attrs.frozen(kw_only=True)
 class CallRef:
+    """The id of a call Meta accepted to start."""
+
     id: str
 
 

@@ -18,6 +18,8 @@ __all__ = [
 
 @attrs.frozen(kw_only=True)
 class CommerceSettings:
+    """The number's cart and catalog visibility (``wa.commerce.get()``)."""
+
     id: str | None = None
     is_cart_enabled: bool | None = None
     is_catalog_visible: bool | None = None
@@ -25,6 +27,8 @@ class CommerceSettings:
 
 @attrs.frozen(kw_only=True)
 class CommerceSettingsList:
+    """Meta's list envelope around the number's commerce settings."""
+
     data: list[CommerceSettings] = attrs.field(factory=list)
 
 

@@ -26,6 +26,8 @@ class BusinessEncryptionKey:
 
 @attrs.frozen(kw_only=True)
 class EncryptionKeyList:
+    """Meta's list envelope around the number's business public key."""
+
     data: list[BusinessEncryptionKey] = attrs.field(factory=list)
 
 

@@ -110,6 +110,8 @@ class FlowValidationIssue:
 
 @attrs.frozen(kw_only=True)
 class FlowPreview:
+    """A link to preview a Flow, valid until ``expires_at``."""
+
     preview_url: str | None = None
     expires_at: str | None = None
 
@@ -136,6 +138,8 @@ class Flow:
 
 @attrs.frozen(kw_only=True)
 class FlowCreated:
+    """A created Flow's ``id``, and Meta's validation errors if Flow JSON was sent with it."""
+
     id: str
     success: bool | None = None
     validation_errors: list[FlowValidationIssue] = attrs.field(factory=list)
@@ -143,12 +147,16 @@ class FlowCreated:
 
 @attrs.frozen(kw_only=True)
 class FlowJsonUpdated:
+    """The answer to a Flow JSON upload: stored, with the validation errors Meta found in it."""
+
     success: bool
     validation_errors: list[FlowValidationIssue] = attrs.field(factory=list)
 
 
 @attrs.frozen(kw_only=True)
 class FlowAsset:
+    """A file of a Flow (its Flow JSON), with a download URL."""
+
     name: str | None = None
     asset_type: str | None = None
     download_url: str | None = None
@@ -156,6 +164,8 @@ class FlowAsset:
 
 @attrs.frozen(kw_only=True)
 class MigrateFlowsResponse:
+    """Which Flows were copied to the destination WABA and which failed (``wa.flows.migrate()``)."""
+
     migrated_flows: list[dict[str, Any]] = attrs.field(factory=list)
     failed_flows: list[dict[str, Any]] = attrs.field(factory=list)
 

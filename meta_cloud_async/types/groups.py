@@ -57,6 +57,8 @@ class CreateGroupResponse:
 
 @attrs.frozen(kw_only=True)
 class GroupSummary:
+    """A group as lists show it: id, subject and creation time."""
+
     id: str
     subject: str | None = None
     created_at: str | None = None
@@ -64,6 +66,8 @@ class GroupSummary:
 
 @attrs.frozen(kw_only=True)
 class GroupList:
+    """Meta's envelope around a page of groups."""
+
     groups: list[GroupSummary] = attrs.field(factory=list)
 
 
@@ -77,11 +81,15 @@ class ActiveGroups:
 
 @attrs.frozen(kw_only=True)
 class GroupParticipant:
+    """A participant of a group by WhatsApp id."""
+
     wa_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class GroupInfo:
+    """A group's details and participants (``wa.groups.get()``)."""
+
     id: str | None = None
     messaging_product: str | None = None
     subject: str | None = None
@@ -95,6 +103,8 @@ class GroupInfo:
 
 @attrs.frozen(kw_only=True)
 class InviteLink:
+    """A group's invite link (``wa.groups.create_invite_link()``)."""
+
     messaging_product: str | None = None
     invite_link: str | None = None
 
@@ -109,6 +119,8 @@ class InviteLinkDeleted:
 
 @attrs.frozen(kw_only=True)
 class JoinRequest:
+    """A user's request to join a group that needs approval."""
+
     join_request_id: str | None = None
     wa_id: str | None = None
     creation_timestamp: int | None = None
@@ -116,6 +128,8 @@ class JoinRequest:
 
 @attrs.frozen(kw_only=True)
 class JoinRequestsResult:
+    """Which join requests were approved, rejected or failed."""
+
     messaging_product: str | None = None
     approved_join_requests: list[str] | None = None
     rejected_join_requests: list[str] | None = None

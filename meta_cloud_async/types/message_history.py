@@ -44,6 +44,8 @@ class DeliveryStatusEvent:
 
 @attrs.frozen(kw_only=True)
 class MessageHistoryEntry:
+    """A sent message's history: its id and the delivery statuses it went through."""
+
     id: str
     message_id: str | None = None
     events: Page[DeliveryStatusEvent] | None = None
@@ -51,6 +53,8 @@ class MessageHistoryEntry:
 
 @attrs.frozen(kw_only=True)
 class DeliveryStatusOccurrence:
+    """One delivery status a message went through, and when."""
+
     id: str
     delivery_status: str | None = None
     error_description: str | None = None
@@ -61,6 +65,8 @@ class DeliveryStatusOccurrence:
 
 @attrs.frozen(kw_only=True)
 class MessageHistoryEventEdge:
+    """One event of a message's history with its paging cursor."""
+
     node: DeliveryStatusOccurrence
     cursor: str | None = None
 

@@ -147,6 +147,7 @@ class _Checked:
     type: ClassVar[str]
 
     def to_wire(self) -> dict[str, Any]:
+        """The message's object in Meta's JSON shape: what goes under the message's ``type`` key."""
         raise NotImplementedError  # abstract
 
     def __attrs_post_init__(self) -> None:
@@ -155,6 +156,8 @@ class _Checked:
 
 @attrs.frozen(kw_only=True, slots=True)
 class Text(_Checked):
+    """A text message: ``body`` of 1 to 4096 characters; ``preview_url`` renders the first link."""
+
     type: ClassVar[str] = "text"
     body: str
     preview_url: bool = False
@@ -184,6 +187,8 @@ class _Media(_Checked):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Image(_Media):
+    """An image message: exactly one of ``media_id`` and ``link``; ``caption`` up to 1024 characters."""
+
     type: ClassVar[str] = "image"
     caption: str | None = None
 
@@ -195,6 +200,8 @@ class Image(_Media):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Video(_Media):
+    """A video message: exactly one of ``media_id`` and ``link``; ``caption`` up to 1024 characters."""
+
     type: ClassVar[str] = "video"
     caption: str | None = None
 
@@ -220,6 +227,8 @@ class Audio(_Media):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Document(_Media):
+    """A document message: exactly one of ``media_id`` and ``link``; ``caption`` and ``filename`` optional."""
+
     type: ClassVar[str] = "document"
     caption: str | None = None
     filename: str | None = None
@@ -240,6 +249,8 @@ class Sticker(_Media):
 
 @attrs.frozen(kw_only=True, slots=True)
 class Location(_Checked):
+    """A location message: latitude in [-90, 90], longitude in [-180, 180], optional name and address."""
+
     type: ClassVar[str] = "location"
     latitude: float
     longitude: float
@@ -261,6 +272,8 @@ def _asdict_without_none(inst: Any) -> dict[str, Any]:
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactName:
+    """The name on a contact card you send; ``formatted_name`` is required by Meta."""
+
     formatted_name: str
     first_name: str | None = None
     last_name: str | None = None
@@ -269,39 +282,51 @@ class ContactName:
     prefix: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This part of a contact card in Meta's JSON shape."""
         return _asdict_without_none(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactPhone:
+    """A phone number on a contact card you send; ``wa_id`` adds a WhatsApp button."""
+
     phone: str | None = None
     type: str | None = None  # HOME, WORK, CELL, MAIN, IPHONE
     wa_id: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This part of a contact card in Meta's JSON shape."""
         return _asdict_without_none(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactEmail:
+    """An email address on a contact card you send."""
+
     email: str | None = None
     type: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This part of a contact card in Meta's JSON shape."""
         return _asdict_without_none(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactUrl:
+    """A website on a contact card you send."""
+
     url: str | None = None
     type: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This part of a contact card in Meta's JSON shape."""
         return _asdict_without_none(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactAddress:
+    """A postal address on a contact card you send."""
+
     street: str | None = None
     city: str | None = None
     state: str | None = None
@@ -311,16 +336,20 @@ class ContactAddress:
     type: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This part of a contact card in Meta's JSON shape."""
         return _asdict_without_none(self)
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ContactOrg:
+    """The company, department and title on a contact card you send."""
+
     company: str | None = None
     department: str | None = None
     title: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This part of a contact card in Meta's JSON shape."""
         return _asdict_without_none(self)
 
 
@@ -337,6 +366,7 @@ class Contact:
     birthday: str | None = None  # YYYY-MM-DD
 
     def to_wire(self) -> dict[str, Any]:
+        """This card as an entry of a contacts message, in Meta's JSON shape."""
         wire: dict[str, Any] = {"name": _wire(self.name)}
         for key in ("phones", "emails", "urls", "addresses"):
             items = getattr(self, key)
@@ -414,10 +444,13 @@ class _Interactive(_Checked):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ReplyButton:
+    """A quick-reply button: ``id`` comes back in the reply, ``title`` is what the user sees."""
+
     id: str
     title: str
 
     def to_wire(self) -> dict[str, Any]:
+        """The button in Meta's JSON shape (``{"type": "reply", "reply": {...}}``)."""
         return {"type": "reply", "reply": {"id": self.id, "title": self.title}}
 
 
@@ -438,11 +471,14 @@ class Buttons(_Interactive):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ListRow:
+    """A row of a list message: ``id`` comes back in the reply, ``title`` and ``description`` are shown."""
+
     id: str
     title: str
     description: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """The row in Meta's JSON shape (``description`` only when set)."""
         wire = {"id": self.id, "title": self.title}
         _opt(wire, "description", self.description)
         return wire
@@ -450,10 +486,13 @@ class ListRow:
 
 @attrs.frozen(kw_only=True, slots=True)
 class ListSection:
+    """A titled group of rows; the title is required once a list has more than one section."""
+
     rows: Sequence[ListRow | Mapping[str, Any]] = attrs.field(converter=as_tuple)
     title: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """The section in Meta's JSON shape; rows given as dicts pass through as they are."""
         wire: dict[str, Any] = {"rows": [_wire(r) for r in self.rows]}
         _opt(wire, "title", self.title)
         return wire
@@ -575,6 +614,7 @@ class CarouselCard:
     buttons: Sequence[ReplyButton | Mapping[str, Any]] = attrs.field(default=(), converter=as_tuple)
 
     def to_wire(self, index: int = 0) -> dict[str, Any]:
+        """This card as an entry of the carousel's ``cards``, in Meta's JSON shape."""
         wire: dict[str, Any] = {"card_index": index}
         if not self.buttons:
             wire["type"] = "cta_url"
@@ -628,10 +668,13 @@ class Product(_Interactive):
 
 @attrs.frozen(kw_only=True, slots=True)
 class ProductSection:
+    """A titled group of catalog products in a product-list message."""
+
     title: str
     product_retailer_ids: Sequence[str] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
+        """This section as an entry of a product list's ``sections``, in Meta's JSON shape."""
         return {
             "title": self.title,
             "product_items": [{"product_retailer_id": p} for p in self.product_retailer_ids],

@@ -71,6 +71,8 @@ class CodeDescription:
 
 @attrs.frozen(kw_only=True)
 class PaymentConfiguration:
+    """A payment configuration of the WABA (India): provider, merchant and status."""
+
     configuration_name: str
     provider_name: str | None = None
     provider_mid: str | None = None
@@ -102,6 +104,7 @@ class PaymentConfigurationList:
 
     @property
     def configurations(self) -> list[PaymentConfiguration]:
+        """Every configuration of every group of the answer, flattened."""
         return [c for group in self.data for c in group.payment_configurations]
 
 
@@ -116,6 +119,8 @@ class PaymentConfigurationResult:
 
 @attrs.frozen(kw_only=True)
 class PaymentOAuthLink:
+    """A link for the merchant to connect the payment gateway, valid until ``expiration``."""
+
     oauth_url: str
     expiration: int | None = None
 

@@ -44,6 +44,8 @@ def _check_limit(_: Any, __: Any, value: int | None) -> None:
 
 @attrs.frozen(kw_only=True)
 class VerifyCodeResponse:
+    """Meta's answer to ``verify_code``: ``success``, and the number's ``id`` when Meta includes it."""
+
     success: bool
     id: str | None = None
 

@@ -73,6 +73,8 @@ class CallingSettings:
 
 @attrs.frozen(kw_only=True)
 class PayloadEncryptionSettings:
+    """The number's payload-encryption settings as Meta returns them."""
+
     status: str | None = None
     client_encryption_key_fingerprint: str | None = None
     cloud_encryption_key: str | None = None
@@ -88,6 +90,8 @@ class StorageConfiguration:
 
 @attrs.frozen(kw_only=True)
 class UserIdentityChangeSettings:
+    """The number's user-identity-change setting as Meta returns it."""
+
     enabled: bool | None = None
 
 
@@ -182,15 +186,21 @@ def _check_storage(_: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 class UserIdentityChange(TypedDict):
+    """The user-identity-change settings group: whether to check security-code changes."""
+
     enabled: bool
 
 
 class PayloadEncryption(TypedDict, total=False):
+    """The payload-encryption settings group: ``status`` and the client's public key."""
+
     status: OnOff
     client_encryption_key: str
 
 
 class StorageUpdate(TypedDict, total=False):
+    """The local-storage settings group: whether data is stored in ``region``."""
+
     enabled: bool
     region: str
 
@@ -318,6 +328,8 @@ class OfficialBusinessAccountStatus:
 
 @attrs.frozen(kw_only=True)
 class OfficialBusinessAccountUpdate:
+    """Meta's answer to an Official Business Account application, with its status."""
+
     success: bool
     message: str | None = None
     updated_status: OfficialBusinessAccountStatus | None = None
@@ -337,6 +349,8 @@ class GetOfficialBusinessAccountRequest(ApiRequest[OfficialBusinessAccountStatus
 
 
 class OfficialBusinessAccountApplication(TypedDict, total=False):
+    """The application details for an Official Business Account (the blue badge)."""
+
     business_name: str
     business_description: str
     website_url: str
@@ -395,6 +409,8 @@ _E164 = re.compile(r"^\+[1-9][0-9]{1,14}$")
 
 @attrs.frozen(kw_only=True)
 class ComplianceContactInfo:
+    """A contact as Meta returns it in the compliance details."""
+
     name: str | None = None
     email: str | None = None
     mobile_number: str | None = None
@@ -403,6 +419,8 @@ class ComplianceContactInfo:
 
 @attrs.frozen(kw_only=True)
 class ComplianceInfo:
+    """The business's compliance details (India): entity, registration and contacts."""
+
     whatsapp_business_account_id: str | None = None
     messaging_product: str | None = None
     entity_name: str | None = None
@@ -415,6 +433,8 @@ class ComplianceInfo:
 
 @attrs.frozen(kw_only=True)
 class ComplianceInfoList:
+    """Meta's list envelope around the compliance details (``wa.phone_numbers.get_compliance_info()``)."""
+
     data: list[ComplianceInfo] = attrs.field(factory=list)
 
 
@@ -431,6 +451,8 @@ class GetBusinessComplianceInfoRequest(ApiRequest[ComplianceInfoList]):
 
 
 class GrievanceOfficer(TypedDict, total=False):
+    """The grievance officer of the compliance details (India)."""
+
     name: str
     email: str
     mobile_number: str
@@ -438,6 +460,8 @@ class GrievanceOfficer(TypedDict, total=False):
 
 
 class ComplianceContact(TypedDict, total=False):
+    """A customer-care contact for India's compliance details; at least one way to reach it."""
+
     email: str
     mobile_number: str
     landline_number: str

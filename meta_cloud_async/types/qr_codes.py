@@ -60,6 +60,7 @@ class QrCodeLookup:
     creation_time: int | None = None
 
     def qr(self) -> QrCode | None:
+        """The one QR code of the answer, whichever of the two shapes Meta used; None if it has none."""
         if self.data:
             return self.data[0]
         if self.code is None:

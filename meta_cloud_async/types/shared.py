@@ -147,6 +147,8 @@ class SuccessResponse:
 
 @attrs.frozen(kw_only=True)
 class Cursors:
+    """The ``before`` / ``after`` cursors of a page, to pass back as ``before=`` / ``after=``."""
+
     before: str | None = None
     after: str | None = None
 

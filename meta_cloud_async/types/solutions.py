@@ -42,6 +42,8 @@ class SolutionAccessToken:
 
 @attrs.frozen(kw_only=True)
 class AcceptSolutionResult:
+    """Meta's answer to accepting a Multi-Partner Solution: the partner's status."""
+
     solution_id: str
     partner_status: str | None = None
     success: bool | None = None
@@ -51,6 +53,8 @@ class AcceptSolutionResult:
 
 @attrs.frozen(kw_only=True)
 class RejectSolutionResult:
+    """Meta's answer to rejecting a Multi-Partner Solution request."""
+
     success: bool
     solution_id: str | None = None
     rejected_request_type: str | None = None
@@ -60,6 +64,8 @@ class RejectSolutionResult:
 
 @attrs.frozen(kw_only=True)
 class DeactivationRequestResult:
+    """Meta's answer to a request to deactivate a solution."""
+
     success: bool
     message: str | None = None
     request_id: str | None = None

@@ -98,7 +98,9 @@ _MEDIA_FORMATS = frozenset({"IMAGE", "VIDEO", "DOCUMENT", "GIF"})
 class Component(Protocol):
     """Anything that renders itself as one of Meta's component (or button) wire dicts."""
 
-    def to_dict(self) -> dict[str, Any]: ...
+    def to_dict(self) -> dict[str, Any]:
+        """The component (or button) as Meta's wire dict."""
+        ...
 
 
 ComponentLike = Union[Component, Mapping[str, Any]]
@@ -153,6 +155,7 @@ class HeaderText:
     example: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         out: dict[str, Any] = {"type": "HEADER", "format": "TEXT", "text": self.text}
         kind, names = template_variables(self.text, "header")
         if names and self.example is not None:
@@ -174,17 +177,21 @@ class HeaderMedia:
 
     @classmethod
     def image(cls, handle: str) -> HeaderMedia:
+        """An IMAGE header whose example is the upload ``handle`` (``wa.uploads.upload``)."""
         return cls(format="IMAGE", handle=handle)
 
     @classmethod
     def video(cls, handle: str) -> HeaderMedia:
+        """A VIDEO header whose example is the upload ``handle``."""
         return cls(format="VIDEO", handle=handle)
 
     @classmethod
     def document(cls, handle: str) -> HeaderMedia:
+        """A DOCUMENT header whose example is the upload ``handle``."""
         return cls(format="DOCUMENT", handle=handle)
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {"type": "HEADER", "format": self.format, "example": {"header_handle": [self.handle]}}
 
 
@@ -193,6 +200,7 @@ class HeaderLocation:
     """A location header; the location itself is given at send time."""
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {"type": "HEADER", "format": "LOCATION"}
 
 
@@ -207,6 +215,7 @@ class Body:
     examples: Sequence[str] | Mapping[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         out: dict[str, Any] = {"type": "BODY", "text": self.text}
         if self.examples is None:
             return out
@@ -233,6 +242,7 @@ class Footer:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {"type": "FOOTER", "text": self.text}
 
 
@@ -243,6 +253,7 @@ class AuthenticationBody:
     add_security_recommendation: bool = False
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         out: dict[str, Any] = {"type": "BODY"}
         if self.add_security_recommendation:
             out["add_security_recommendation"] = True
@@ -256,14 +267,18 @@ class AuthenticationFooter:
     code_expiration_minutes: int
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {"type": "FOOTER", "code_expiration_minutes": self.code_expiration_minutes}
 
 
 @attrs.frozen(kw_only=True)
 class QuickReplyButton:
+    """A quick-reply button; the tap comes back in a ``button`` webhook."""
+
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return {"type": "QUICK_REPLY", "text": self.text}
 
 
@@ -276,6 +291,7 @@ class UrlButton:
     example: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         out: dict[str, Any] = {"type": "URL", "text": self.text, "url": self.url}
         if self.example is not None:
             out["example"] = [self.example]
@@ -284,10 +300,13 @@ class UrlButton:
 
 @attrs.frozen(kw_only=True)
 class PhoneNumberButton:
+    """A button that calls ``phone_number``."""
+
     text: str
     phone_number: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return {"type": "PHONE_NUMBER", "text": self.text, "phone_number": self.phone_number}
 
 
@@ -298,6 +317,7 @@ class CopyCodeButton:
     example: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return {"type": "COPY_CODE", "example": self.example}
 
 
@@ -309,6 +329,7 @@ class AndroidApp:
     signature_hash: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The app entry of a one-tap or zero-tap button, in Meta's JSON shape."""
         return {"package_name": self.package_name, "signature_hash": self.signature_hash}
 
 
@@ -319,6 +340,7 @@ class OtpCopyCodeButton:
     text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         out: dict[str, Any] = {"type": "OTP", "otp_type": "COPY_CODE"}
         if self.text is not None:
             out["text"] = self.text
@@ -352,6 +374,7 @@ class OtpOneTapButton:
     autofill_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return _otp_app_button("ONE_TAP", self.text, self.autofill_text, self.supported_apps)
 
 
@@ -365,6 +388,7 @@ class OtpZeroTapButton:
     autofill_text: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return _otp_app_button(
             "ZERO_TAP", self.text, self.autofill_text, self.supported_apps, self.zero_tap_terms_accepted
         )
@@ -382,6 +406,7 @@ class FlowButton:
     navigate_screen: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         out: dict[str, Any] = {"type": "FLOW", "text": self.text}
         for key in ("flow_id", "flow_name", "flow_json", "flow_action", "navigate_screen"):
             value = getattr(self, key)
@@ -392,25 +417,34 @@ class FlowButton:
 
 @attrs.frozen(kw_only=True)
 class CatalogButton:
+    """A button that opens the business's catalog (catalog templates)."""
+
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return {"type": "CATALOG", "text": self.text}
 
 
 @attrs.frozen(kw_only=True)
 class MultiProductButton:
+    """A button that shows several products (multi-product templates)."""
+
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return {"type": "MPM", "text": self.text}
 
 
 @attrs.frozen(kw_only=True)
 class VoiceCallButton:
+    """A button that starts a WhatsApp voice call with the business."""
+
     text: str
 
     def to_dict(self) -> dict[str, Any]:
+        """This button as an entry of a ``BUTTONS`` component, in Meta's JSON shape."""
         return {"type": "VOICE_CALL", "text": self.text}
 
 
@@ -421,14 +455,18 @@ class Buttons:
     buttons: Sequence[ComponentLike]
 
     def to_dict(self) -> dict[str, Any]:
+        """This ``BUTTONS`` component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {"type": "BUTTONS", "buttons": [_as_dict(b) for b in self.buttons]}
 
 
 @attrs.frozen(kw_only=True)
 class CarouselCard:
+    """One card of a carousel template: a header and body, and its buttons."""
+
     components: Sequence[ComponentLike]
 
     def to_dict(self) -> dict[str, Any]:
+        """This card as an entry of a ``CAROUSEL`` component's ``cards``."""
         return {"components": [_as_dict(c) for c in self.components]}
 
 
@@ -439,6 +477,7 @@ class Carousel:
     cards: Sequence[CarouselCard | Mapping[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {"type": "CAROUSEL", "cards": [_as_dict(c) for c in self.cards]}
 
 
@@ -450,6 +489,7 @@ class LimitedTimeOffer:
     has_expiration: bool = True
 
     def to_dict(self) -> dict[str, Any]:
+        """This component as an entry of a template's ``components``, in Meta's JSON shape."""
         return {
             "type": "LIMITED_TIME_OFFER",
             "limited_time_offer": {"text": self.text, "has_expiration": self.has_expiration},
@@ -867,6 +907,8 @@ def _check_lto(category: str, component: Mapping[str, Any]) -> None:
 
 @attrs.frozen(kw_only=True)
 class QualityScore:
+    """A template's quality (GREEN, YELLOW, RED or UNKNOWN), when Meta last scored it, and why."""
+
     score: str | None = None
     date: int | None = None
     reasons: list[str] | None = None

@@ -77,6 +77,7 @@ class TextParam:
     parameter_name: str | None = attrs.field(default=None, kw_only=True)
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         wire: dict[str, Any] = {"type": "text", "text": self.text}
         if self.parameter_name is not None:
             wire["parameter_name"] = self.parameter_name
@@ -93,6 +94,7 @@ class CurrencyParam:
     parameter_name: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         wire: dict[str, Any] = {
             "type": "currency",
             "currency": {
@@ -114,6 +116,7 @@ class DateTimeParam:
     parameter_name: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         wire: dict[str, Any] = {"type": "date_time", "date_time": {"fallback_value": self.fallback_value}}
         if self.parameter_name is not None:
             wire["parameter_name"] = self.parameter_name
@@ -135,25 +138,33 @@ class _MediaParam:
         return media
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         return {"type": self.kind, self.kind: self._media()}
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class ImageParam(_MediaParam):
+    """An image for a template's header: ``media_id`` or ``link``."""
+
     kind: ClassVar[str] = "image"
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class VideoParam(_MediaParam):
+    """A video for a template's header: ``media_id`` or ``link``."""
+
     kind: ClassVar[str] = "video"
 
 
 @attrs.frozen(kw_only=True, slots=True)
 class DocumentParam(_MediaParam):
+    """A document for a template's header: ``media_id`` or ``link``, and a ``filename``."""
+
     kind: ClassVar[str] = "document"
     filename: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         media = self._media()
         if self.filename is not None:
             media["filename"] = self.filename
@@ -170,6 +181,7 @@ class LocationParam:
     address: str | None = None
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         location: dict[str, Any] = {"latitude": self.latitude, "longitude": self.longitude}
         if self.name is not None:
             location["name"] = self.name
@@ -185,6 +197,7 @@ class PayloadParam:
     payload: str
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         return {"type": "payload", "payload": self.payload}
 
 
@@ -195,6 +208,7 @@ class ActionParam:
     action: Mapping[str, Any]
 
     def to_wire(self) -> dict[str, Any]:
+        """This parameter as an entry of a component's ``parameters``, in Meta's JSON shape."""
         return {"type": "action", "action": dict(self.action)}
 
 
@@ -229,6 +243,7 @@ class TextComponent:
     parameters: tuple[Parameter, ...] = attrs.field(converter=_params)
 
     def to_wire(self) -> dict[str, Any]:
+        """This component as an entry of a template message's ``components``, in Meta's JSON shape."""
         return {"type": self.type, "parameters": [_wire(p) for p in self.parameters]}
 
 
@@ -251,6 +266,7 @@ class ButtonComponent:
     parameters: tuple[Parameter, ...] = attrs.field(converter=_params)
 
     def to_wire(self) -> dict[str, Any]:
+        """This component as an entry of a template message's ``components``, in Meta's JSON shape."""
         return {
             "type": "button",
             "sub_type": self.sub_type,
@@ -260,6 +276,7 @@ class ButtonComponent:
 
 
 def quick_reply_button(*, index: int, payload: str) -> ButtonComponent:
+    """The payload of the quick-reply button at ``index``, echoed back in the button webhook."""
     return ButtonComponent(sub_type="quick_reply", index=index, parameters=(PayloadParam(payload=payload),))
 
 
@@ -278,6 +295,7 @@ def copy_code_button(*, index: int, coupon_code: str) -> ButtonComponent:
 def flow_button(
     *, index: int, flow_token: str | None = None, flow_action_data: Mapping[str, Any] | None = None
 ) -> ButtonComponent:
+    """The Flow button at ``index``: the ``flow_token`` and the first screen's ``flow_action_data``."""
     action: dict[str, Any] = {}
     if flow_token is not None:
         action["flow_token"] = flow_token
@@ -287,6 +305,7 @@ def flow_button(
 
 
 def catalog_button(*, index: int = 0, thumbnail_product_retailer_id: str | None = None) -> ButtonComponent:
+    """The catalog button at ``index``, with the product shown as its thumbnail."""
     action: dict[str, Any] = {}
     if thumbnail_product_retailer_id is not None:
         action["thumbnail_product_retailer_id"] = thumbnail_product_retailer_id
@@ -300,6 +319,7 @@ class LimitedTimeOffer:
     expiration_time_ms: int
 
     def to_wire(self) -> dict[str, Any]:
+        """This component as an entry of a template message's ``components``, in Meta's JSON shape."""
         return {
             "type": "limited_time_offer",
             "parameters": [
@@ -313,10 +333,13 @@ class LimitedTimeOffer:
 
 @attrs.frozen(kw_only=True, slots=True)
 class TemplateCarouselCard:
+    """The parameters of one carousel card, by ``card_index``."""
+
     card_index: int
     components: tuple[Component, ...] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
+        """This card as an entry of a carousel component's ``cards``."""
         return {"card_index": self.card_index, "components": [_wire(c) for c in self.components]}
 
 
@@ -327,6 +350,7 @@ class CarouselComponent:
     cards: tuple[TemplateCarouselCard | Mapping[str, Any], ...] = attrs.field(converter=as_tuple)
 
     def to_wire(self) -> dict[str, Any]:
+        """This component as an entry of a template message's ``components``, in Meta's JSON shape."""
         return {"type": "carousel", "cards": [_wire(c) for c in self.cards]}
 
 
@@ -354,6 +378,7 @@ class Template:
         check_template(self.to_wire(), "template")
 
     def to_wire(self) -> dict[str, Any]:
+        """The ``template`` object of a template message, as Meta takes it."""
         wire: dict[str, Any] = {"name": self.name, "language": {"code": self.language}}
         if self.components:
             wire["components"] = [_wire(c) for c in self.components]

@@ -174,6 +174,8 @@ class SubscribedApp:
 
 @attrs.frozen(kw_only=True)
 class SubscribedAppsResponse:
+    """The apps subscribed to the WABA's webhooks (``wa.waba.subscribed_apps()``)."""
+
     data: list[SubscribedApp] = attrs.field(factory=list)
 
 
@@ -191,6 +193,8 @@ class NamedObject:
 
 @attrs.frozen(kw_only=True)
 class AssignedUser:
+    """A user assigned to the WABA and their tasks (``wa.waba.assigned_users()``)."""
+
     id: str
     name: str | None = None
     business: NamedObject | None = None
@@ -232,6 +236,8 @@ class RecurrencePattern:
 
 @attrs.frozen(kw_only=True)
 class WabaSchedule:
+    """A schedule of the WABA (``wa.waba.schedules()``)."""
+
     id: str
     name: str | None = None
     status: str | None = None
@@ -265,6 +271,8 @@ class BotDetails:
 
 @attrs.frozen(kw_only=True)
 class OnBehalfOfRequest:
+    """A request to manage a business object on behalf of another business."""
+
     id: str
     status: str | None = None
     business_owned_object: str | None = None
@@ -282,6 +290,8 @@ class SolutionRef:
 
 @attrs.frozen(kw_only=True)
 class OboMobilityIntent:
+    """An On-Behalf-Of mobility intent: moving the WABA between solutions."""
+
     id: str
     waba: dict[str, Any] | None = None
     solution: SolutionRef | None = None
@@ -292,6 +302,8 @@ class OboMobilityIntent:
 
 @attrs.frozen(kw_only=True)
 class OboMobilityIntentResult:
+    """Meta's answer to creating an On-Behalf-Of mobility intent."""
+
     success: bool
     mobility_intent_id: str | None = None
     status: str | None = None
@@ -302,6 +314,8 @@ class OboMobilityIntentResult:
 
 @attrs.frozen(kw_only=True)
 class SetOboMobilityIntentResult:
+    """Meta's answer to approving or rejecting an On-Behalf-Of mobility intent."""
+
     success: bool
     intent_id: str | None = None
     client_mutation_id: str | None = None
@@ -310,6 +324,8 @@ class SetOboMobilityIntentResult:
 
 @attrs.frozen(kw_only=True)
 class SolutionMigrationResult:
+    """Meta's answer to a solution migration intent."""
+
     success: bool
     migration_intent_id: str | None = None
     status: str | None = None
@@ -318,6 +334,8 @@ class SolutionMigrationResult:
 
 @attrs.frozen(kw_only=True)
 class MigrationIntent:
+    """A solution migration intent and its status."""
+
     id: str
     status: str | None = None
 

@@ -18,6 +18,11 @@ __all__ = ["Dedupe", "MemoryDedupe", "RedisDedupe"]
 
 @runtime_checkable
 class Dedupe(Protocol):
+    """Where the router remembers the events it already accepted, to drop Meta's redeliveries.
+
+    ``MemoryDedupe`` serves one process; ``RedisDedupe`` shares the memory between receivers.
+    """
+
     async def claim(self, keys: Sequence[str]) -> list[bool]:
         """For each key: True if unseen (and now marked seen), False if a repeat."""
         ...
@@ -50,6 +55,7 @@ class MemoryDedupe:
         return len(self._seen)
 
     async def claim(self, keys: Sequence[str]) -> list[bool]:
+        """For each key: True if unseen (and now marked seen for the TTL), False if a repeat."""
         now = self._clock()
         seen = self._seen
         # Expire from the oldest end: entries are kept in insertion order, all with the same TTL.
@@ -72,6 +78,7 @@ class MemoryDedupe:
         return out
 
     async def release(self, keys: Sequence[str]) -> None:
+        """Forget keys claimed for events that could not be accepted after all."""
         for key in keys:
             self._seen.pop(key, None)
 
@@ -98,6 +105,7 @@ class RedisDedupe:
         self._prefix = prefix
 
     async def claim(self, keys: Sequence[str]) -> list[bool]:
+        """For each key: True if unseen, False if a repeat; one ``SET NX EX`` per key in one pipeline, so receivers race safely."""
         if not keys:
             return []
         pipe = self._redis.pipeline(transaction=False)
@@ -107,9 +115,11 @@ class RedisDedupe:
         return [bool(r) for r in results]
 
     async def release(self, keys: Sequence[str]) -> None:
+        """Forget keys claimed for events that could not be accepted after all."""
         if keys:
             await self._redis.delete(*(self._prefix + k for k in keys))
 
     async def aclose(self) -> None:
+        """Close the Redis connection if this dedupe made it; a client passed in stays open."""
         if self._owned:
             await self._redis.aclose()

@@ -25,4 +25,5 @@ class InvalidSignatureError(ValueError):
 
     @property
     def missing(self) -> bool:
+        """True when the request had no ``X-Hub-Signature-256`` at all (often a misrouted call, not an attack)."""
         return self.reason == "missing"

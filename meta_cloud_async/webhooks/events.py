@@ -132,6 +132,8 @@ class Contact:
 
 @attrs.define(kw_only=True)
 class ReferredProduct:
+    """The catalog product a message was sent about (``context.referred_product``)."""
+
     catalog_id: str | None
     product_retailer_id: str | None
 
@@ -189,6 +191,8 @@ class Media:
 
 @attrs.define(kw_only=True)
 class Location:
+    """A shared location; ``name``, ``address`` and ``url`` only for a named place."""
+
     latitude: float | None
     longitude: float | None
     name: str | None = None
@@ -198,6 +202,8 @@ class Location:
 
 @attrs.define(kw_only=True)
 class SharedContactPhone:
+    """A phone number of a shared contact; ``wa_id`` when it is on WhatsApp."""
+
     phone: str | None
     wa_id: str | None = None
     type: str | None = None
@@ -205,18 +211,24 @@ class SharedContactPhone:
 
 @attrs.define(kw_only=True)
 class SharedContactEmail:
+    """An email address of a shared contact."""
+
     email: str | None
     type: str | None = None
 
 
 @attrs.define(kw_only=True)
 class SharedContactUrl:
+    """A website of a shared contact."""
+
     url: str | None
     type: str | None = None
 
 
 @attrs.define(kw_only=True)
 class SharedContactAddress:
+    """A postal address of a shared contact; every part is optional, as Meta sends it."""
+
     street: str | None = None
     city: str | None = None
     state: str | None = None
@@ -246,12 +258,16 @@ class SharedContact:
 
 @attrs.define(kw_only=True)
 class ButtonReply:
+    """The reply button the user tapped: the ``id`` and ``title`` you sent with ``send_buttons``."""
+
     id: str | None
     title: str | None
 
 
 @attrs.define(kw_only=True)
 class ListReply:
+    """The list row the user picked: the row ``id``, ``title`` and ``description`` you sent."""
+
     id: str | None
     title: str | None
     description: str | None = None
@@ -269,6 +285,8 @@ class FlowReply:
 
 @attrs.define(kw_only=True)
 class CallPermissionReply:
+    """The user's answer to a call-permission request (``accept`` or ``reject``) and how long it holds."""
+
     response: str | None
     is_permanent: bool | None = None
     expiration_timestamp: int | None = None
@@ -277,6 +295,8 @@ class CallPermissionReply:
 
 @attrs.define(kw_only=True)
 class ProductItem:
+    """One line of an order: product, quantity, unit price and currency."""
+
     product_retailer_id: str | None
     quantity: int | None
     item_price: float | None
@@ -285,6 +305,8 @@ class ProductItem:
 
 @attrs.define(kw_only=True)
 class Order:
+    """A cart the user sent from a catalog (``order`` messages)."""
+
     catalog_id: str | None
     text: str | None
     product_items: tuple[ProductItem, ...]
@@ -292,6 +314,8 @@ class Order:
 
 @attrs.define(kw_only=True)
 class Conversation:
+    """The conversation a status belongs to, when Meta sends one; ``origin_type`` is its category."""
+
     id: str | None
     origin_type: str | None = None
     expiration_timestamp: int | None = None
@@ -299,6 +323,8 @@ class Conversation:
 
 @attrs.define(kw_only=True)
 class Pricing:
+    """How a status's message is billed: ``billable``, ``pricing_model`` and ``category``."""
+
     billable: bool | None
     pricing_model: str | None
     category: str | None = None
@@ -307,12 +333,16 @@ class Pricing:
 
 @attrs.define(kw_only=True)
 class CallSession:
+    """The SDP offer or answer of a call ``connect`` event."""
+
     sdp_type: str | None
     sdp: str | None
 
 
 @attrs.define(kw_only=True)
 class SyncedContact:
+    """A contact of the WhatsApp Business app, as a state-sync event reports it."""
+
     full_name: str | None
     first_name: str | None
     phone_number: str | None
@@ -320,12 +350,16 @@ class SyncedContact:
 
 @attrs.define(kw_only=True)
 class GroupParticipant:
+    """A group member by WhatsApp id; ``input`` is the phone number as it was given."""
+
     wa_id: str | None
     input: str | None = None
 
 
 @attrs.define(kw_only=True)
 class TemplateButton:
+    """A button of a template whose components changed: ``type``, ``text`` and its URL or phone number."""
+
     type: str | None
     text: str | None
     url: str | None = None
@@ -342,6 +376,8 @@ class CountryStart:
 
 @attrs.define(kw_only=True)
 class Restriction:
+    """A restriction on the account (``restriction_type``) and when it ends (``expiration``, epoch seconds)."""
+
     restriction_type: str | None
     expiration: int | None = None
 
@@ -393,6 +429,7 @@ class MessageEvent(Event):
 
     @property
     def forwarded(self) -> bool:
+        """Whether the message was forwarded (once or frequently), from its ``context``."""
         return self.context is not None and (self.context.forwarded or self.context.frequently_forwarded)
 
     @property
@@ -407,6 +444,8 @@ class MessageEvent(Event):
 
 @attrs.define(kw_only=True)
 class TextMessage(MessageEvent):
+    """A text message; ``body`` is what the user wrote."""
+
     body: str
 
 
@@ -423,36 +462,40 @@ class MediaMessage(MessageEvent):
 
 @attrs.define(kw_only=True)
 class ImageMessage(MediaMessage):
-    pass
+    """An image; its ``media`` has the id to download and the caption."""
 
 
 @attrs.define(kw_only=True)
 class VideoMessage(MediaMessage):
-    pass
+    """A video; its ``media`` has the id to download and the caption."""
 
 
 @attrs.define(kw_only=True)
 class AudioMessage(MediaMessage):
-    pass
+    """An audio file or a voice note (``media.voice``)."""
 
 
 @attrs.define(kw_only=True)
 class DocumentMessage(MediaMessage):
-    pass
+    """A document; ``media.filename`` is the name the user's file had."""
 
 
 @attrs.define(kw_only=True)
 class StickerMessage(MediaMessage):
-    pass
+    """A sticker; ``media.animated`` for animated ones."""
 
 
 @attrs.define(kw_only=True)
 class LocationMessage(MessageEvent):
+    """A shared location (``location``)."""
+
     location: Location
 
 
 @attrs.define(kw_only=True)
 class ContactsMessage(MessageEvent):
+    """One or more shared contact cards (``contacts``)."""
+
     contacts: tuple[SharedContact, ...]
 
 
@@ -465,6 +508,7 @@ class ReactionMessage(MessageEvent):
 
     @property
     def removed(self) -> bool:
+        """True when the user took the reaction back (Meta sends an empty emoji)."""
         return not self.emoji
 
 
@@ -486,6 +530,8 @@ class InteractiveMessage(MessageEvent):
 
 @attrs.define(kw_only=True)
 class OrderMessage(MessageEvent):
+    """A cart sent from a catalog (``order``)."""
+
     order: Order
 
 
@@ -592,6 +638,8 @@ class StateSyncEvent(Event):
 
 @attrs.define(kw_only=True)
 class HistoryThread:
+    """One chat of a history chunk: its ``id`` and the messages in it, typed like live ones."""
+
     id: str | None
     messages: tuple[Event, ...]
 
@@ -682,22 +730,22 @@ class GroupEvent(Event):
 
 @attrs.define(kw_only=True)
 class GroupLifecycleEvent(GroupEvent):
-    pass
+    """A group was created or deleted (``group_lifecycle_update``)."""
 
 
 @attrs.define(kw_only=True)
 class GroupParticipantsEvent(GroupEvent):
-    pass
+    """Members joined, left, were added or removed (``group_participants_update``)."""
 
 
 @attrs.define(kw_only=True)
 class GroupSettingsEvent(GroupEvent):
-    pass
+    """A group's subject, description or settings changed (``group_settings_update``)."""
 
 
 @attrs.define(kw_only=True)
 class GroupStatusEvent(GroupEvent):
-    pass
+    """A group's status changed (``group_status_update``)."""
 
 
 @attrs.define(kw_only=True)
@@ -706,6 +754,7 @@ class ChangeEvent(Event):
 
     @property
     def value(self) -> Any:
+        """The change's ``value`` as Meta sent it (the same object as ``raw``)."""
         return self.raw
 
 
@@ -730,11 +779,15 @@ class AccountUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class AccountReviewUpdateEvent(ChangeEvent):
+    """The WABA's review decision (``account_review_update``: APPROVED, REJECTED...)."""
+
     decision: str | None
 
 
 @attrs.define(kw_only=True)
 class AccountAlertEvent(ChangeEvent):
+    """An alert about the account or one of its entities (``account_alerts``)."""
+
     entity_type: str | None
     entity_id: str | None
     alert_severity: str | None
@@ -745,11 +798,15 @@ class AccountAlertEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class AccountSettingsUpdateEvent(ChangeEvent):
+    """A setting of the account changed (``account_settings_update``; ``setting_type`` says which)."""
+
     setting_type: str | None
 
 
 @attrs.define(kw_only=True)
 class BusinessCapabilityUpdateEvent(ChangeEvent):
+    """New limits of the business: messaging and phone-number caps (``business_capability_update``)."""
+
     max_daily_conversation_per_phone: int | None
     max_phone_numbers_per_business: int | None
     max_phone_numbers_per_waba: int | None = None
@@ -758,6 +815,8 @@ class BusinessCapabilityUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class PhoneNumberNameUpdateEvent(ChangeEvent):
+    """Meta's decision on a requested display name (``phone_number_name_update``)."""
+
     decision: str | None
     requested_verified_name: str | None
     rejection_reason: str | None = None
@@ -765,6 +824,8 @@ class PhoneNumberNameUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class PhoneNumberQualityUpdateEvent(ChangeEvent):
+    """A number's messaging limit moved up or down (``phone_number_quality_update``)."""
+
     event: str | None
     current_limit: str | None
     old_limit: str | None = None
@@ -773,6 +834,8 @@ class PhoneNumberQualityUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class MessageTemplateStatusUpdateEvent(ChangeEvent):
+    """A template was approved, rejected, paused, disabled... (``message_template_status_update``), with Meta's reason."""
+
     event: str | None
     message_template_id: str | None
     message_template_name: str | None
@@ -788,6 +851,8 @@ class MessageTemplateStatusUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class MessageTemplateQualityUpdateEvent(ChangeEvent):
+    """A template's quality score changed (``message_template_quality_update``)."""
+
     message_template_id: str | None
     message_template_name: str | None
     message_template_language: str | None
@@ -797,6 +862,8 @@ class MessageTemplateQualityUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class MessageTemplateComponentsUpdateEvent(ChangeEvent):
+    """A template's components were edited (``message_template_components_update``)."""
+
     message_template_id: str | None
     message_template_name: str | None
     message_template_language: str | None
@@ -808,6 +875,8 @@ class MessageTemplateComponentsUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class TemplateCategoryUpdateEvent(ChangeEvent):
+    """A template's category changed, or is about to (``template_category_update``)."""
+
     message_template_id: str | None
     message_template_name: str | None
     message_template_language: str | None
@@ -818,6 +887,8 @@ class TemplateCategoryUpdateEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class FlowsEvent(ChangeEvent):
+    """A Flow's status changed or its endpoint health alerts (``flows``)."""
+
     event: str | None
     flow_id: str | None
     message: str | None = None
@@ -828,12 +899,16 @@ class FlowsEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class SecurityEvent(ChangeEvent):
+    """A security-relevant change on a number, such as its 2SV PIN (``security``)."""
+
     event: str | None
     requester: str | None = None
 
 
 @attrs.define(kw_only=True)
 class PartnerSolutionsEvent(ChangeEvent):
+    """A Multi-Partner Solution changed status (``partner_solutions``)."""
+
     event: str | None
     solution_id: str | None
     solution_status: str | None = None
@@ -841,6 +916,8 @@ class PartnerSolutionsEvent(ChangeEvent):
 
 @attrs.define(kw_only=True)
 class PaymentConfigurationUpdateEvent(ChangeEvent):
+    """A payment configuration was created or changed (``payment_configuration_update``)."""
+
     configuration_name: str | None
     provider_name: str | None
     provider_mid: str | None

@@ -16,6 +16,12 @@ __all__ = ["Filter", "message_type", "phone_number", "regex", "sender", "status"
 
 
 class Filter:
+    """A predicate on events that composes: ``f1 & f2``, ``f1 | f2``, ``~f``.
+
+    Wrap any ``(event) -> bool`` callable to mix it with the built-in filters;
+    ``description`` names it in reprs and in the router's logs.
+    """
+
     __slots__ = ("_predicate", "description")
 
     def __init__(self, predicate: Callable[[Any], bool], description: str = "filter") -> None:

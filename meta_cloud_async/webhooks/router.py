@@ -78,6 +78,7 @@ class WebhookContext:
 
     @property
     def client(self) -> Any:
+        """The client for the event's phone number: the router's, or its ``with_options`` copy for that number."""
         if self._client is None:
             self._client = self.router.client_for(self.event.phone_number_id)
         return self._client
@@ -98,6 +99,7 @@ class WebhookContext:
         return await self.client.messages.send_reaction(msg.sender, msg.id, emoji)
 
     async def mark_as_read(self, typing_indicator: bool = False) -> Any:
+        """Mark the inbound message read (blue ticks), with a typing indicator if asked; TypeError on a non-message event."""
         msg = self._message()
         return await self.client.messages.mark_as_read(msg.id, typing_indicator=typing_indicator)
 

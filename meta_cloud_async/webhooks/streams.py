@@ -40,6 +40,7 @@ class RedisStreamHandoff:
         self.maxlen = maxlen
 
     async def publish(self, body: bytes, indexes: Sequence[int]) -> None:
+        """Append a delivery's raw body and the indexes of its accepted events to the stream (``XADD``)."""
         fields = {b"body": body, b"events": ",".join(map(str, indexes)).encode()}
         if self.maxlen is None:
             await self.redis.xadd(self.stream, fields)
@@ -73,6 +74,7 @@ class StreamWorker:
         self._group_ready = False
 
     async def ensure_group(self) -> None:
+        """Create the consumer group from the stream's start (once; an existing group is fine)."""
         if self._group_ready:
             return
         try:
