@@ -5,7 +5,7 @@ over a :class:`MockTransport` that answers at once, so every function in the pro
 SDK's own (the transport is the only stand-in). The rate limiter runs with its rates lifted,
 so it takes its tokens but never waits.
 
-Usage: ``python -m benchmarks.profile [set_pin|send_text|per_number] [--calls N] [--top K]``.
+Usage: ``python -m benchmarks.profiles [set_pin|send_text|per_number] [--calls N] [--top K]``.
 ``per_number`` makes a ``with_options(phone_number_id=...)`` copy per call over 50 numbers.
 """
 
@@ -82,7 +82,9 @@ def profile(workload: str = "set_pin", calls: int = 20_000, top: int = 25) -> st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.profiles", description=__doc__.splitlines()[0]
+    )
     parser.add_argument(
         "workload", nargs="?", default="set_pin", choices=("set_pin", "send_text", "per_number")
     )
