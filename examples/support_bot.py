@@ -118,7 +118,15 @@ async def sandbox_conversation(receiver: Receiver, out: TextIO = sys.stdout) -> 
         number = sandbox.phone_number_ids[0]
         async with (
             sandbox.serve() as base_url,
-            WhatsApp(access_token=sandbox.access_token, phone_number_id=number, base_url=base_url) as wa,
+            # The client paces on the same virtual clock (Meta's pair limit: 6 s between messages
+            # to one user), so the 10 s a customer takes to tap pass in no real time.
+            WhatsApp(
+                access_token=sandbox.access_token,
+                phone_number_id=number,
+                base_url=base_url,
+                clock=clock,
+                sleep=clock.sleep,
+            ) as wa,
         ):
             router.client = wa
 
