@@ -52,6 +52,7 @@ DEFAULT_WEBHOOK_FAULTS = (
     "webhook.backoff=0.05,webhook.max_backoff=0.4,webhook.retry_for=120,webhook.timeout=10"
 )
 # A tiny valid PNG (1x1 pixel), the photo every tenth user sends.
+_GREETING_ANSWERS = ("interactive:button", "interactive:list", "interactive:cta_url")
 _PHOTO = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
     "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
@@ -128,8 +129,9 @@ class BotReport:
     down_refused: int = 0
     wall: float = 0.0
     failures: list[str] = attrs.field(factory=list)
-    #: The wamids of every user message, for the final count of replies.
-    inbound: list[str] = attrs.field(factory=list, repr=False)
+    planned: int = 0
+    #: Every user message (wamid) and the kinds of reply it should get.
+    inbound: dict[str, tuple[str, ...]] = attrs.field(factory=dict, repr=False)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -258,15 +260,15 @@ class _Receiver:
         self._router = router
         if self.redis_url:
             self._stop = asyncio.Event()
-            for i in range(16):
+            for i in range(64):
                 worker = StreamWorker(
                     router,
                     self._redis,
                     stream=self.stream,
                     consumer=f"worker-{secrets.token_hex(4)}-{i}",
-                    batch=16,
-                    block_ms=50,
-                    claim_idle_ms=2000,
+                    batch=1,
+                    block_ms=1000,
+                    claim_idle_ms=60_000,  # only a crashed worker's entries; ours stop cleanly
                 )
                 self._workers.append(asyncio.ensure_future(worker.run(self._stop)))
 
@@ -316,10 +318,12 @@ class _Receiver:
             return True
         if self.redis_url and self._redis is not None:
             try:
+                info = await self._redis.xinfo_stream(self.stream)
                 groups = await self._redis.xinfo_groups(self.stream)
             except Exception:
                 return True  # no stream yet: nothing accepted
-            return all(int(g.get("pending", 0)) == 0 and int(g.get("lag") or 0) == 0 for g in groups)
+            last = info.get("last-generated-id")
+            return all(int(g.get("pending", 0)) == 0 and g.get("last-delivered-id") == last for g in groups)
         return bool(router.backlog == 0)
 
     async def cleanup_redis(self) -> None:
@@ -553,26 +557,25 @@ async def _simulate(
     planned = args.users * 4
     injected = 0
     done = 0
-    expected: dict[str, int] = {}
+    expected: dict[str, tuple[str, ...]] = {}  # wamid -> the kinds of reply it should get
     timeout = args.settle
 
     injected_more = asyncio.Event()
 
-    def counted(wamid: str, count: int = 1) -> str:
+    def counted(wamid: str, kinds: tuple[str, ...] = ("text",)) -> str:
         nonlocal injected
-        expected[wamid] = count
+        expected[wamid] = kinds
         injected += 1
         injected_more.set()
         return wamid
 
-    def say(
-        user: str, kind: str, payload: dict[str, Any], reply_to: str | None = None, count: int = 1
-    ) -> str:
-        return counted(sandbox.inbound(number, user, kind, payload, reply_to=reply_to), count)
+    def say(user: str, kind: str, payload: dict[str, Any], reply_to: str | None = None) -> str:
+        wamid: str = sandbox.inbound(number, user, kind, payload, reply_to=reply_to)
+        return counted(wamid)
 
     async def answers(wamid: str) -> list[Any]:
         try:
-            return await asyncio.wait_for(watcher.expect(wamid, expected[wamid]), timeout)
+            return await asyncio.wait_for(watcher.expect(wamid, len(expected[wamid])), timeout)
         except asyncio.TimeoutError:
             return watcher.answers.get(wamid, [])
 
@@ -580,7 +583,8 @@ async def _simulate(
         nonlocal done
         await asyncio.sleep(rng.random() * min(2.0, args.users / 250))  # users arrive over a moment
         wa_id = f"4915{index:09d}"
-        hello = say(wa_id, "text", {"body": rng.choice(["Hi", "Hello", "hey", "Good morning!"])}, count=3)
+        greeting = {"body": rng.choice(["Hi", "Hello", "hey", "Good morning!"])}
+        hello = counted(sandbox.inbound(number, wa_id, "text", greeting), _GREETING_ANSWERS)
         got = {_kind(r): r.id for r in await answers(hello)}
         buttons, menu = got.get("interactive:button"), got.get("interactive:list")
         if buttons is not None:
@@ -592,7 +596,7 @@ async def _simulate(
             pick = {"type": "list_reply", "list_reply": {"id": row_id, "title": title}}
             await answers(say(wa_id, "interactive", pick, reply_to=menu))
         if index % 10 == 0:
-            wamid = counted(sandbox.inbound_media(number, wa_id, _PHOTO, "image/png"))
+            wamid = counted(sandbox.inbound_media(number, wa_id, _PHOTO, "image/png"), ("image",))
         else:
             wamid = say(wa_id, "text", {"body": rng.choice(["thanks", "ok, thank you", "bye"])})
         await answers(wamid)
@@ -635,18 +639,15 @@ async def _simulate(
     with contextlib.suppress(asyncio.CancelledError):
         await watch
     sandbox.messaging.listeners.remove(watcher._wake.set)
+    report.planned = planned
     report.messages = len(expected)
-    report.expected_replies = sum(expected.values())
-    # Every answer, by the inbound message it quotes: missing ones and extra copies.
-    for wamid, count in expected.items():
-        replies = watcher.answers.get(wamid, [])
-        kinds = Counter(_kind(r) for r in replies)
-        report.replies += len(replies)
-        report.duplicate_replies += sum(n - 1 for n in kinds.values() if n > 1)
-        report.missing += max(0, count - len(kinds))
-        if not (sandbox.messaging.is_read(wamid) and sandbox.messaging.showed_typing(wamid)):
-            report.unread += 1
-    report.inbound = list(expected)
+    report.expected_replies = sum(len(k) for k in expected.values())
+    report.unread = sum(
+        1
+        for wamid in expected
+        if not (sandbox.messaging.is_read(wamid) and sandbox.messaging.showed_typing(wamid))
+    )
+    report.inbound = expected
 
 
 async def _settle(
@@ -687,17 +688,19 @@ def _evaluate(
     report.out_of_order = sum(
         1 for order in seen.values() if any(rank[a] > rank[b] for a, b in itertools.pairwise(order))
     )
-    # A reply sent after the last look (a late duplicate) counts too.
-    late: Counter[tuple[str, str]] = Counter()
-    ids = set(report.inbound)
-    total = 0
+    # Every reply in the sandbox's log, by the user message it quotes, against what that
+    # message should have got: missing kinds, and copies or kinds it should not have got.
+    got: dict[str, Counter[str]] = {wamid: Counter() for wamid in report.inbound}
     for record in sandbox.messages():
         context = record.body.get("context")
-        if isinstance(context, dict) and context.get("message_id") in ids:
-            total += 1
-            late[(context["message_id"], _kind(record))] += 1
-    report.replies = total
-    report.duplicate_replies = sum(n - 1 for n in late.values() if n > 1)
+        quoted = context.get("message_id") if isinstance(context, dict) else None
+        if quoted in got:
+            got[quoted][_kind(record)] += 1
+    report.replies = sum(sum(c.values()) for c in got.values())
+    for wamid, kinds in report.inbound.items():
+        want = Counter(kinds)
+        report.missing += sum((want - got[wamid]).values())
+        report.duplicate_replies += sum((got[wamid] - want).values())
     report.duplicates_sent = stats.duplicates_sent
     report.duplicates_suppressed = receiver.duplicates_suppressed
     report.posts = stats.delivered
@@ -705,10 +708,11 @@ def _evaluate(
     report.answered_5xx = receiver.rejected
     report.given_up = stats.given_up
     f = report.failures
-    if report.missing or report.duplicate_replies:
+    if report.missing or report.duplicate_replies or report.messages < report.planned:
         f.append(
             f"every user message answered exactly once: {report.missing} answers missing, "
-            f"{report.duplicate_replies} sent twice"
+            f"{report.duplicate_replies} extra, {report.planned - report.messages} user messages never sent "
+            "(their user got no buttons or list to tap)"
         )
     if report.duplicate_replies:
         f.append(
@@ -735,8 +739,9 @@ def _print(report: BotReport, out: TextIO) -> None:
     out.write("checks:\n")
     line(
         "answered exactly once" not in names,
-        f"every user message answered exactly once ({report.messages - report.missing}/{report.messages} "
-        f"answered, {report.replies} replies for {report.expected_replies} expected)",
+        f"every user message answered exactly once ({report.messages}/{report.planned} messages, "
+        f"{report.replies} replies for {report.expected_replies} expected: {report.missing} missing, "
+        f"{report.duplicate_replies} extra)",
     )
     line(
         "no duplicate reply" not in names,

@@ -50,7 +50,6 @@ __all__ = [
     "TOPICS",
     "TOPIC_ANSWERS",
     "SupportBot",
-    "expected_answers",
 ]
 
 logger = logging.getLogger("meta_cloud_async.support_bot")
@@ -87,18 +86,6 @@ REENGAGEMENT = 131047
 
 def _normalised(text: str) -> str:
     return " ".join("".join(c for c in text.lower() if c.isalnum() or c.isspace()).split())
-
-
-def expected_answers(message: MessageEvent) -> tuple[str, ...]:
-    """The kinds of reply the bot sends to ``message`` (what the demo checks each answer against).
-
-    ``interactive:button``, ``interactive:list``, ``interactive:cta_url``, ``text`` or ``image``.
-    """
-    if isinstance(message, TextMessage) and _normalised(message.body) in GREETINGS:
-        return ("interactive:button", "interactive:list", "interactive:cta_url")
-    if isinstance(message, ImageMessage):
-        return ("image",)
-    return ("text",)
 
 
 class SupportBot:
