@@ -450,6 +450,8 @@ async def _demo(args: argparse.Namespace, faults: Any, out: TextIO) -> BotReport
 
     started = time.perf_counter()
     report = BotReport(users=args.users)
+    if args.redis:
+        await _ping(args.redis)
     secret = secrets.token_hex(16)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -530,6 +532,22 @@ async def _demo(args: argparse.Namespace, faults: Any, out: TextIO) -> BotReport
     report.wall = time.perf_counter() - started
     _print(report, out)
     return report
+
+
+async def _ping(url: str) -> None:
+    """Fail early, as an OSError naming the server (never its password), if Redis is unreachable."""
+    import redis.asyncio as aioredis
+
+    try:
+        client = aioredis.Redis.from_url(url)
+    except ValueError as exc:
+        raise OSError(f"--redis {_shown(url)}: {exc}") from None
+    try:
+        await client.ping()
+    except Exception as exc:
+        raise OSError(f"cannot reach Redis at {_shown(url)}: {type(exc).__name__}") from None
+    finally:
+        await client.aclose()
 
 
 def _shown(url: str | None) -> str:

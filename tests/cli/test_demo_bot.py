@@ -131,6 +131,13 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--receiver-5xx" in capsys.readouterr().err
 
 
+def test_an_unreachable_redis_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("redis")
+    assert main(["demo", "bot", "--users", "1", "--redis", "redis://:pw@127.0.0.1:9/0"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot reach Redis at redis://***@127.0.0.1:9/0" in err and "pw" not in err
+
+
 def test_plain_demo_is_still_the_pin_rotation(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--numbers", "5", "--in-process"]) == 0
     assert "5/5 PINs in effect match the vault" in capsys.readouterr().out
