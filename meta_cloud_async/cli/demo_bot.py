@@ -156,6 +156,9 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         sys.stderr.write(f"meta-cloud-async demo bot: --webhook-faults: {exc}\n")
         return 2
+    if faults.active:
+        sys.stderr.write("meta-cloud-async demo bot: --webhook-faults takes only webhook.* keys\n")
+        return 2
     if args.redis:
         try:
             import redis.asyncio  # noqa: F401
@@ -776,7 +779,8 @@ def _print(report: BotReport, out: TextIO) -> None:
     )
     line(
         "nothing lost" not in names,
-        f"nothing lost across {report.restarts} receiver restart(s) ({report.down_refused} POSTs refused while "
+        f"nothing lost across {report.restarts} receiver restart(s) ({report.posts} POSTs delivered, "
+        f"{report.down_refused} refused while "
         f"down, {report.answered_5xx} answered 503, {report.failed_attempts} failed attempts retried, "
         f"{report.given_up} given up)",
     )

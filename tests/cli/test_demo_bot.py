@@ -55,7 +55,7 @@ def test_a_hundred_users_as_ci_runs_it() -> None:
     assert len(checks) == 5 and all(line.startswith("  ok   ") for line in checks), out
     assert "400/400 messages, 600 replies for 600 expected: 0 missing, 0 extra" in out
     assert "0 given up" in out and "FAILED" not in out
-    assert re.search(r"\(\d+ POSTs refused while down, \d+ answered 503", out)
+    assert re.search(r"\(\d+ POSTs delivered, \d+ refused while down, \d+ answered 503", out)
     assert "  users 100/100 · " in out  # plain progress lines: stdout is not a terminal
     assert done.stderr == ""
 
@@ -127,6 +127,8 @@ def test_bad_arguments(capsys: pytest.CaptureFixture[str]) -> None:
     assert "--users must be within 1..100000" in capsys.readouterr().err
     assert main(["demo", "bot", "--webhook-faults", "webhook.nope=1"]) == 2
     assert "--webhook-faults: unknown webhook fault key 'nope'" in capsys.readouterr().err
+    assert main(["demo", "bot", "--webhook-faults", "transient=0.1"]) == 2
+    assert "--webhook-faults takes only webhook.* keys" in capsys.readouterr().err
     assert main(["demo", "bot", "--receiver-5xx", "1"]) == 2
     assert "--receiver-5xx" in capsys.readouterr().err
 
