@@ -64,6 +64,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--seed", type=int, default=7, help="sandbox seed (default 7)")
     p.set_defaults(func=run, _parser=p)
+    # `demo` alone stays the PIN rotation; `demo bot` is the support bot end to end.
+    from . import demo_bot
+
+    demo_bot.register(p.add_subparsers(dest="demo_command", metavar="{bot}", parser_class=type(p)))
 
 
 def _existing_key(args: argparse.Namespace) -> str | None:

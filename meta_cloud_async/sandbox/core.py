@@ -249,20 +249,56 @@ class Sandbox:
         payload: Mapping[str, Any] | None = None,
         *,
         name: str | None = None,
+        reply_to: str | None = None,
     ) -> str:
         """A user's message reaches ``phone_number_id``: opens the 24-hour window; returns its wamid.
 
         ``payload`` is the type object (``{"body": "hi"}`` for text); ``name`` the profile name
-        its webhook shows. Same as ``POST /_sandbox/inbound``. With ``webhook_url`` set, it is
-        delivered as a ``messages`` webhook.
+        its webhook shows. ``reply_to`` is the wamid of the message this one answers: a tapped
+        reply button (``type="interactive"``, payload ``{"type": "button_reply", "button_reply":
+        {"id", "title"}}``) or list row (``list_reply``) carries the wamid of the buttons or the
+        list in its webhook's ``context``. Same as ``POST /_sandbox/inbound``. With
+        ``webhook_url`` set, it is delivered as a ``messages`` webhook.
         """
         if phone_number_id not in self.router.business.phones:
             raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
-        return self.messaging.inbound(phone_number_id, from_, type, payload, self.clock(), name=name)
+        return self.messaging.inbound(
+            phone_number_id, from_, type, payload, self.clock(), name=name, reply_to=reply_to
+        )
 
-    def messages(self, phone_number_id: str | None = None) -> list[SentRecord]:
-        """What was sent through the sandbox (oldest first), each with its status now. Same as ``GET /_sandbox/messages``."""
-        return self.messaging.messages(self.clock(), phone_number_id)
+    def inbound_media(
+        self,
+        phone_number_id: str,
+        from_: str,
+        data: bytes,
+        mime_type: str,
+        *,
+        type: str = "image",
+        caption: str | None = None,
+        name: str | None = None,
+    ) -> str:
+        """A user sends a photo (or other media): its bytes go to the media store, then the message.
+
+        The webhook carries ``{"id", "mime_type", "sha256"}`` (and ``caption``), as Meta's does;
+        the business downloads the bytes by that id. Returns the message's wamid.
+        """
+        if phone_number_id not in self.router.business.phones:
+            raise KeyError(f"no phone number {phone_number_id!r} in this sandbox")
+        if type not in ("image", "video", "audio", "document", "sticker"):
+            raise ValueError(f"type must be a media message type, got {type!r}")
+        stored = self.media.put(phone_number_id, data, mime_type, self.clock())
+        payload: dict[str, Any] = {"id": stored.id, "mime_type": mime_type, "sha256": stored.sha256}
+        if caption is not None:
+            payload["caption"] = caption
+        return self.inbound(phone_number_id, from_, type, payload, name=name)
+
+    def messages(self, phone_number_id: str | None = None, *, start: int = 0) -> list[SentRecord]:
+        """What was sent through the sandbox (oldest first), each with its status now. Same as ``GET /_sandbox/messages``.
+
+        ``start`` skips the first ``start`` messages of the whole log: a watcher that keeps
+        ``len`` of what it read gets only the new ones.
+        """
+        return self.messaging.messages(self.clock(), phone_number_id, start=start)
 
     @property
     def media(self) -> MediaStore:

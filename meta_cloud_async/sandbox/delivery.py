@@ -172,6 +172,9 @@ class WebhookDeliverer:
             "type": record.type,
             record.type: dict(record.payload),
         }
+        if record.reply_to is not None:
+            _, display = self._phone(record.phone_number_id)
+            message["context"] = {"from": display, "id": record.reply_to}
         contact = {"profile": {"name": record.name}, "wa_id": record.from_}
         return _Item(
             waba_id, record.phone_number_id, "messages", "messages", message, contact, record.timestamp

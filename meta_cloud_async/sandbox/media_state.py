@@ -203,6 +203,19 @@ class MediaStore:
         self.media[mid] = StoredMedia(mid, phone_id, mime, bytes(data), hashlib.sha256(data).hexdigest(), now)
         return {"id": mid}
 
+    def put(self, phone_id: str, data: bytes, mime_type: str, now: float) -> StoredMedia:
+        """Store media a user sent to ``phone_id`` (Meta keeps it; the business downloads it by id)."""
+        cap = _CAPS.get(mime_type)
+        if cap is None:
+            raise ValueError(f"mime_type must be a supported media type, got {mime_type!r}")
+        if not data or len(data) > cap:
+            raise ValueError(f"data must be 1..{cap} bytes for {mime_type}, got {len(data)}")
+        self._reserve(len(data), now)
+        mid = self._new_id()
+        item = StoredMedia(mid, phone_id, mime_type, bytes(data), hashlib.sha256(data).hexdigest(), now)
+        self.media[mid] = item
+        return item
+
     def url(self, mid: str, params: Mapping[str, Any], origin: str, now: float) -> dict[str, Any]:
         item = self.get(mid, now, params.get("phone_number_id"))
         exp = int(now + URL_LIFETIME)

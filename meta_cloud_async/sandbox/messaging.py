@@ -187,6 +187,8 @@ class InboundRecord:
     type: str
     payload: Mapping[str, Any]
     timestamp: float
+    #: The wamid of the business message this one answers (a tapped button, a quoted reply).
+    reply_to: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -254,10 +256,29 @@ class _Outbound:
 
 
 class _Inbound:
-    __slots__ = ("from_", "id", "name", "payload", "phone_number_id", "read", "received_at", "type")
+    __slots__ = (
+        "from_",
+        "id",
+        "name",
+        "payload",
+        "phone_number_id",
+        "read",
+        "received_at",
+        "reply_to",
+        "type",
+        "typing",
+    )
 
     def __init__(
-        self, id: str, phone: str, from_: str, type: str, payload: Mapping[str, Any], now: float, name: str
+        self,
+        id: str,
+        phone: str,
+        from_: str,
+        type: str,
+        payload: Mapping[str, Any],
+        now: float,
+        name: str,
+        reply_to: str | None = None,
     ) -> None:
         self.id = id
         self.phone_number_id = phone
@@ -266,7 +287,9 @@ class _Inbound:
         self.payload = payload
         self.received_at = now
         self.read = False
+        self.typing = False
         self.name = name
+        self.reply_to = reply_to
 
 
 _FORMATTING = str.maketrans("", "", " -().")
@@ -318,6 +341,7 @@ class Messaging:
         self._pair_buckets: dict[tuple[str, str], _Bucket] = {}
         self._last_inbound: dict[tuple[str, str], float] = {}
         self._outbound: list[_Outbound] = []
+        self._sent_to: dict[str, tuple[str, str]] = {}  # wamid -> (from number id, recipient)
         self._inbound: dict[str, _Inbound] = {}
         #: ``(phone_number_id, template, now) -> handled``: the business's stored templates
         #: (templates_state) check a send first; False falls back to the seeded table above.
@@ -456,6 +480,7 @@ class Messaging:
             last = self._last_inbound.get((phone_number_id, to))
             record.in_window = last is not None and now - last <= self.limits.service_window
         self._outbound.append(record)
+        self._sent_to[wamid] = (phone_number_id, to)
         self._open.append(record)
         self._notify()
         answer: dict[str, Any] = {"messaging_product": "whatsapp"}
@@ -597,6 +622,7 @@ class Messaging:
                 f"message_id {message_id!r} is not a message this number received"
             )
         inbound.read = True
+        inbound.typing = inbound.typing or indicator is not None
         return {"success": True}
 
     # -- inbound -----------------------------------------------------------------------
@@ -609,10 +635,14 @@ class Messaging:
         payload: Mapping[str, Any] | None,
         now: float,
         name: str | None = None,
+        reply_to: str | None = None,
     ) -> str:
         """A user's message arrives: it opens (or renews) the 24-hour window. Returns its wamid.
 
         ``name`` is the sender's WhatsApp profile name its webhook shows (default ``User <last 4 digits>``).
+        ``reply_to``: the wamid of a message this number sent the user, which this one answers
+        (a tapped reply button or list row, a quoted reply): its webhook carries ``context``.
+        It must be a message this number sent to this user, as only those can be answered.
         """
         if not isinstance(phone_number_id, str) or not phone_number_id:
             raise GraphError.missing_parameter("phone_number_id")
@@ -623,9 +653,25 @@ class Messaging:
             raise GraphError.invalid_parameter(f"{type} must be a JSON object")
         if name is not None and (not isinstance(name, str) or not name or len(name) > 256):
             raise GraphError.invalid_parameter("name must be a profile name of 1-256 characters")
+        if reply_to is not None:
+            if not isinstance(reply_to, str) or reply_to not in self._sent_to:
+                raise GraphError.invalid_parameter(
+                    f"reply_to {reply_to!r} is not a message this sandbox sent"
+                )
+            if self._sent_to[reply_to] != (phone_number_id, wa_id):
+                raise GraphError.invalid_parameter(
+                    f"reply_to {reply_to!r} was not sent by {phone_number_id} to {wa_id}"
+                )
         wamid = self._wamid(wa_id)
         record = _Inbound(
-            wamid, phone_number_id, wa_id, type, dict(payload or {}), now, name or f"User {wa_id[-4:]}"
+            wamid,
+            phone_number_id,
+            wa_id,
+            type,
+            dict(payload or {}),
+            now,
+            name or f"User {wa_id[-4:]}",
+            reply_to,
         )
         self._inbound[wamid] = record
         self._new_inbound.append(record)
@@ -645,6 +691,7 @@ class Messaging:
                 type=r.type,
                 payload=r.payload,
                 timestamp=r.received_at,
+                reply_to=r.reply_to,
             )
             for r in new
         ]
@@ -656,6 +703,10 @@ class Messaging:
     def is_read(self, message_id: str) -> bool:
         """Whether an inbound message was marked as read."""
         return self._inbound[message_id].read
+
+    def showed_typing(self, message_id: str) -> bool:
+        """Whether the business showed a typing indicator when it marked this inbound message read."""
+        return self._inbound[message_id].typing
 
     # -- statuses and the log -------------------------------------------------------------
 
@@ -725,8 +776,14 @@ class Messaging:
         ]
         return min(times) if times else None
 
-    def messages(self, now: float, phone_number_id: str | None = None) -> list[SentRecord]:
-        """What was sent (oldest first), with each message's status at ``now``."""
+    def messages(self, now: float, phone_number_id: str | None = None, *, start: int = 0) -> list[SentRecord]:
+        """What was sent (oldest first), with each message's status at ``now``.
+
+        ``start``: skip the first ``start`` messages of the whole log (before filtering by
+        number), so a watcher can read only what is new since its last look.
+        """
+        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
+            raise ValueError(f"start must be an int >= 0, got {start!r}")
         return [
             SentRecord(
                 id=r.id,
@@ -737,6 +794,11 @@ class Messaging:
                 body=r.body,
                 timestamp=r.sent_at,
             )
-            for r in self._outbound
+            for r in self._outbound[start:]
             if phone_number_id is None or r.from_ == phone_number_id
         ]
+
+    @property
+    def sent_count(self) -> int:
+        """How many messages were accepted so far (the length of the log ``messages`` reads)."""
+        return len(self._outbound)

@@ -606,7 +606,7 @@ class Router:
         return Result(status, {"content-type": _JSON}, content)
 
     def _inbound(self, body: bytes, now: float) -> dict[str, Any]:
-        """``POST /_sandbox/inbound`` ``{"phone_number_id", "from", "type", <type>: {...}, "name"?}``: a user writes in."""
+        """``POST /_sandbox/inbound`` ``{"phone_number_id", "from", "type", <type>: {...}, "name"?, "reply_to"?}``: a user writes in."""
         try:
             data = json.loads(body or b"{}")
         except (ValueError, RecursionError):
@@ -622,7 +622,10 @@ class Router:
         if not isinstance(sender, str):
             raise GraphError.invalid_parameter("from must be the user's phone number as a string")
         name = data.get("name")
-        wamid = self.business.messaging.inbound(phone_id, sender, kind, payload, now, name=name)
+        reply_to = data.get("reply_to")
+        wamid = self.business.messaging.inbound(
+            phone_id, sender, kind, payload, now, name=name, reply_to=reply_to
+        )
         return {"id": wamid}
 
     def _admin(self, method: str, parts: list[str], query: str, body: bytes) -> Any:
