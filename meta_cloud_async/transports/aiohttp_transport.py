@@ -243,7 +243,10 @@ class _AiohttpStream:
     dropped, not returned to the pool: its unread rest must never reach the next request.
     """
 
-    chunk_size = 1 << 16
+    #: The most one chunk holds. aiohttp buffers up to twice this while the consumer is busy
+    #: (a file write on a thread, say), so the socket keeps being read meanwhile; 1 MiB keeps
+    #: the thread hops per MB low and the memory held small.
+    chunk_size = 1 << 20
 
     def __init__(self, resp: aiohttp.ClientResponse, request: Request) -> None:
         self._resp = resp
@@ -253,7 +256,7 @@ class _AiohttpStream:
     async def __aiter__(self) -> AsyncIterator[bytes]:
         resp = self._resp
         try:
-            async for chunk in resp.content.iter_any():
+            async for chunk in resp.content.iter_chunked(self.chunk_size):
                 yield chunk
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             await self.aclose()

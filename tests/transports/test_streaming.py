@@ -125,6 +125,31 @@ async def test_streamed_response_reads_chunkwise(server: tuple[str, dict[str, An
         await t.aclose()
 
 
+async def test_aiohttp_stream_chunks_are_capped_at_its_chunk_size(server: tuple[str, dict[str, Any]]) -> None:
+    # A smaller cap than the body: several chunks, none past the cap, the bytes exact.
+    from meta_cloud_async.transports import aiohttp_transport
+
+    base, _ = server
+    t = AiohttpTransport()
+    cap = 65536
+    original = aiohttp_transport._AiohttpStream.chunk_size
+    aiohttp_transport._AiohttpStream.chunk_size = cap
+    try:
+        resp = await t.send(Request(method="GET", url=f"{base}/down", timeout=10, stream=True))
+        sizes: list[int] = []
+        got = bytearray()
+        async with resp:
+            async for chunk in resp.aiter_bytes():
+                sizes.append(len(chunk))
+                got += chunk
+        assert bytes(got) == BLOB
+        assert max(sizes) <= cap and len(sizes) >= len(BLOB) // cap
+    finally:
+        aiohttp_transport._AiohttpStream.chunk_size = original
+        await t.aclose()
+    assert original == 1 << 20  # the default: one file write and hash per MiB at most
+
+
 @pytest.mark.parametrize("factory", transports(), ids=["aiohttp", "httpx"])
 async def test_streamed_error_status_is_read_for_the_error_mapping(
     server: tuple[str, dict[str, Any]], factory: Any
