@@ -324,6 +324,51 @@ async def test_a_corrupted_body_into_a_file_object_raises(clock: VirtualClock) -
             await wa.media.download(media.id, io.BytesIO())
 
 
+def _pieces_handler(body: bytes, announced: bytes) -> Any:
+    """A MockTransport handler: a media URL announcing ``announced``'s hash and size, ``body`` in 40 KB pieces."""
+
+    def handler(request: Request) -> Response:
+        if "lookaside" in request.url:
+            return Response(status_code=200, stream=agen(body, 40_000))  # type: ignore[arg-type]
+        return Response(
+            status_code=200,
+            json={
+                "url": "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1",
+                "id": "1",
+                "sha256": hashlib.sha256(announced).hexdigest(),
+                "file_size": len(announced),
+            },
+        )
+
+    return handler
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+async def test_a_byte_wrong_in_any_batch_of_the_writer_raises(tmp_path: Path, where: str) -> None:
+    # Many small pieces, gathered into batches for the writer thread: a flipped byte in the
+    # first batch or in the tail batch (written after the stream ended) is caught alike.
+    good = os.urandom(3 * 1024 * 1024 + 12_345)
+    i = 10 if where == "first" else len(good) - 1
+    bad = good[:i] + bytes([good[i] ^ 1]) + good[i + 1 :]
+    async with WhatsApp(access_token="tok", transport=MockTransport(_pieces_handler(bad, good))) as wa:
+        with pytest.raises(MediaIntegrityError, match="sha256"):
+            await wa.media.download("1", tmp_path / "x.bin")
+        with pytest.raises(MediaIntegrityError, match="sha256"):
+            await wa.media.download("1", io.BytesIO())
+    assert os.listdir(tmp_path) == []
+    async with WhatsApp(access_token="tok", transport=MockTransport(_pieces_handler(good, good))) as wa:
+        await wa.media.download("1", tmp_path / "x.bin")
+    assert (tmp_path / "x.bin").read_bytes() == good
+
+
+async def test_a_short_body_through_the_writer_raises(tmp_path: Path) -> None:
+    good = os.urandom(2 * 1024 * 1024 + 7)
+    async with WhatsApp(access_token="tok", transport=MockTransport(_pieces_handler(good[:-7], good))) as wa:
+        with pytest.raises(MediaIntegrityError, match="bytes"):
+            await wa.media.download("1", tmp_path / "x.bin")
+    assert os.listdir(tmp_path) == []
+
+
 class _ThreadNotingHash:
     """A sha256 that notes which thread fed it each chunk."""
 
