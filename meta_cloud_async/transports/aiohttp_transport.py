@@ -242,8 +242,6 @@ class _AiohttpStream:
     dropped, not returned to the pool: its unread rest must never reach the next request.
     """
 
-    chunk_size = 1 << 16
-
     def __init__(self, resp: aiohttp.ClientResponse, request: Request) -> None:
         self._resp = resp
         self._request = request
@@ -252,8 +250,11 @@ class _AiohttpStream:
     async def __aiter__(self) -> AsyncIterator[bytes]:
         resp = self._resp
         try:
-            async for chunk in resp.content.iter_any():
-                yield chunk
+            # Each piece as it was received, never joined with the next: joining (what
+            # iter_any and iter_chunked do) copies every byte once more on the loop.
+            async for chunk, _ in resp.content.iter_chunks():
+                if chunk:
+                    yield chunk
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             await self.aclose()
             raise _map_error(exc, self._request.method) from safe_cause(exc, self._request.url)

@@ -21,6 +21,10 @@ def test_quick_media_benchmark_reports_every_check() -> None:
     }
     for check in result["checks"]:
         assert isinstance(check["met"], bool) and check["value"] >= 0
+        if "throughput" in check["name"]:
+            low, high = check["spread"]
+            assert 0 < low <= high and check["cpu_ratio"] > 0
+    assert all(fig["cpu_seconds"] > 0 for fig in result["cases"].values())
 
 
 def test_cli_prints_ratios_with_targets(capsys: pytest.CaptureFixture[str]) -> None:

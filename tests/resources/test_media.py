@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -307,6 +308,110 @@ async def test_a_corrupted_body_raises_and_leaves_no_file(clock: VirtualClock, t
                 async for _ in chunks:
                     pass
     assert os.listdir(tmp_path) == []
+
+
+async def test_a_corrupted_body_into_a_file_object_raises(clock: VirtualClock) -> None:
+    # A file object takes the same path as a file: written and hashed on a worker thread.
+    sandbox = Sandbox(clock=clock, faults="download_media.corrupt_body=1.0,seed=1")
+    async with WhatsApp(
+        access_token=sandbox.access_token,
+        phone_number_id=sandbox.phone_number_ids[0],
+        transport=sandbox.transport(),
+        clock=clock,
+    ) as wa:
+        media = await wa.media.upload(JPEG, mime_type="image/jpeg")
+        with pytest.raises(MediaIntegrityError):
+            await wa.media.download(media.id, io.BytesIO())
+
+
+def _pieces_handler(body: bytes, announced: bytes) -> Any:
+    """A MockTransport handler: a media URL announcing ``announced``'s hash and size, ``body`` in 40 KB pieces."""
+
+    def handler(request: Request) -> Response:
+        if "lookaside" in request.url:
+            return Response(status_code=200, stream=agen(body, 40_000))  # type: ignore[arg-type]
+        return Response(
+            status_code=200,
+            json={
+                "url": "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1",
+                "id": "1",
+                "sha256": hashlib.sha256(announced).hexdigest(),
+                "file_size": len(announced),
+            },
+        )
+
+    return handler
+
+
+@pytest.mark.parametrize("where", ["first", "last"])
+async def test_a_byte_wrong_in_any_batch_of_the_writer_raises(tmp_path: Path, where: str) -> None:
+    # Many small pieces, gathered into batches for the writer thread: a flipped byte in the
+    # first batch or in the tail batch (written after the stream ended) is caught alike.
+    good = os.urandom(3 * 1024 * 1024 + 12_345)
+    i = 10 if where == "first" else len(good) - 1
+    bad = good[:i] + bytes([good[i] ^ 1]) + good[i + 1 :]
+    async with WhatsApp(access_token="tok", transport=MockTransport(_pieces_handler(bad, good))) as wa:
+        with pytest.raises(MediaIntegrityError, match="sha256"):
+            await wa.media.download("1", tmp_path / "x.bin")
+        with pytest.raises(MediaIntegrityError, match="sha256"):
+            await wa.media.download("1", io.BytesIO())
+    assert os.listdir(tmp_path) == []
+    async with WhatsApp(access_token="tok", transport=MockTransport(_pieces_handler(good, good))) as wa:
+        await wa.media.download("1", tmp_path / "x.bin")
+    assert (tmp_path / "x.bin").read_bytes() == good
+
+
+async def test_a_short_body_through_the_writer_raises(tmp_path: Path) -> None:
+    good = os.urandom(2 * 1024 * 1024 + 7)
+    async with WhatsApp(access_token="tok", transport=MockTransport(_pieces_handler(good[:-7], good))) as wa:
+        with pytest.raises(MediaIntegrityError, match="bytes"):
+            await wa.media.download("1", tmp_path / "x.bin")
+    assert os.listdir(tmp_path) == []
+
+
+class _ThreadNotingHash:
+    """A sha256 that notes which thread fed it each chunk."""
+
+    threads: list[int] = []
+
+    def __init__(self) -> None:
+        self._h = hashlib.sha256()
+
+    def update(self, data: bytes) -> None:
+        self.threads.append(threading.get_ident())
+        self._h.update(data)
+
+    def hexdigest(self) -> str:
+        return self._h.hexdigest()
+
+
+async def test_a_download_hashes_on_the_writer_thread_and_a_stream_on_the_loop(
+    wa: WhatsApp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Hashing on the loop stalls the socket reads; a download hashes where it writes.
+    media = await wa.media.upload(JPEG, mime_type="image/jpeg")
+    monkeypatch.setattr("meta_cloud_async.resources.media.sha256", _ThreadNotingHash)
+    _ThreadNotingHash.threads = []
+    loop_thread = threading.get_ident()
+    for to in (tmp_path / "x.jpg", io.BytesIO()):
+        await wa.media.download(media.id, to)
+    assert _ThreadNotingHash.threads and loop_thread not in _ThreadNotingHash.threads
+    assert (tmp_path / "x.jpg").read_bytes() == JPEG
+    _ThreadNotingHash.threads = []
+    async with wa.media.stream(media.id) as chunks:
+        assert b"".join([c async for c in chunks]) == JPEG
+    assert set(_ThreadNotingHash.threads) == {loop_thread}
+
+
+async def test_a_download_whose_writes_fail_raises_and_leaves_no_file(wa: WhatsApp, tmp_path: Path) -> None:
+    media = await wa.media.upload(JPEG, mime_type="image/jpeg")
+
+    class Full(io.BytesIO):
+        def write(self, data: Any) -> int:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        await wa.media.download(media.id, Full())
 
 
 @pytest.mark.parametrize("ranges", [True, False], ids=["range-resume", "restart-and-skip"])

@@ -54,6 +54,14 @@ def make_app(received: dict[str, Any]) -> web.Application:
         finally:
             received["open"] -= 1
 
+    async def chunked(request: web.Request) -> web.StreamResponse:
+        resp = web.StreamResponse()  # no content length: chunked transfer encoding
+        await resp.prepare(request)
+        for i in range(0, len(BLOB), 50_000):
+            await resp.write(BLOB[i : i + 50_000])
+        await resp.write_eof()
+        return resp
+
     async def error(request: web.Request) -> web.Response:
         return web.json_response({"error": {"code": 2, "message": "down", "is_transient": True}}, status=503)
 
@@ -61,6 +69,7 @@ def make_app(received: dict[str, Any]) -> web.Application:
     app.router.add_post("/up", upload)
     app.router.add_get("/down", download)
     app.router.add_get("/endless", endless)
+    app.router.add_get("/chunked", chunked)
     app.router.add_get("/error", error)
     return app
 
@@ -121,6 +130,22 @@ async def test_streamed_response_reads_chunkwise(server: tuple[str, dict[str, An
         # The connection went back to the pool and serves the next request.
         again = await t.send(Request(method="GET", url=f"{base}/down", timeout=10))
         assert again.content == BLOB
+    finally:
+        await t.aclose()
+
+
+async def test_aiohttp_stream_of_a_chunked_body_is_exact_and_has_no_empty_chunk(
+    server: tuple[str, dict[str, Any]],
+) -> None:
+    # The stream hands over aiohttp's pieces as received; HTTP chunk ends show up there as b"".
+    base, _ = server
+    t = AiohttpTransport()
+    try:
+        resp = await t.send(Request(method="GET", url=f"{base}/chunked", timeout=10, stream=True))
+        assert resp.stream is not None
+        pieces = [piece async for piece in resp.stream]
+        await resp.aclose()
+        assert b"".join(pieces) == BLOB and all(pieces)
     finally:
         await t.aclose()
 
