@@ -73,6 +73,10 @@ _OTHER_LOOP = (
 )
 
 
+#: How many ``with_options`` states are kept for reuse (per root client).
+_MAX_PROFILES = 4096
+
+
 class _namespace(cached_property[T]):
     """``cached_property`` without Python 3.11's lock: a copy per number pays for each namespace once.
 
@@ -443,7 +447,9 @@ class WhatsApp:
             extra_headers=extra_headers,
         )
         if key is not None:
-            if len(profiles) > 10_000:  # one entry per number and argument set: bounded
+            if len(profiles) >= _MAX_PROFILES:  # one entry per number and argument set: bounded
+                # Cleared whole, not evicted one by one: a batch over more numbers than this makes
+                # each copy once anyway, and the bound keeps its memory (~3 KB an entry) flat.
                 profiles.clear()
             profiles[key] = dict(copy.__dict__)
         return copy

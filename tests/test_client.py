@@ -21,7 +21,7 @@ from meta_cloud_async import (
     VerifyCodeResponse,
     WhatsApp,
 )
-from meta_cloud_async._client import USER_AGENT
+from meta_cloud_async._client import _MAX_PROFILES, USER_AGENT
 from meta_cloud_async.errors import PinMismatchError
 
 TOKEN = "EAAtestTOKEN0123456789"
@@ -207,10 +207,10 @@ async def test_a_cached_copy_still_validates_and_keeps_per_copy_policies() -> No
         headed = wa.with_options(extra_headers={"X-Trace": "a"})
         assert wa.with_options(extra_headers={"X-Trace": "b"})._json_headers["x-trace"] == "b"
         assert headed._json_headers["x-trace"] == "a"
-        # The cache is bounded: one entry per number and argument set, cleared past 10,000.
-        for i in range(10_050):
+        # The cache is bounded: one entry per number and argument set, cleared at the bound.
+        for i in range(_MAX_PROFILES + 50):
             wa.with_options(phone_number_id=str(100_000 + i))
-        assert len(wa._shared.profiles) <= 10_001
+        assert len(wa._shared.profiles) <= _MAX_PROFILES
     assert rec.requests == []
 
 
