@@ -49,7 +49,12 @@ class RedisStreamHandoff:
 
 
 class StreamWorker:
-    """A worker process's side: consume, dispatch through ``router``'s handlers, acknowledge."""
+    """A worker process's side: consume, dispatch through ``router``'s handlers, acknowledge.
+
+    ``claim_idle_ms`` must exceed the longest a handler may take: an entry still being handled
+    but idle that long is taken over by another worker and handled twice (the demo bot saw
+    duplicate replies with 2 s under load). The default, 60 s, leaves room.
+    """
 
     def __init__(
         self,
