@@ -526,12 +526,17 @@ class _Rotation:
             return _skip(pid, record, "dry run: would rotate")
         record = record or PinRecord.new(pid)
         pin = self._new_pin(record)
-        _preflight(self.wa.with_options(phone_number_id=pid), pin)
+        client = self._client(pid)
+        _preflight(client, pin)
         if self.stopping:
             raise _RunStopped
         record = record.begin(pin, now)
         await self._save(record)
-        return await self._apply(record, fresh=True)
+        return await self._apply(record, fresh=True, client=client)
+
+    def _client(self, pid: str) -> WhatsApp:
+        # The client's retries are off for rotation: the engine decides on every repeat itself.
+        return self.wa.with_options(phone_number_id=pid, retry=None)
 
     def _new_pin(self, record: PinRecord) -> str:
         """A fresh PIN, checked before it is saved: a malformed pending PIN could never be applied."""
@@ -558,12 +563,14 @@ class _Rotation:
             detail="malformed pending PIN dropped; the previous PIN is still in effect",
         )
 
-    async def _apply(self, record: PinRecord, *, fresh: bool) -> NumberOutcome:
+    async def _apply(
+        self, record: PinRecord, *, fresh: bool, client: WhatsApp | None = None
+    ) -> NumberOutcome:
         pid = record.phone_number_id
         pin = record.pending
         assert pin is not None
-        # The client's retries are off for rotation: the engine decides on every repeat itself.
-        client = self.wa.with_options(phone_number_id=pid, retry=None)
+        if client is None:
+            client = self._client(pid)
         # A pending PIN found in the vault may have reached Meta in an earlier run.
         ambiguous = not fresh
         attempts = throttles = 0
