@@ -28,8 +28,6 @@ import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
-import attrs
-
 from ..errors import (
     THROTTLE_CODES,
     APIConnectionError,
@@ -42,6 +40,7 @@ from ..errors import (
 )
 from ..middleware.retry import RetryPolicy, server_wait_hint
 from ..pins import generate_pin, validate_pin
+from ..resources.two_step_verification import TwoStepVerification
 from ..types.two_step_verification import SetPinRequest
 from .records import PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
@@ -215,6 +214,8 @@ class _Rotation:
         self.in_flight = asyncio.Semaphore(concurrency)
         self.stopping = False
         """Set when the run aborts: workers that missed their cancel check it between steps."""
+        self.preflighted = False
+        """A set-PIN request was built once: the copies differ only in a validated digits-only id."""
         self.held: set[str] = set()
         # Numbers whose claim this run may hold in the store (a claim call cancelled mid-flight may
         # have succeeded): released at the end, so a failed run leaves no claims behind.
@@ -239,8 +240,8 @@ class _Rotation:
 
     # -- bookkeeping -----------------------------------------------------------------------
 
-    async def _record(self, outcome: NumberOutcome) -> None:
-        self.report.outcomes.append(outcome)
+    async def _record(self, outcome: NumberOutcome, duration: float | None = None) -> None:
+        self.report.outcomes.append(outcome, duration=duration)
         self.counts[outcome.outcome] += 1
         if self.on_progress is not None:
             result = self.on_progress(self.progress())
@@ -455,7 +456,7 @@ class _Rotation:
             with contextlib.suppress(VaultError):
                 await self.vault.release(pid, self.owner)
                 self.outstanding.discard(pid)
-        await self._record(attrs.evolve(outcome, duration=self.clock() - started))
+        await self._record(outcome, duration=self.clock() - started)
 
     def _stopped(self, pid: str) -> NumberOutcome:
         """The outcome of a number a torn-down run reached after it failed: nothing more was sent."""
@@ -527,7 +528,9 @@ class _Rotation:
         record = record or PinRecord.new(pid)
         pin = self._new_pin(record)
         client = self._client(pid)
-        _preflight(client, pin)
+        if not self.preflighted:
+            _preflight(client, pin)
+            self.preflighted = True
         if self.stopping:
             raise _RunStopped
         record = record.begin(pin, now)
@@ -571,6 +574,9 @@ class _Rotation:
         assert pin is not None
         if client is None:
             client = self._client(pid)
+        # Not ``client.two_step_verification``: cached on the copy, it would tie the copy and itself
+        # into a reference cycle per number, garbage only the collector's slower passes can free.
+        two_step = TwoStepVerification(client)
         # A pending PIN found in the vault may have reached Meta in an earlier run.
         ambiguous = not fresh
         attempts = throttles = 0
@@ -583,7 +589,7 @@ class _Rotation:
                 error: MetaCloudError | None
                 unexpected: Exception | None = None
                 try:
-                    answer = await client.two_step_verification.set_pin(pin)
+                    answer = await two_step.set_pin(pin)
                     error = (
                         None if answer.success else UnexpectedResponseError("set_pin answered success=false")
                     )

@@ -73,7 +73,7 @@ _Row = tuple[
 ]
 
 
-def _row(o: NumberOutcome) -> _Row:
+def _row(o: NumberOutcome, duration: float | None = None) -> _Row:
     if not isinstance(o, NumberOutcome):
         raise TypeError(f"outcomes holds NumberOutcome items, got {type(o).__name__}")
     return (
@@ -85,7 +85,7 @@ def _row(o: NumberOutcome) -> _Row:
         o.error,
         o.attempts,
         o.flagged,
-        o.duration,
+        o.duration if duration is None else duration,
         o.unsettled,
         o.exception,
     )
@@ -155,8 +155,9 @@ class OutcomeList(MutableSequence[NumberOutcome]):
     def insert(self, index: int, value: NumberOutcome) -> None:
         self._rows.insert(index, _row(value))
 
-    def append(self, value: NumberOutcome) -> None:
-        self._rows.append(_row(value))
+    def append(self, value: NumberOutcome, *, duration: float | None = None) -> None:
+        """Add ``value`` (with ``duration`` instead of its own, when given: no copy of the item is made)."""
+        self._rows.append(_row(value, duration))
 
     def __iter__(self) -> Iterator[NumberOutcome]:
         for r in self._rows:
