@@ -221,7 +221,9 @@ class _Rotation:
         # have succeeded): released at the end, so a failed run leaves no claims behind.
         self.outstanding: set[str] = set()
         self.deferred: list[str] = []
-        self.seen: set[str] = set()
+        # A dict of str keys, not a set: the collector stops tracking it, so a full pass does not
+        # walk every id of a long run.
+        self.seen: dict[str, None] = {}
         # The last record this run saved per number in hand, for outcomes when the vault cannot be read.
         self.saved: dict[str, PinRecord] = {}
         self.started = clock()
@@ -347,7 +349,7 @@ class _Rotation:
                     NumberOutcome(phone_number_id=pid, outcome=Outcome.SKIPPED, detail="duplicate in input")
                 )
                 continue
-            self.seen.add(pid)
+            self.seen[pid] = None
             yield pid
 
     async def _pool(self, source: Any, *, second_look: bool) -> None:

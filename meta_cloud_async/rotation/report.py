@@ -67,6 +67,7 @@ class NumberOutcome:
 
 
 _OUTCOMES = tuple(Outcome)
+_CHUNK = 1024
 _CODE = {o: i for i, o in enumerate(_OUTCOMES)}
 _Row = tuple[
     str, int, str, "str | None", "str | None", "str | None", int, bool, float, bool, "BaseException | None"
@@ -118,13 +119,39 @@ class OutcomeList(MutableSequence[NumberOutcome]):
     Items are rebuilt on access; it behaves as a list otherwise (``+`` gives a list).
     """
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_sealed", "_tail")
 
     def __init__(self, items: Iterable[NumberOutcome] = ()) -> None:
-        self._rows: list[_Row] = [_row(o) for o in items]
+        # Full chunks are sealed into tuples, which the collector also stops tracking: a full pass
+        # then visits one item per chunk, not one per number.
+        self._sealed: list[tuple[_Row, ...]] = []
+        self._tail: list[_Row] = []
+        for o in items:
+            self.append(o)
+
+    def _rows(self) -> Iterator[_Row]:
+        for chunk in self._sealed:
+            yield from chunk
+        yield from self._tail
+
+    def _reset(self, rows: list[_Row]) -> None:
+        full = len(rows) - len(rows) % _CHUNK
+        self._sealed = [tuple(rows[i : i + _CHUNK]) for i in range(0, full, _CHUNK)]
+        self._tail = rows[full:]
+
+    def _at(self, index: int) -> _Row:
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("outcome index out of range")
+        sealed = len(self._sealed) * _CHUNK
+        if index < sealed:
+            return self._sealed[index // _CHUNK][index % _CHUNK]
+        return self._tail[index - sealed]
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self._sealed) * _CHUNK + len(self._tail)
 
     @overload
     def __getitem__(self, index: int) -> NumberOutcome: ...
@@ -134,8 +161,8 @@ class OutcomeList(MutableSequence[NumberOutcome]):
 
     def __getitem__(self, index: int | slice) -> NumberOutcome | list[NumberOutcome]:
         if isinstance(index, slice):
-            return [_outcome(r) for r in self._rows[index]]
-        return _outcome(self._rows[index])
+            return [_outcome(r) for r in list(self._rows())[index]]
+        return _outcome(self._at(index))
 
     @overload
     def __setitem__(self, index: int, value: NumberOutcome) -> None: ...
@@ -144,28 +171,37 @@ class OutcomeList(MutableSequence[NumberOutcome]):
     def __setitem__(self, index: slice, value: Iterable[NumberOutcome]) -> None: ...
 
     def __setitem__(self, index: int | slice, value: Any) -> None:
+        rows = list(self._rows())
         if isinstance(index, slice):
-            self._rows[index] = [_row(o) for o in value]
+            rows[index] = [_row(o) for o in value]
         else:
-            self._rows[index] = _row(value)
+            rows[index] = _row(value)
+        self._reset(rows)
 
     def __delitem__(self, index: int | slice) -> None:
-        del self._rows[index]
+        rows = list(self._rows())
+        del rows[index]
+        self._reset(rows)
 
     def insert(self, index: int, value: NumberOutcome) -> None:
-        self._rows.insert(index, _row(value))
+        rows = list(self._rows())
+        rows.insert(index, _row(value))
+        self._reset(rows)
 
     def append(self, value: NumberOutcome, *, duration: float | None = None) -> None:
         """Add ``value`` (with ``duration`` instead of its own, when given: no copy of the item is made)."""
-        self._rows.append(_row(value, duration))
+        self._tail.append(_row(value, duration))
+        if len(self._tail) == _CHUNK:
+            self._sealed.append(tuple(self._tail))
+            self._tail = []
 
     def __iter__(self) -> Iterator[NumberOutcome]:
-        for r in self._rows:
+        for r in self._rows():
             yield _outcome(r)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, OutcomeList):
-            return self._rows == other._rows
+            return list(self._rows()) == list(other._rows())
         if isinstance(other, list | tuple):
             return list(self) == list(other)
         return NotImplemented
@@ -184,7 +220,7 @@ class OutcomeList(MutableSequence[NumberOutcome]):
     def counts(self) -> dict[str, int]:
         """Items per :class:`Outcome` value (without rebuilding any item)."""
         found = [0] * len(_OUTCOMES)
-        for r in self._rows:
+        for r in self._rows():
             found[r[1]] += 1
         return {o.value: found[i] for i, o in enumerate(_OUTCOMES)}
 
@@ -192,7 +228,7 @@ class OutcomeList(MutableSequence[NumberOutcome]):
         """Phone number ids of the items in ``state`` (or marked ``unsettled``)."""
         return [
             r[0]
-            for r in self._rows
+            for r in self._rows()
             if (state is None or r[3] == state) and (unsettled is None or r[9] == unsettled)
         ]
 

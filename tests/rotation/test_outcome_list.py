@@ -44,7 +44,12 @@ def test_a_report_given_a_list_keeps_an_outcome_list() -> None:
 
 def test_rows_of_finished_numbers_are_not_tracked_by_the_collector() -> None:
     log = OutcomeList()
-    for i in range(1000):
+    for i in range(3000):
         log.append(rotated(str(i)), duration=0.01)
     gc.collect()
-    assert not any(gc.is_tracked(row) for row in log._rows)
+    gc.collect()  # a chunk is untracked on the pass after its rows are
+    assert len(log._sealed) == 2 and not any(gc.is_tracked(chunk) for chunk in log._sealed)
+    assert not any(gc.is_tracked(row) for row in log._rows())
+    assert len(log) == 3000 and log[2047].phone_number_id == "2047" and log[-1].phone_number_id == "2999"
+    del log[5]
+    assert len(log) == 2999 and log[5].phone_number_id == "6" and log[2047].phone_number_id == "2048"
