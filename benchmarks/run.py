@@ -660,11 +660,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_rotation:
         from benchmarks import rotation as rotation_bench
 
-        run_rotation: Any = getattr(rotation_bench, "run", None)
         try:
-            if run_rotation is None:
-                raise RuntimeError("benchmarks.rotation has no run()")
-            rotation = run_rotation(quick=args.quick, numbers=args.rotation_numbers)
+            rotation = rotation_bench.run(quick=args.quick, numbers=args.rotation_numbers)
         except Exception as exc:  # reported, not a crashed run
             rotation = {"error": f"{type(exc).__name__}: {exc}"}
         print(f"  rotation: {rotation.get('targets', rotation.get('error'))}", file=sys.stderr)

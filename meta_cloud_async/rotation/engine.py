@@ -28,8 +28,6 @@ import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
-import attrs
-
 from ..errors import (
     THROTTLE_CODES,
     APIConnectionError,
@@ -42,6 +40,7 @@ from ..errors import (
 )
 from ..middleware.retry import RetryPolicy, server_wait_hint
 from ..pins import generate_pin, validate_pin
+from ..resources.two_step_verification import TwoStepVerification
 from ..types.two_step_verification import SetPinRequest
 from .records import PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
@@ -215,12 +214,16 @@ class _Rotation:
         self.in_flight = asyncio.Semaphore(concurrency)
         self.stopping = False
         """Set when the run aborts: workers that missed their cancel check it between steps."""
+        self.preflighted = False
+        """A set-PIN request was built once: the copies differ only in a validated digits-only id."""
         self.held: set[str] = set()
         # Numbers whose claim this run may hold in the store (a claim call cancelled mid-flight may
         # have succeeded): released at the end, so a failed run leaves no claims behind.
         self.outstanding: set[str] = set()
         self.deferred: list[str] = []
-        self.seen: set[str] = set()
+        # A dict of str keys, not a set: the collector stops tracking it, so a full pass does not
+        # walk every id of a long run.
+        self.seen: dict[str, None] = {}
         # The last record this run saved per number in hand, for outcomes when the vault cannot be read.
         self.saved: dict[str, PinRecord] = {}
         self.started = clock()
@@ -239,8 +242,8 @@ class _Rotation:
 
     # -- bookkeeping -----------------------------------------------------------------------
 
-    async def _record(self, outcome: NumberOutcome) -> None:
-        self.report.outcomes.append(outcome)
+    async def _record(self, outcome: NumberOutcome, duration: float | None = None) -> None:
+        self.report.outcomes.append(outcome, duration=duration)
         self.counts[outcome.outcome] += 1
         if self.on_progress is not None:
             result = self.on_progress(self.progress())
@@ -346,7 +349,7 @@ class _Rotation:
                     NumberOutcome(phone_number_id=pid, outcome=Outcome.SKIPPED, detail="duplicate in input")
                 )
                 continue
-            self.seen.add(pid)
+            self.seen[pid] = None
             yield pid
 
     async def _pool(self, source: Any, *, second_look: bool) -> None:
@@ -455,7 +458,7 @@ class _Rotation:
             with contextlib.suppress(VaultError):
                 await self.vault.release(pid, self.owner)
                 self.outstanding.discard(pid)
-        await self._record(attrs.evolve(outcome, duration=self.clock() - started))
+        await self._record(outcome, duration=self.clock() - started)
 
     def _stopped(self, pid: str) -> NumberOutcome:
         """The outcome of a number a torn-down run reached after it failed: nothing more was sent."""
@@ -526,12 +529,19 @@ class _Rotation:
             return _skip(pid, record, "dry run: would rotate")
         record = record or PinRecord.new(pid)
         pin = self._new_pin(record)
-        _preflight(self.wa.with_options(phone_number_id=pid), pin)
+        client = self._client(pid)
+        if not self.preflighted:
+            _preflight(client, pin)
+            self.preflighted = True
         if self.stopping:
             raise _RunStopped
         record = record.begin(pin, now)
         await self._save(record)
-        return await self._apply(record, fresh=True)
+        return await self._apply(record, fresh=True, client=client)
+
+    def _client(self, pid: str) -> WhatsApp:
+        # The client's retries are off for rotation: the engine decides on every repeat itself.
+        return self.wa.with_options(phone_number_id=pid, retry=None)
 
     def _new_pin(self, record: PinRecord) -> str:
         """A fresh PIN, checked before it is saved: a malformed pending PIN could never be applied."""
@@ -558,12 +568,17 @@ class _Rotation:
             detail="malformed pending PIN dropped; the previous PIN is still in effect",
         )
 
-    async def _apply(self, record: PinRecord, *, fresh: bool) -> NumberOutcome:
+    async def _apply(
+        self, record: PinRecord, *, fresh: bool, client: WhatsApp | None = None
+    ) -> NumberOutcome:
         pid = record.phone_number_id
         pin = record.pending
         assert pin is not None
-        # The client's retries are off for rotation: the engine decides on every repeat itself.
-        client = self.wa.with_options(phone_number_id=pid, retry=None)
+        if client is None:
+            client = self._client(pid)
+        # Not ``client.two_step_verification``: cached on the copy, it would tie the copy and itself
+        # into a reference cycle per number, garbage only the collector's slower passes can free.
+        two_step = TwoStepVerification(client)
         # A pending PIN found in the vault may have reached Meta in an earlier run.
         ambiguous = not fresh
         attempts = throttles = 0
@@ -576,7 +591,7 @@ class _Rotation:
                 error: MetaCloudError | None
                 unexpected: Exception | None = None
                 try:
-                    answer = await client.two_step_verification.set_pin(pin)
+                    answer = await two_step.set_pin(pin)
                     error = (
                         None if answer.success else UnexpectedResponseError("set_pin answered success=false")
                     )

@@ -11,13 +11,13 @@ import enum
 import io
 import json
 import os
-from collections import Counter
+from collections.abc import Iterable, Iterator, MutableSequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import attrs
 
-__all__ = ["NumberOutcome", "Outcome", "Progress", "RotationReport"]
+__all__ = ["NumberOutcome", "Outcome", "OutcomeList", "Progress", "RotationReport"]
 
 
 class Outcome(str, enum.Enum):
@@ -67,6 +67,177 @@ class NumberOutcome:
             "unsettled": self.unsettled,
             "duration_s": round(self.duration, 6),
         }
+
+
+_OUTCOMES = tuple(Outcome)
+_CHUNK = 1024
+_CODE = {o: i for i, o in enumerate(_OUTCOMES)}
+_Row = tuple[
+    str, int, str, "str | None", "str | None", "str | None", int, bool, float, bool, "BaseException | None"
+]
+
+
+def _row(o: NumberOutcome, duration: float | None = None) -> _Row:
+    if not isinstance(o, NumberOutcome):
+        raise TypeError(f"outcomes holds NumberOutcome items, got {type(o).__name__}")
+    return (
+        o.phone_number_id,
+        _CODE[o.outcome],
+        o.detail,
+        o.state,
+        o.error_type,
+        o.error,
+        o.attempts,
+        o.flagged,
+        o.duration if duration is None else duration,
+        o.unsettled,
+        o.exception,
+    )
+
+
+def _outcome(r: _Row) -> NumberOutcome:
+    return NumberOutcome(
+        phone_number_id=r[0],
+        outcome=_OUTCOMES[r[1]],
+        detail=r[2],
+        state=r[3],
+        error_type=r[4],
+        error=r[5],
+        attempts=r[6],
+        flagged=r[7],
+        duration=r[8],
+        unsettled=r[9],
+        exception=r[10],
+    )
+
+
+class OutcomeList(MutableSequence[NumberOutcome]):
+    """A run's :class:`NumberOutcome` items, kept as plain tuples of strings and numbers.
+
+    Why not a list of objects: a rotation of 100,000 numbers would keep 100,000
+    live objects that every full garbage collection walks, pausing the event
+    loop for longer and longer as the run goes on. A tuple holding only strings,
+    numbers and ``None`` is dropped from the collector's tracking, so the log costs
+    the collector nothing (a failure's exception keeps only its own row tracked).
+    Items are rebuilt on access; it behaves as a list otherwise (``+`` gives a list).
+    """
+
+    __slots__ = ("_sealed", "_tail")
+
+    def __init__(self, items: Iterable[NumberOutcome] = ()) -> None:
+        # Full chunks are sealed into tuples, which the collector also stops tracking: a full pass
+        # then visits one item per chunk, not one per number.
+        self._sealed: list[tuple[_Row, ...]] = []
+        self._tail: list[_Row] = []
+        for o in items:
+            self.append(o)
+
+    def _rows(self) -> Iterator[_Row]:
+        for chunk in self._sealed:
+            yield from chunk
+        yield from self._tail
+
+    def _reset(self, rows: list[_Row]) -> None:
+        full = len(rows) - len(rows) % _CHUNK
+        self._sealed = [tuple(rows[i : i + _CHUNK]) for i in range(0, full, _CHUNK)]
+        self._tail = rows[full:]
+
+    def _at(self, index: int) -> _Row:
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError("outcome index out of range")
+        sealed = len(self._sealed) * _CHUNK
+        if index < sealed:
+            return self._sealed[index // _CHUNK][index % _CHUNK]
+        return self._tail[index - sealed]
+
+    def __len__(self) -> int:
+        return len(self._sealed) * _CHUNK + len(self._tail)
+
+    @overload
+    def __getitem__(self, index: int) -> NumberOutcome: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[NumberOutcome]: ...
+
+    def __getitem__(self, index: int | slice) -> NumberOutcome | list[NumberOutcome]:
+        if isinstance(index, slice):
+            return [_outcome(r) for r in list(self._rows())[index]]
+        return _outcome(self._at(index))
+
+    @overload
+    def __setitem__(self, index: int, value: NumberOutcome) -> None: ...
+
+    @overload
+    def __setitem__(self, index: slice, value: Iterable[NumberOutcome]) -> None: ...
+
+    def __setitem__(self, index: int | slice, value: Any) -> None:
+        rows = list(self._rows())
+        if isinstance(index, slice):
+            rows[index] = [_row(o) for o in value]
+        else:
+            rows[index] = _row(value)
+        self._reset(rows)
+
+    def __delitem__(self, index: int | slice) -> None:
+        rows = list(self._rows())
+        del rows[index]
+        self._reset(rows)
+
+    def insert(self, index: int, value: NumberOutcome) -> None:
+        rows = list(self._rows())
+        rows.insert(index, _row(value))
+        self._reset(rows)
+
+    def append(self, value: NumberOutcome, *, duration: float | None = None) -> None:
+        """Add ``value`` (with ``duration`` instead of its own, when given: no copy of the item is made)."""
+        self._tail.append(_row(value, duration))
+        if len(self._tail) == _CHUNK:
+            self._sealed.append(tuple(self._tail))
+            self._tail = []
+
+    def __iter__(self) -> Iterator[NumberOutcome]:
+        for r in self._rows():
+            yield _outcome(r)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OutcomeList):
+            return list(self._rows()) == list(other._rows())
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like a list
+
+    def __add__(self, other: Iterable[NumberOutcome]) -> list[NumberOutcome]:
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[NumberOutcome]) -> list[NumberOutcome]:
+        return [*other, *self]
+
+    def __repr__(self) -> str:
+        return f"OutcomeList({list(self)!r})"
+
+    def counts(self) -> dict[str, int]:
+        """Items per :class:`Outcome` value (without rebuilding any item)."""
+        found = [0] * len(_OUTCOMES)
+        for r in self._rows():
+            found[r[1]] += 1
+        return {o.value: found[i] for i, o in enumerate(_OUTCOMES)}
+
+    def ids_where(self, *, state: str | None = None, unsettled: bool | None = None) -> list[str]:
+        """Phone number ids of the items in ``state`` (or marked ``unsettled``)."""
+        return [
+            r[0]
+            for r in self._rows()
+            if (state is None or r[3] == state) and (unsettled is None or r[9] == unsettled)
+        ]
+
+
+def _to_outcomes(items: Iterable[NumberOutcome]) -> OutcomeList:
+    return items if isinstance(items, OutcomeList) else OutcomeList(items)
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -123,13 +294,13 @@ class RotationReport:
     sandbox: bool = False
     vault_args: str | None = None
     throttled_for: float = 0.0
-    outcomes: list[NumberOutcome] = attrs.field(factory=list)
+    outcomes: OutcomeList = attrs.field(factory=OutcomeList, converter=_to_outcomes)
+    """Per number, in the order they finished (an :class:`OutcomeList`; a list given here is converted)."""
 
     @property
     def counts(self) -> dict[str, int]:
         """How many numbers ended rotated, skipped and failed, and the ``total``."""
-        found = Counter(o.outcome.value for o in self.outcomes)
-        return {o.value: found.get(o.value, 0) for o in Outcome} | {"total": len(self.outcomes)}
+        return self.outcomes.counts() | {"total": len(self.outcomes)}
 
     @property
     def rotated(self) -> int:
@@ -149,12 +320,12 @@ class RotationReport:
     @property
     def pending(self) -> list[str]:
         """Numbers left pending: run ``pins resume`` for them."""
-        return [o.phone_number_id for o in self.outcomes if o.state == "pending"]
+        return self.outcomes.ids_where(state="pending")
 
     @property
     def unsettled(self) -> list[str]:
         """Numbers this run skipped without anyone known to have handled them (claims lost or held)."""
-        return [o.phone_number_id for o in self.outcomes if o.unsettled]
+        return self.outcomes.ids_where(unsettled=True)
 
     @property
     def ok(self) -> bool:

@@ -86,6 +86,8 @@ _SCHEMA_VERSION = b"1"
 _MARKER = b"meta-cloud-async pin vault"
 """The ``meta`` row (key ``kind``) that says "this file is a PIN vault"."""
 _MAX_BATCH = 512
+_WAKE_CHUNK = 16
+"""Callers woken per loop iteration after a group commit (each runs up to its next await)."""
 _HELD: set[tuple[int, int]] = set()
 """(st_dev, st_ino) of the vault files this process holds: a second open here must not touch the file,
 since closing any descriptor of it would drop the first connection's POSIX locks."""
@@ -458,7 +460,12 @@ class SqliteVault(BaseVault):
                     if not isinstance(exc, Exception):
                         raise
                     continue
-                for (_, fut), (ok, value) in zip(batch, results, strict=True):
+                for i, ((_, fut), (ok, value)) in enumerate(zip(batch, results, strict=True)):
+                    if i and i % _WAKE_CHUNK == 0:
+                        # Every caller woken here runs its next step (encrypt, send, ...) in the
+                        # same loop iteration: wake them a chunk at a time, letting timers and I/O
+                        # in between, so one big batch cannot stall the loop for its whole size.
+                        await asyncio.sleep(0)
                     if fut.done():
                         continue
                     if ok:

@@ -308,7 +308,7 @@ class Sandbox:
     @property
     def request_log(self) -> list[RequestLogEntry]:
         """The most recent Graph calls (admin calls excluded), oldest first, bodies redacted."""
-        return list(self.router.log)
+        return self.router.entries()
 
     def reset(self) -> None:
         """Back to the state the constructor made: same ids, PINs, budgets and fault sequence.

@@ -17,8 +17,8 @@ import json
 import logging
 import math
 from collections import deque
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, overload
 from urllib.parse import parse_qsl, urlencode
 
 import attrs
@@ -32,7 +32,7 @@ from .faults import Decision, FaultInjector, FaultKind
 from .routes import Call, Resolved, not_emulated_error, route_table
 from .state import SUCCESS, Business
 
-__all__ = ["RequestLogEntry", "Result", "Router"]
+__all__ = ["RequestLog", "RequestLogEntry", "Result", "Router"]
 
 _log = logging.getLogger(__name__)
 
@@ -74,6 +74,100 @@ class RequestLogEntry:
     def to_dict(self) -> dict[str, Any]:
         """The entry as plain values (for the admin door's request log)."""
         return attrs.asdict(self)
+
+
+_LogRow = tuple[
+    int,
+    float,
+    str,
+    str,
+    str,
+    str,
+    "int | None",
+    "int | None",
+    "str | None",
+    "tuple[tuple[str, Any], ...] | None",
+]
+
+
+def _log_row(
+    *,
+    seq: int,
+    at: float,
+    method: str,
+    path: str,
+    query: str,
+    route: str,
+    status: int | None,
+    error_code: int | None,
+    fault: str | None,
+    params: Mapping[str, Any] | None,
+) -> _LogRow:
+    """A log entry as a plain tuple of scalars (params as pairs): the collector stops tracking it.
+
+    10,000 entry objects kept alive would be walked by every full collection of the process the
+    sandbox runs in (a rotation's event loop); entries are built only when the log is read. A
+    dict, even of scalars, would keep its row tracked, hence the pairs.
+    """
+    pairs = None if params is None else tuple(params.items())
+    return (seq, at, method, path, query, route, status, error_code, fault, pairs)
+
+
+def _log_entry(row: _LogRow) -> RequestLogEntry:
+    seq, at, method, path, query, route, status, error_code, fault, params = row
+    return RequestLogEntry(
+        seq=seq,
+        at=at,
+        method=method,
+        path=path,
+        query=query,
+        route=route,
+        status=status,
+        error_code=error_code,
+        fault=fault,
+        params=None if params is None else dict(params),
+    )
+
+
+class RequestLog(Sequence[RequestLogEntry]):
+    """The bounded request log: reads as a sequence of :class:`RequestLogEntry`, stores plain rows."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, maxlen: int) -> None:
+        self._rows: deque[_LogRow] = deque(maxlen=maxlen)
+
+    @property
+    def maxlen(self) -> int | None:
+        return self._rows.maxlen
+
+    def append(self, row: _LogRow) -> None:
+        """Add a row made by :func:`_log_row` (the oldest one drops out when full)."""
+        self._rows.append(row)
+
+    def clear(self) -> None:
+        self._rows.clear()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> RequestLogEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[RequestLogEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> RequestLogEntry | list[RequestLogEntry]:
+        if isinstance(index, slice):
+            return [_log_entry(row) for row in list(self._rows)[index]]
+        return _log_entry(self._rows[index])
+
+    def __iter__(self) -> Iterator[RequestLogEntry]:
+        for row in self._rows:
+            yield _log_entry(row)
+
+    def __repr__(self) -> str:
+        return f"RequestLog({len(self)} entries, maxlen={self.maxlen})"
 
 
 class Result:
@@ -224,7 +318,7 @@ class Router:
         self._versions: set[str] = set()
         self.routes = route_table()
         self._last: tuple[str, str, Business, Resolved | None] | None = None
-        self.log: deque[RequestLogEntry] = deque(maxlen=log_size)
+        self.log = RequestLog(log_size)
         self.faults = faults
         self.business = business
         self._seq = 0
@@ -233,6 +327,10 @@ class Router:
         self._app_cache: dict[int, str] = {}
         self._buc_cache: dict[tuple[str, int, int], str] = {}
         self.reset(business, faults)
+
+    def entries(self) -> list[RequestLogEntry]:
+        """The request log, oldest first."""
+        return list(self.log)
 
     def reset(self, business: Business, faults: FaultInjector) -> None:
         now = self._clock()
@@ -292,7 +390,7 @@ class Router:
         if decision.kind is FaultKind.RESET_BEFORE:
             self._seq += 1
             self.log.append(
-                RequestLogEntry(
+                _log_row(
                     seq=self._seq,
                     at=self._clock(),
                     method=_capped(method, LOG_VALUE_CHARS),
@@ -416,7 +514,7 @@ class Router:
             status, error_code, content = bug.status, bug.code, render_error(bug, trace)
         headers_out = self._headers(version, trace, waba_id, now)
         self.log.append(
-            RequestLogEntry(
+            _log_row(
                 seq=seq,
                 at=now,
                 method=_capped(method, LOG_VALUE_CHARS),
@@ -563,7 +661,7 @@ class Router:
             status, error_code = err.status, err.code
             result = Result(err.status, {**out, "content-type": _JSON}, render_error(err, trace))
         self.log.append(
-            RequestLogEntry(
+            _log_row(
                 seq=seq,
                 at=now,
                 method=method,
@@ -657,7 +755,7 @@ class Router:
             return {"success": True}
         if what == "requests" and method == "GET" and len(parts) == 1:
             raw_limit = dict(parse_qsl(query)).get("limit", "")
-            entries = list(self.log)
+            entries = self.entries()
             if _is_digits(raw_limit):
                 entries = entries[-int(raw_limit) :] if int(raw_limit) else []
             return {"data": [e.to_dict() for e in entries]}

@@ -59,7 +59,6 @@ def quick_run(
             "300",
             "--memory-calls",
             "200",
-            "--no-rotation",
             "--out",
             str(out),
         ],
@@ -213,3 +212,19 @@ def test_media_rows_are_in_the_run(
     assert all(isinstance(c["met"], bool) for c in media["checks"])
     assert "upload throughput vs raw aiohttp" in proc.stdout
     assert "| media: download throughput vs raw aiohttp |" in proc.stdout
+
+
+def test_rotation_rows_are_in_the_run(
+    quick_run: tuple[subprocess.CompletedProcess[str], dict[str, Any]],
+) -> None:
+    proc, result = quick_run
+    rotation = result["rotation"]
+    assert "error" not in rotation, rotation
+    assert rotation["pins_match"] is True and rotation["numbers"] == 2000
+    rows = [t for t in result["targets"] if t["check"].startswith("rotation of 2,000 numbers: ")]
+    assert {t["check"].split(": ", 1)[1] for t in rows} == {
+        "wall vs floor",
+        "peak RSS MB",
+        "worst loop stall ms",
+    }
+    assert all(isinstance(t["ok"], bool) and f"| {t['check']} |" in proc.stdout for t in rows)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 
 import aiohttp
 import pytest
 
-from meta_cloud_async import Request, Response
+from meta_cloud_async import Request, Response, WhatsApp
 from meta_cloud_async.sandbox import Sandbox, VirtualClock
 
 
@@ -328,3 +329,20 @@ async def test_the_versions_remembered_are_bounded() -> None:
     # An absurd version is an unknown path, not one more entry.
     response = await _call(sandbox, "GET", f"/v{'9' * 5000}.0/{pid}")
     assert response.json()["error"]["code"] == 2500
+
+
+async def test_log_rows_are_not_tracked_by_the_collector_and_read_back_as_entries() -> None:
+    sandbox = Sandbox(phone_numbers=2, seed=3)
+    wa = WhatsApp(
+        access_token=sandbox.access_token, base_url="http://sandbox.invalid", transport=sandbox.transport()
+    )
+    pid = sandbox.phone_number_ids[0]
+    await wa.with_options(phone_number_id=pid).two_step_verification.set_pin("135791")
+    # Rows hold only scalars and tuples of scalars, so the collector can drop them from tracking.
+    for row in sandbox.router.log._rows:
+        assert not any(gc.is_tracked(x) for x in row if not isinstance(x, tuple))
+        assert all(not gc.is_tracked(v) for pair in (row[-1] or ()) for v in pair)
+    entry = sandbox.router.log[-1]
+    assert entry == sandbox.request_log[-1] and entry.params is not None and "135791" not in str(entry.params)
+    assert entry.status == 200 and isinstance(entry.params, dict)
+    await wa.aclose()
