@@ -74,7 +74,7 @@ _OTHER_LOOP = (
 
 
 #: How many ``with_options`` states are kept for reuse (per root client).
-_MAX_PROFILES = 4096
+_MAX_PROFILES = 512
 
 
 class _namespace(cached_property[T]):
@@ -449,7 +449,7 @@ class WhatsApp:
         if key is not None:
             if len(profiles) >= _MAX_PROFILES:  # one entry per number and argument set: bounded
                 # Cleared whole, not evicted one by one: a batch over more numbers than this makes
-                # each copy once anyway, and the bound keeps its memory (~3 KB an entry) flat.
+                # each copy once anyway, and the bound keeps its memory (~3 KB an entry) small.
                 profiles.clear()
             profiles[key] = dict(copy.__dict__)
         return copy
