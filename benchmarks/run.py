@@ -521,10 +521,8 @@ def _memory(args: argparse.Namespace, url: str) -> list[dict[str, Any]]:
 
 def _run_loop(loop: str, coro: Any) -> Any:
     """Run ``coro`` on asyncio's default loop or on uvloop (the ``bench`` extra)."""
-    if loop == "uvloop":
-        import uvloop
-
-        return uvloop.run(coro)
+    if loop == "uvloop":  # the bench extra
+        return importlib.import_module("uvloop").run(coro)
     return asyncio.run(coro)
 
 
