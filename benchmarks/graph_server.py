@@ -25,7 +25,7 @@ from typing import Any
 
 from aiohttp import web
 
-__all__ = ["build_app", "main"]
+__all__ = ["build_app", "main", "run_on"]
 
 _BODY = b'{"success":true}'
 _SENT = (
@@ -87,16 +87,21 @@ async def _serve(host: str, port: int) -> None:
     await server.shutdown(timeout=1.0)
 
 
+def run_on(loop: str, coro: Any) -> Any:
+    """Run ``coro`` on asyncio's default loop or on uvloop (the ``bench`` extra, imported only then,
+    so nothing else needs it to type-check or run)."""
+    if loop == "uvloop":
+        return importlib.import_module("uvloop").run(coro)
+    return asyncio.run(coro)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--loop", choices=("asyncio", "uvloop"), default="asyncio", help="event loop")
     args = parser.parse_args(argv)
-    run: Any = asyncio.run
-    if args.loop == "uvloop":  # the bench extra; not needed to type-check or test the rest
-        run = importlib.import_module("uvloop").run
-    run(_serve(args.host, args.port))
+    run_on(args.loop, _serve(args.host, args.port))
     return 0
 
 

@@ -58,6 +58,7 @@ from benchmarks.clients import (
     ClientSpec,
     Target,
 )
+from benchmarks.graph_server import run_on
 
 __all__ = ["main"]
 
@@ -519,13 +520,6 @@ def _memory(args: argparse.Namespace, url: str) -> list[dict[str, Any]]:
 # -- main -----------------------------------------------------------------------------
 
 
-def _run_loop(loop: str, coro: Any) -> Any:
-    """Run ``coro`` on asyncio's default loop or on uvloop (the ``bench`` extra)."""
-    if loop == "uvloop":  # the bench extra
-        return importlib.import_module("uvloop").run(coro)
-    return asyncio.run(coro)
-
-
 def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny counts, one repeat (CI smoke run)")
@@ -601,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _server(graph_cmd, ready="http://") as lines:
         url = lines[-1]
         print(f"graph server at {url}", file=sys.stderr)
-        rows += _run_loop(args.loop, _throughput("graph", Target(url), specs, args))
+        rows += run_on(args.loop, _throughput("graph", Target(url), specs, args))
         if not args.no_memory:
             memory = _memory(args, url)
 
@@ -622,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
                 print(f"sandbox at {where.base_url}", file=sys.stderr)
                 sb_specs = [s for s in specs if s.workload == SET_PIN]
-                rows += _run_loop(args.loop, _throughput("sandbox", where, sb_specs, args))
+                rows += run_on(args.loop, _throughput("sandbox", where, sb_specs, args))
                 sandbox = {"ran": True, "command": " ".join(["meta-cloud-async", *sandbox_cmd[1:]])}
         except Exception as exc:
             sandbox["reason"] = f"{type(exc).__name__}: {exc}"

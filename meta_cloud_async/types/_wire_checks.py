@@ -9,7 +9,7 @@ wire path (``interactive.action.buttons[1].reply.title``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 __all__ = [
     "as_tuple",
@@ -22,12 +22,18 @@ __all__ = [
     "check_number",
     "check_text",
     "check_unique",
+    "is_mapping",
     "to_wire",
 ]
 
 
+def is_mapping(value: object) -> TypeGuard[Mapping[str, Any]]:
+    """A JSON object: a dict (checked first, without the slow ABC check) or any other Mapping."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def check_mapping(value: Any, field: str) -> Mapping[str, Any]:
-    if type(value) is not dict and not isinstance(value, Mapping):
+    if not is_mapping(value):
         raise TypeError(f"{field} must be an object (a dict), got {type(value).__name__}")
     return value
 
@@ -101,7 +107,7 @@ def canonical(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is bool or kind is int or kind is float or value is None:
         return value  # the common leaves first: this runs on every send
-    if kind is dict or isinstance(value, Mapping):
+    if is_mapping(value):
         return {key: canonical(value[key]) for key in sorted(value)}
     if kind is list or kind is tuple:
         return [canonical(item) for item in value]

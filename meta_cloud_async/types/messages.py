@@ -36,6 +36,7 @@ from ._wire_checks import (
     check_number,
     check_text,
     check_unique,
+    is_mapping,
     to_wire,
 )
 from .shared import BODY, ApiRequest, Budget, SuccessResponse
@@ -1097,7 +1098,7 @@ def _message_parts(message: Message | Mapping[str, Any]) -> tuple[str, Any]:
     kind = getattr(type(message), "type", None)
     if isinstance(kind, str) and hasattr(message, "to_wire"):
         return kind, message.to_wire()  # a typed message: checked at construction
-    if type(message) is dict or isinstance(message, Mapping):
+    if is_mapping(message):
         kind = message.get("type")
         if not isinstance(kind, str) or kind not in message:
             raise ValueError(
@@ -1207,11 +1208,6 @@ class SentMessage:
     message_status: MessageStatus | None = None
 
 
-def _is_mapping(value: Any) -> bool:
-    # A decoded JSON object is a dict: skip the ABC check (slow) on every send's answer.
-    return type(value) is dict or isinstance(value, Mapping)
-
-
 def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
     """Parse ``{"messaging_product", "contacts": [{"input", "wa_id"}], "messages": [{"id", "message_status"}]}``.
 
@@ -1219,7 +1215,7 @@ def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
     rather than failing a send that Meta accepted.
     """
     messages = data.get("messages")
-    if not (isinstance(messages, list) and messages and _is_mapping(messages[0])):
+    if not (isinstance(messages, list) and messages and is_mapping(messages[0])):
         raise ValueError("a send response needs messages[0].id")
     first = messages[0]
     wamid = first.get("id")
@@ -1227,7 +1223,7 @@ def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
         raise ValueError("a send response needs messages[0].id")
     status = first.get("message_status")
     contacts = data.get("contacts")
-    contact = contacts[0] if isinstance(contacts, list) and contacts and _is_mapping(contacts[0]) else {}
+    contact = contacts[0] if isinstance(contacts, list) and contacts and is_mapping(contacts[0]) else {}
     return SentMessage(
         id=wamid,
         wa_id=contact.get("wa_id"),
