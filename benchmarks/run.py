@@ -5,8 +5,8 @@ the same workload against it, one after another, in the same run, so the
 ratios compare like with like on the same machine at the same moment.
 Requests/s is wall-clock; CPU per request is this process's user+system
 time (``getrusage(RUSAGE_SELF)``), so the server's CPU is never counted.
-Each figure is the median of ``--repeats`` runs, and the clients take turns
-within each repeat so slow drift in the machine hits them all alike.
+Each figure is the median of ``--repeats`` runs; within each repeat the clients
+take turns slice by slice (see :func:`slices`), so drift in the machine hits them all alike.
 
 The webhook measurements (parse speed, signed POSTs/s, time to the 200) come from
 ``benchmarks/webhooks.py`` and are checked against issue 11's targets in the same list.
@@ -139,11 +139,27 @@ async def _drive(client: BenchClient, requests: int, concurrency: int, max_secon
 
 
 async def _measure(client: BenchClient, requests: int, concurrency: int, max_seconds: float) -> Sample:
-    gc.collect()
     cpu0, t0 = _cpu(), time.perf_counter()
     done = await _drive(client, requests, concurrency, max_seconds)
     t1, cpu1 = time.perf_counter(), _cpu()
     return Sample(seconds=t1 - t0, cpu_seconds=cpu1 - cpu0, requests=done)
+
+
+#: The smallest slice of a measured run, and slices of at least ten requests per worker, so a
+#: slice's ramp-up and tail stay a small part of it.
+SLICE_MIN = 300
+
+
+def slices(requests: int, concurrency: int) -> list[int]:
+    """How a run of ``requests`` is cut into the interleaved slices every client takes in turn.
+
+    This VM's speed drifts by 10-20 % over seconds; a client measured in one block of 3,000
+    requests and its floor in the next see different machines. Cut into slices taken in turn
+    (ABBA order), both see the same drift, and the ratio is the clients' own.
+    """
+    size = max(SLICE_MIN, 10 * max(concurrency, 1))
+    count = max(1, requests // size)
+    return [requests // count + (1 if i < requests % count else 0) for i in range(count)]
 
 
 async def _throughput(
@@ -163,16 +179,30 @@ async def _throughput(
                 row.error = f"{type(exc).__name__}: {exc}"
                 continue
             clients.append((row, client))
+        parts = slices(args.requests, concurrency)
         for rep in range(args.repeats):
-            # Rotate who goes first each repeat, so no client always follows the same neighbour.
+            # Rotate who goes first each repeat, so no client always follows the same neighbour;
+            # within a repeat every client takes each slice in turn, forth then back (ABBA).
             shift = rep % max(len(clients), 1)
-            for row, client in clients[shift:] + clients[:shift]:
-                if row.error is not None:
-                    continue
-                try:
-                    row.samples.append(await _measure(client, args.requests, concurrency, args.max_seconds))
-                except Exception as exc:
-                    row.error = f"{type(exc).__name__}: {exc}"
+            order = clients[shift:] + clients[:shift]
+            totals: dict[int, Sample] = {id(row): Sample(0.0, 0.0, 0) for row, _ in order}
+            gc.collect()
+            for k, part in enumerate(parts):
+                for row, client in order if k % 2 == 0 else order[::-1]:
+                    if row.error is not None:
+                        continue
+                    try:
+                        got = await _measure(client, part, concurrency, args.max_seconds / len(parts))
+                    except Exception as exc:
+                        row.error = f"{type(exc).__name__}: {exc}"
+                        continue
+                    total = totals[id(row)]
+                    total.seconds += got.seconds
+                    total.cpu_seconds += got.cpu_seconds
+                    total.requests += got.requests
+            for row, _ in order:
+                if row.error is None and totals[id(row)].requests:
+                    row.samples.append(totals[id(row)])
         for _, client in clients:
             with contextlib.suppress(Exception):
                 await client.aclose()

@@ -128,7 +128,9 @@ class _Shared:
         #: The state of each ``with_options`` copy, per (parent, arguments): one per number, shared
         #: by every copy made with the same arguments (options, header dicts, bucket keys, prepared
         #: operations), so a copy per call costs one dict lookup and one ``__dict__`` update.
-        self.profiles: dict[tuple[Any, ...], dict[str, Any]] = {}
+        #: ``with_options`` copies by (parent, arguments): a copy is an immutable view, so the same
+        #: arguments give back the same copy, its namespaces and prepared operations included.
+        self.profiles: dict[tuple[Any, ...], WhatsApp] = {}
 
     def check(self) -> None:
         """Before each call: not closed, and (for the pool this client owns) still on its first loop."""
@@ -411,7 +413,8 @@ class WhatsApp:
         shared transport. ``retry``/``rate_limit`` replace the client's policies
         for this copy's calls (``None``: off); buckets stay shared, so a copy
         with other rates still draws on the same budgets. ``extra_headers`` are
-        added to every request of the copy.
+        added to every request of the copy. A copy is an immutable view: the same
+        arguments on the same client give back the same copy (the last 512 kept).
         """
         profiles = self._shared.profiles
         key: tuple[Any, ...] | None = None
@@ -428,13 +431,11 @@ class WhatsApp:
                 rate_limit,
             )
             try:
-                state = profiles.get(key)
+                cached = profiles.get(key)
             except TypeError:  # a policy with an unhashable field: build the copy, do not cache it
-                key = state = None
-            if state is not None:
-                copy = object.__new__(WhatsApp)
-                copy.__dict__.update(state)
-                return copy
+                key = cached = None
+            if cached is not None:
+                return cached
         copy = self._new_copy(
             access_token=access_token,
             phone_number_id=phone_number_id,
@@ -449,9 +450,9 @@ class WhatsApp:
         if key is not None:
             if len(profiles) >= _MAX_PROFILES:  # one entry per number and argument set: bounded
                 # Cleared whole, not evicted one by one: a batch over more numbers than this makes
-                # each copy once anyway, and the bound keeps its memory (~3 KB an entry) small.
+                # each copy once anyway, and the bound keeps its memory (a few KB a copy) small.
                 profiles.clear()
-            profiles[key] = dict(copy.__dict__)
+            profiles[key] = copy
         return copy
 
     def _new_copy(
@@ -797,10 +798,10 @@ class WhatsApp:
                 if response.prior_attempt_ambiguous:
                     error.may_have_applied = True
                 raise error
-        name = getattr(cast_to, "__name__", cast_to)
         if cast_to is dict or cast_to is Any:
             return data
         if not isinstance(data, dict):
+            name = getattr(cast_to, "__name__", cast_to)
             raise UnexpectedResponseError(
                 f"response does not fit {name}: expected a JSON object, got {type(data).__name__}",
                 http_status=response.status_code,
@@ -810,6 +811,7 @@ class WhatsApp:
                 return structure(data, cast_to)
             return self._shared.converter.structure(data, cast_to)
         except (cattrs.BaseValidationError, ValueError, TypeError, KeyError) as exc:
+            name = getattr(cast_to, "__name__", cast_to)
             # transform_error names paths and expected types, never the values.
             why = (
                 "; ".join(cattrs.transform_error(exc))

@@ -176,11 +176,10 @@ async def test_copies_with_the_same_arguments_share_one_state_and_stay_apart() -
         first = wa.with_options(phone_number_id="9999")
         await first.two_step_verification.set_pin("428915")
         second = wa.with_options(phone_number_id="9999")
-        # Shared, not rebuilt: options, header dicts, budget keys and prepared operations.
-        assert second is not first
-        assert second.options is first.options and second._json_headers is first._json_headers
-        assert second._keys is first._keys and second._prepared is first._prepared
-        assert second.two_step_verification is not first.two_step_verification
+        # Not rebuilt: a copy is an immutable view, so the same arguments give back the same copy,
+        # with its options, header dicts, budget keys, prepared operations and namespaces.
+        assert second is first
+        assert second.two_step_verification is first.two_step_verification
         assert second.two_step_verification._client is second
         # Other arguments, or another parent, are other states.
         other = wa.with_options(phone_number_id="8888")
@@ -204,6 +203,13 @@ async def test_a_cached_copy_still_validates_and_keeps_per_copy_policies() -> No
                 wa.with_options(phone_number_id="12ab")
             no_retry = wa.with_options(retry=None)
             assert no_retry._retry is None
+        # A copy is an immutable view: the same arguments give back the same copy (and its
+        # namespaces), other arguments another one.
+        first = wa.with_options(phone_number_id="4444")
+        assert wa.with_options(phone_number_id="4444") is first
+        assert first.registration is wa.with_options(phone_number_id="4444").registration
+        assert wa.with_options(phone_number_id="5555") is not first
+        assert first.with_options(phone_number_id="5555") is not wa.with_options(phone_number_id="5555")
         headed = wa.with_options(extra_headers={"X-Trace": "a"})
         assert wa.with_options(extra_headers={"X-Trace": "b"})._json_headers["x-trace"] == "b"
         assert headed._json_headers["x-trace"] == "a"

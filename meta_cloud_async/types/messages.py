@@ -1138,7 +1138,9 @@ def build_message_body(
     kind, obj = _message_parts(message)
     body = _envelope(to, reply_to, callback_data)
     body["type"] = kind
-    body[kind] = canonical(obj)
+    # A Text's wire dict is canonical as built (two leaves, keys in order): the commonest send
+    # skips the walk. Every other message, and every dict, is put in canonical form.
+    body[kind] = obj if type(message) is Text else canonical(obj)
     return body
 
 

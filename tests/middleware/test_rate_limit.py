@@ -186,6 +186,31 @@ async def test_buc_usage_scales_a_configured_waba_bucket() -> None:
     assert h.clock.sleeps == pytest.approx([0.5, 1 / 1.1])
 
 
+async def test_a_configured_bucket_is_slowed_by_usage_then_paced_at_its_own_rate_again() -> None:
+    # The key set's limits are resolved once while nothing is learnt; what Meta reports in
+    # between must still slow it, and its recovery bring the configured rate back.
+    policy = RateLimitPolicy(per_waba_rate=2.0, per_waba_burst=1.0, slow_at=50.0, pause_at=100.0)
+    h = Harness(
+        policy,
+        [
+            Response(status_code=200),
+            Response(status_code=200, headers=buc(75.0)),
+            Response(status_code=200, headers=buc(10.0)),
+        ],
+    )
+    await h.call(WABA)
+    await h.call(WABA)
+    assert h.mw.factor(WABA) == pytest.approx(0.55)
+    await h.call(WABA)
+    assert h.mw.factor(WABA) == 1.0
+    await h.call(WABA)
+    await h.call(WABA)
+    # 0.5 s apart at the configured 2/s; the token taken while slowed (1.1/s) is spaced 1/1.1 s
+    # from the one before it (what the third call waits is still the old spacing: GCRA); after
+    # the recovery, 0.5 s again.
+    assert h.clock.sleeps == pytest.approx([0.5, 0.5, 1 / 1.1, 0.5])
+
+
 async def test_buc_usage_paces_an_unconfigured_waba_at_the_base_rate() -> None:
     policy = RateLimitPolicy(usage_base_rate=10.0)  # defaults: slow at 75, pause at 95, min 0.1
     h = Harness(policy, [Response(status_code=200, headers=buc(85.0))])
