@@ -154,6 +154,10 @@ class _Prepared:
     meta: RequestMeta
     #: The converter's structure hook for the response model (None: the body is returned as decoded).
     structure: Callable[[Any, Any], Any] | None
+    #: The converter's unstructure hook for the request class, when its whole unstructured form is
+    #: the JSON body of a fixed URL (no path, query or header fields, no recipient pair): the
+    #: commonest operation shape, built without the general walk over field kinds.
+    plain_json: Callable[[Any], Any] | None = None
 
 
 def _check_header(name: object, value: object) -> None:
@@ -643,7 +647,16 @@ class WhatsApp:
             if response is dict or response is Any or response is bytes
             else self._shared.converter.get_structure_hook(response)
         )
-        prepared = _Prepared(op, url, meta, structure)
+        plain_json = (
+            self._shared.converter.get_unstructure_hook(cls)
+            if url is not None
+            and op.plain
+            and not op.body_only
+            and op.encoding == "json"
+            and op.pair_field is None
+            else None
+        )
+        prepared = _Prepared(op, url, meta, structure, plain_json)
         self._prepared[cls] = prepared
         return prepared
 
@@ -668,6 +681,20 @@ class WhatsApp:
     ) -> Request:
         op = prepared.op
         meta = prepared.meta
+        plain_json = prepared.plain_json
+        if plain_json is not None:
+            # The commonest shape, a JSON body of the request's fields to a fixed URL: no walk
+            # over field kinds (what the general path below would build, byte for byte).
+            fields = plain_json(req)
+            sent = dumps_json_bytes(fields) if fields else b""
+            return Request._built(
+                op.method,
+                prepared.url,  # type: ignore[arg-type]
+                self._json_headers if sent else self._get_headers,
+                sent,
+                self._options.timeout if timeout is NOT_GIVEN else timeout,
+                meta,
+            )
         if op.body_only and prepared.url is not None and op.encoding == "json":
             # The send lane: one whole checked body and no path fields (every message send).
             whole = getattr(req, op.body_field)  # type: ignore[arg-type]
@@ -749,7 +776,20 @@ class WhatsApp:
         shared = self._shared
         shared.check()
         response = await shared.handler(request)
-        return self._decode(response, prepared.op.response, prepared.structure)  # type: ignore[no-any-return]
+        structure = prepared.structure
+        if structure is not None and response.status_code < 300:
+            # The success path of _decode, inline; anything else (not JSON, an error body, a
+            # shape that does not fit) goes to _decode, which says what is wrong.
+            try:
+                data = loads_json(response.content)
+            except ValueError:
+                data = None
+            if type(data) is dict and "error" not in data:
+                try:
+                    return structure(data, prepared.op.response)  # type: ignore[no-any-return]
+                except (cattrs.BaseValidationError, ValueError, TypeError, KeyError):
+                    pass
+        return self._decode(response, prepared.op.response, structure)  # type: ignore[no-any-return]
 
     async def _follow(self, url: str, template: ApiRequest[R]) -> R:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""

@@ -77,7 +77,7 @@ def configure_converter(conv: cattrs.Converter) -> None:
     # A file part is encoded by the multipart encoder itself, not turned into a dict.
     conv.register_unstructure_hook(FilePart, lambda part: part)
     # Meta answers a send with nested lists; the model is flat (``.id`` is the wamid).
-    conv.register_structure_hook(SentMessage, lambda data, _: parse_sent_message(data))
+    conv.register_structure_hook(SentMessage, parse_sent_message)
     conv.register_structure_hook(bool, _structure_bool)
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)

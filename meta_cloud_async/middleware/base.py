@@ -1,11 +1,13 @@
 """Middleware: composable ``(request, call_next) -> response`` callables.
 
 The chain is built once per client (first in the list is outermost), so a
-call costs one closure hop per middleware and nothing else.
+call costs one hop per middleware and nothing else.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Awaitable, Callable, Sequence
 
 from .._http import Request, Response
@@ -23,10 +25,27 @@ def build_chain(middleware: Sequence[Middleware], handler: Handler) -> Handler:
     return handler
 
 
+def _takes_call_next_by_name(mw: Middleware) -> bool:
+    try:
+        params = list(inspect.signature(mw).parameters.values())
+    except (TypeError, ValueError):  # a builtin or C callable without a signature
+        return False
+    return (
+        len(params) >= 2
+        and params[1].name == "call_next"
+        and params[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        and all(p.default is not inspect.Parameter.empty for p in params[2:])
+    )
+
+
 def _bind(mw: Middleware, call_next: Handler) -> Handler:
-    # A plain function that returns the middleware's coroutine, not an
-    # ``async def`` wrapper: every extra coroutine frame is paid again each
-    # time the call suspends and resumes on I/O, not just once.
+    # A middleware whose second parameter is ``call_next`` (ours all are) is bound with
+    # ``functools.partial``: called from C, no Python frame of ours between two layers. Any
+    # other callable gets a plain function that returns its coroutine (not an ``async def``
+    # wrapper: every extra coroutine frame is paid again each time the call resumes on I/O).
+    if _takes_call_next_by_name(mw):
+        return functools.partial(mw, call_next=call_next)  # type: ignore[call-arg]
+
     def handle(request: Request) -> Awaitable[Response]:
         return mw(request, call_next)
 

@@ -195,7 +195,7 @@ class RetryMiddleware:
                 hint: float | None = None
             else:
                 if response.status_code < 400:
-                    return self._mark(response, ambiguous)
+                    return self._mark(response, ambiguous) if ambiguous else response
                 error = error_from_response(response)
                 if error is None:
                     return self._mark(response, ambiguous)

@@ -42,10 +42,10 @@ from ..types.messages import (
     SendMessageRequest,
     SentMessage,
     Sticker,
-    Text,
     Video,
     build_marketing_message_body,
     build_message_body,
+    build_text_body,
 )
 from ..types.shared import SuccessResponse
 from ..types.templates import Template as TemplateDefinition
@@ -105,13 +105,9 @@ class Messages(Resource):
         timeout: Timeout = NOT_GIVEN,
     ) -> SentMessage:
         """A text message (1-4096 characters); ``preview_url=True`` renders a link preview."""
-        return await self._send(
-            to,
-            Text(body=body, preview_url=preview_url),
-            reply_to=reply_to,
-            callback_data=callback_data,
-            timeout=timeout,
-        )
+        # The body of send(to, Text(...)), built without the model object: the commonest send.
+        wire = build_text_body(to, body, preview_url, reply_to=reply_to, callback_data=callback_data)
+        return await self._client._call(SendMessageRequest(body=wire), timeout=timeout)
 
     async def send_image(
         self,

@@ -85,6 +85,7 @@ __all__ = [
     "Video",
     "build_marketing_message_body",
     "build_message_body",
+    "build_text_body",
     "check_message",
     "parse_sent_message",
 ]
@@ -164,11 +165,16 @@ class Text(_Checked):
     preview_url: bool = False
 
     def to_wire(self) -> dict[str, Any]:
-        return {"body": self.body, "preview_url": self.preview_url}
+        return _text_wire(self.body, self.preview_url)
 
     def __attrs_post_init__(self) -> None:
         # The text check on the fields themselves (the commonest send: no wire dict built to check).
         _check_text_fields(self.body, self.preview_url, "text")
+
+
+def _text_wire(body: str, preview_url: bool) -> dict[str, Any]:
+    # Canonical as built (two leaves, keys in order), so a text send skips the canonical walk.
+    return {"body": body, "preview_url": preview_url}
 
 
 @attrs.frozen(kw_only=True, slots=True)
@@ -1138,10 +1144,27 @@ def build_message_body(
     kind, obj = _message_parts(message)
     body = _envelope(to, reply_to, callback_data)
     body["type"] = kind
-    # A Text's wire dict is canonical as built (two leaves, keys in order): the commonest send
-    # skips the walk. Every other message, and every dict, is put in canonical form.
+    # A Text's wire dict is canonical as built (see _text_wire): the commonest message skips the
+    # walk. Every other message, and every dict, is put in canonical form.
     body[kind] = obj if type(message) is Text else canonical(obj)
     return body
+
+
+def build_text_body(
+    to: str | Group,
+    body: str,
+    preview_url: bool = False,
+    *,
+    reply_to: str | None = None,
+    callback_data: str | None = None,
+) -> dict[str, Any]:
+    """``build_message_body(to, Text(body=body, preview_url=preview_url), ...)``, the same checks in
+    the same order and the same dict, without the model object: the commonest send's body."""
+    _check_text_fields(body, preview_url, "text")
+    wire = _envelope(to, reply_to, callback_data)
+    wire["type"] = "text"
+    wire["text"] = _text_wire(body, preview_url)
+    return wire
 
 
 def build_marketing_message_body(
@@ -1210,11 +1233,12 @@ class SentMessage:
     message_status: MessageStatus | None = None
 
 
-def parse_sent_message(data: Mapping[str, Any]) -> SentMessage:
+def parse_sent_message(data: Mapping[str, Any], _cls: Any = None) -> SentMessage:
     """Parse ``{"messaging_product", "contacts": [{"input", "wa_id"}], "messages": [{"id", "message_status"}]}``.
 
     Unknown keys are ignored; an unknown ``message_status`` is kept as ``None``
-    rather than failing a send that Meta accepted.
+    rather than failing a send that Meta accepted. (The second argument lets the
+    converter call it as its structure hook, with no wrapper in between.)
     """
     messages = data.get("messages")
     if not (isinstance(messages, list) and messages and is_mapping(messages[0])):

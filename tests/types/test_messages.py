@@ -53,6 +53,7 @@ from meta_cloud_async.types.messages import (
     Video,
     build_marketing_message_body,
     build_message_body,
+    build_text_body,
     parse_sent_message,
 )
 from meta_cloud_async.types.templates_send import (
@@ -859,6 +860,40 @@ def test_envelope_context_callback_and_groups() -> None:
         "text": {"body": "hi", "preview_url": False},
     }
     assert build_message_body("16505551234", Text(body="hi"))["to"] == "16505551234"
+
+
+@pytest.mark.parametrize(
+    ("to", "body", "preview_url", "reply_to", "callback_data"),
+    [
+        ("16505551234", "hi", False, None, None),
+        ("+16505551234", "see https://example.com", True, "wamid.X", "order-7"),
+        (Group("120363012345678901@g.us"), "x" * 4096, False, None, "c"),
+    ],
+)
+def test_text_body_is_the_text_model_body(
+    to: Any, body: str, preview_url: bool, reply_to: str | None, callback_data: str | None
+) -> None:
+    # send_text builds its body without the model object: the same dict, the same bytes.
+    built = build_text_body(to, body, preview_url, reply_to=reply_to, callback_data=callback_data)
+    expected = build_message_body(
+        to, Text(body=body, preview_url=preview_url), reply_to=reply_to, callback_data=callback_data
+    )
+    assert built == expected and json.dumps(built) == json.dumps(expected)
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (("16505551234", "", False), "text.body"),
+        (("16505551234", "x" * 4097, False), "text.body"),
+        (("16505551234", "hi", "yes"), "text.preview_url"),
+        (("not-a-number", "", False), "text.body"),  # the body is checked first, as Text() does
+        (("not-a-number", "hi", False), "phone number"),
+    ],
+)
+def test_text_body_refuses_what_the_text_model_refuses(args: tuple[Any, ...], error: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=error):
+        build_text_body(*args)
 
 
 def test_mark_as_read_uses_status_read_never_typing() -> None:
