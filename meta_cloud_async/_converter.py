@@ -4,6 +4,7 @@
 
 - an unstructure hook factory for every :class:`ApiRequest` subclass that
   omits fields whose value is ``None`` (requests never send unset fields);
+- ``{"success": true}`` structured as one shared (frozen) :class:`SuccessResponse`;
 - strict structure hooks for ``bool``, ``str``, ``int`` and ``float``: cattrs
   would otherwise coerce (``bool("false")`` is True, ``str(None)`` is
   ``"None"``), turning a malformed answer into a wrong one instead of an
@@ -17,11 +18,11 @@ from typing import Any
 
 import attrs
 import cattrs
-from cattrs.gen import make_dict_unstructure_fn, override
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ._multipart import FilePart
 from .types.messages import SentMessage, parse_sent_message
-from .types.shared import _KIND, ApiRequest
+from .types.shared import _KIND, ApiRequest, SuccessResponse
 
 __all__ = ["configure_converter", "converter", "make_converter"]
 
@@ -68,6 +69,23 @@ def _structure_float(value: Any, _: Any) -> float:
     return float(value)
 
 
+#: Meta's commonest answer, ``{"success": true}``, as one frozen instance every call shares.
+_SUCCESS = SuccessResponse(success=True)
+
+
+def _success_structure(conv: cattrs.Converter) -> Callable[[Any, Any], SuccessResponse]:
+    generated = make_dict_structure_fn(SuccessResponse, conv)
+
+    def structure(data: Any, cls: Any) -> SuccessResponse:
+        # The answer to set_pin, register, mark_as_read and most management posts: no new object
+        # for it. Anything else (false, a wrong type, a missing key) is the generated hook's.
+        if type(data) is dict and data.get("success") is True:
+            return _SUCCESS
+        return generated(data, cls)
+
+    return structure
+
+
 def configure_converter(conv: cattrs.Converter) -> None:
     """Register the hooks described in the module docstring."""
     conv.register_unstructure_hook_factory(
@@ -82,6 +100,8 @@ def configure_converter(conv: cattrs.Converter) -> None:
     conv.register_structure_hook(str, _structure_str)
     conv.register_structure_hook(int, _structure_int)
     conv.register_structure_hook(float, _structure_float)
+    # After the strict primitives: the generated fallback takes the hooks registered before it.
+    conv.register_structure_hook_func(lambda t: t is SuccessResponse, _success_structure(conv))
 
 
 def make_converter() -> cattrs.Converter:

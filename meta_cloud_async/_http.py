@@ -205,7 +205,7 @@ if _orjson is not None:
 
     def _orjson_loads_json(content: bytes | str) -> Any:
         raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-        if _twenty_digits in raw.translate(_digits_only):
+        if len(raw) >= 20 and _twenty_digits in raw.translate(_digits_only):
             return stdlib_loads_json(content)
         try:
             return _orjson_loads(content)

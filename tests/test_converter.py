@@ -137,3 +137,13 @@ def test_numbers() -> None:
 def test_make_converter_builds_independent_converters() -> None:
     assert make_converter() is not converter
     assert make_converter().unstructure(SetPinRequest(pin="428915")) == {"pin": "428915"}
+
+
+def test_success_true_is_one_shared_frozen_answer_and_anything_else_is_checked_strictly() -> None:
+    first = converter.structure({"success": True}, SuccessResponse)
+    assert first == SuccessResponse(success=True)
+    assert converter.structure({"success": True, "id": "1"}, SuccessResponse) is first
+    assert converter.structure({"success": False}, SuccessResponse) == SuccessResponse(success=False)
+    for bad in ({"success": "yes"}, {"success": 1}, {}):
+        with pytest.raises(cattrs.BaseValidationError):
+            converter.structure(bad, SuccessResponse)
