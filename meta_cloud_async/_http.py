@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from typing import Any, Protocol, Union
 from urllib.parse import unquote
 
@@ -22,6 +22,7 @@ __all__ = [
     "MAX_ERROR_BODY",
     "ByteStream",
     "Content",
+    "HeaderView",
     "Headers",
     "IterableStream",
     "LowerCaseHeaders",
@@ -227,8 +228,49 @@ class LowerCaseHeaders(dict[str, str]):
     """
 
 
+class HeaderView(Mapping[str, str]):
+    """A response's headers over the case-insensitive mapping its transport already has (aiohttp's).
+
+    Copying every header into a lower-cased dict costs a few microseconds per answer, and
+    the success path only asks whether a name is there; so names are matched without
+    regard to case at once, and the lower-cased dict (a repeated header gives its last
+    value, as before) is built only when a value is read or the headers are iterated.
+    The transport's own type never shows: this is the only thing callers see.
+    """
+
+    __slots__ = ("_lowered", "_source")
+
+    def __init__(self, source: Mapping[str, str]) -> None:
+        self._source = source
+        self._lowered: dict[str, str] | None = None
+
+    def _dict(self) -> dict[str, str]:
+        lowered = self._lowered
+        if lowered is None:
+            lowered = self._lowered = {k.lower(): v for k, v in self._source.items()}
+        return lowered
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._source  # case-insensitive in the source already
+
+    def __len__(self) -> int:
+        return len(self._dict())
+
+    def __bool__(self) -> bool:
+        return bool(self._source)
+
+    def __getitem__(self, key: str) -> str:
+        return self._dict()[key.lower()]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict())
+
+    def __repr__(self) -> str:
+        return repr(self._dict())
+
+
 def _lower_keys(headers: Mapping[str, str] | None) -> Mapping[str, str]:
-    if type(headers) is LowerCaseHeaders:
+    if type(headers) is LowerCaseHeaders or type(headers) is HeaderView:
         return headers
     if not headers:
         return {}

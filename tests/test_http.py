@@ -17,6 +17,7 @@ import pytest
 from meta_cloud_async import Request, RequestMeta, Response
 from meta_cloud_async._http import (
     JSON_BACKEND,
+    HeaderView,
     LowerCaseHeaders,
     dumps_json,
     dumps_json_bytes,
@@ -219,3 +220,28 @@ def test_the_clients_fast_request_is_the_request_the_constructor_makes() -> None
     for field in attrs.fields(Request):  # every field set, to the same value
         assert getattr(fast, field.name) == getattr(slow, field.name), field.name
     assert fast == slow and repr(fast) == repr(slow) and fast.headers is headers
+
+
+def test_a_header_view_reads_like_the_lower_cased_dict_it_replaces() -> None:
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    raw = CIMultiDictProxy(
+        CIMultiDict(
+            [
+                ("Content-Type", "application/json"),
+                ("X-App-Usage", "{}"),
+                ("Set-Cookie", "a"),
+                ("set-cookie", "b"),
+            ]
+        )
+    )
+    view = HeaderView(raw)
+    # What the rate limiter and retry ask on every answer: no copy made for it.
+    assert "x-app-usage" in view and "X-App-Usage" in view and "retry-after" not in view and 3 not in view
+    assert bool(view) and not HeaderView(CIMultiDictProxy(CIMultiDict()))
+    expected = {"content-type": "application/json", "x-app-usage": "{}", "set-cookie": "b"}
+    assert dict(view) == expected and view == expected and expected == view
+    assert view["Content-Type"] == "application/json" and view.get("retry-after") is None and len(view) == 3
+    assert list(view) == ["content-type", "x-app-usage", "set-cookie"] and repr(view) == repr(expected)
+    response = Response._received(200, view, b"", None)
+    assert response.headers is view and response == Response(status_code=200, headers=expected)

@@ -30,7 +30,7 @@ from typing import Any
 import aiohttp
 
 from .._checks import check_int
-from .._http import MAX_ERROR_BODY, Request, Response, open_content
+from .._http import MAX_ERROR_BODY, HeaderView, Request, Response, open_content
 from ..errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from ._mapping import safe_cause
 from .base import DEFAULT_MAX_RESPONSE_BYTES
@@ -159,7 +159,7 @@ class AiohttpTransport:
                 allow_redirects=False,
             ) as resp:
                 content = await self._read(resp)
-                return Response._received(resp.status, resp.headers, content, request)
+                return Response._received(resp.status, HeaderView(resp.headers), content, request)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
 
@@ -212,7 +212,9 @@ class AiohttpTransport:
                     resp.release()
                 else:
                     resp.close()
-                return Response(status_code=resp.status, headers=resp.headers, content=body, request=request)
+                return Response(
+                    status_code=resp.status, headers=HeaderView(resp.headers), content=body, request=request
+                )
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             if resp is not None:
                 resp.close()
@@ -223,7 +225,7 @@ class AiohttpTransport:
             raise
         return Response(
             status_code=resp.status,
-            headers=resp.headers,
+            headers=HeaderView(resp.headers),
             request=request,
             stream=_AiohttpStream(resp, request),
         )
