@@ -229,7 +229,7 @@ class LowerCaseHeaders(dict[str, str]):
 
 
 class HeaderView(Mapping[str, str]):
-    """A response's headers over the case-insensitive mapping its transport already has (aiohttp's).
+    """A response's headers over the case-insensitive mapping its transport already has (aiohttp's, httpx's).
 
     Copying every header into a lower-cased dict costs a few microseconds per answer, and
     the success path only asks whether a name is there; so names are matched without

@@ -28,7 +28,7 @@ except ImportError as exc:  # pragma: no cover - exercised by a test that hides 
 from collections.abc import AsyncIterator
 
 from .._checks import check_int
-from .._http import MAX_ERROR_BODY, Request, Response, open_content
+from .._http import MAX_ERROR_BODY, HeaderView, Request, Response, open_content
 from ..errors import APIConnectionError, APITimeoutError, ConnectError, ResponseTooLargeError
 from ._mapping import safe_cause
 from .base import DEFAULT_MAX_RESPONSE_BYTES
@@ -119,7 +119,7 @@ class HttpxTransport:
                 raise _map_error(exc, request.method) from safe_cause(exc, request.url)
             finally:
                 await resp.aclose()
-            return Response._received(resp.status_code, resp.headers, content, request)
+            return Response._received(resp.status_code, HeaderView(resp.headers), content, request)
         if resp.status_code >= 300:
             body = bytearray()
             try:
@@ -132,11 +132,14 @@ class HttpxTransport:
             finally:
                 await resp.aclose()
             return Response(
-                status_code=resp.status_code, headers=resp.headers, content=bytes(body), request=request
+                status_code=resp.status_code,
+                headers=HeaderView(resp.headers),
+                content=bytes(body),
+                request=request,
             )
         return Response(
             status_code=resp.status_code,
-            headers=resp.headers,
+            headers=HeaderView(resp.headers),
             request=request,
             stream=_HttpxStream(resp, request),
         )
