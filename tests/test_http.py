@@ -237,7 +237,9 @@ def test_a_header_view_reads_like_the_lower_cased_dict_it_replaces() -> None:
     )
     view = HeaderView(raw)
     # What the rate limiter and retry ask on every answer: no copy made for it.
-    assert "x-app-usage" in view and "X-App-Usage" in view and "retry-after" not in view and object() not in view
+    assert (
+        "x-app-usage" in view and "X-App-Usage" in view and "retry-after" not in view and object() not in view
+    )
     assert bool(view) and not HeaderView(CIMultiDictProxy(CIMultiDict()))
     expected = {"content-type": "application/json", "x-app-usage": "{}", "set-cookie": "b"}
     assert dict(view) == expected and view == expected and expected == view
