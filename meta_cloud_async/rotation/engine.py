@@ -28,6 +28,7 @@ import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
+from .._options import NOT_GIVEN
 from ..errors import (
     THROTTLE_CODES,
     APIConnectionError,
@@ -217,6 +218,8 @@ class _Rotation:
         self.in_flight = asyncio.Semaphore(concurrency)
         self.stopping = False
         """Set when the run aborts: workers that missed their cancel check it between steps."""
+        self._no_retry: WhatsApp | None = None
+        """``wa.with_options(retry=None)``, made once: the parent of every number's copy."""
         self.preflighted = False
         """A set-PIN request was built once: the copies differ only in a validated digits-only id."""
         self.held: set[str] = set()
@@ -556,7 +559,23 @@ class _Rotation:
 
     def _client(self, pid: str) -> WhatsApp:
         # The client's retries are off for rotation: the engine decides on every repeat itself.
-        return self.wa.with_options(phone_number_id=pid, retry=None)
+        # The copy is what ``wa.with_options(phone_number_id=pid, retry=None)`` builds, made
+        # without its cache: a run meets each number once, so caching every copy would only
+        # cost a lookup, a stored state and the cache's churn per number.
+        base = self._no_retry
+        if base is None:
+            base = self._no_retry = self.wa.with_options(retry=None)
+        return base._new_copy(
+            access_token=NOT_GIVEN,
+            phone_number_id=pid,
+            business_account_id=NOT_GIVEN,
+            app_id=NOT_GIVEN,
+            api_version=NOT_GIVEN,
+            timeout=NOT_GIVEN,
+            retry=NOT_GIVEN,
+            rate_limit=NOT_GIVEN,
+            extra_headers=NOT_GIVEN,
+        )
 
     def _new_pin(self, record: PinRecord) -> str:
         """A fresh PIN, checked before it is saved: a malformed pending PIN could never be applied."""

@@ -98,9 +98,8 @@ class SandboxTransport:
                 f"HTTP {result.status} response body exceeds max_response_bytes={self.max_response_bytes}",
                 http_status=result.status,
             )
-        return Response(
-            status_code=result.status, headers=result.headers, content=result.body, request=request
-        )
+        # ``_received``: the same Response, without the attrs init (the router's names are lower-case).
+        return Response._received(result.status, result.headers, result.body, request)
 
     async def _answer(self, request: Request, path: str, query: str, origin: str, body: bytes) -> Result:
         result = await self._sandbox.router.process(
