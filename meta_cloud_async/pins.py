@@ -7,7 +7,6 @@ ever contains the PIN itself.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from typing import Any
 
@@ -29,9 +28,13 @@ def validate_pin(pin: Any, *, name: str = "pin") -> str:
     return pin
 
 
+_ASCENDING = "0123456789"
+_DESCENDING = "9876543210"
+
+
 def _is_sequence(pin: str) -> bool:
-    steps = {int(b) - int(a) for a, b in itertools.pairwise(pin)}
-    return len(steps) == 1 and steps.pop() in (1, -1)
+    # Every step +1 (or every step -1) is exactly a run of the digits in order (or reversed).
+    return pin in _ASCENDING or pin in _DESCENDING
 
 
 def _is_date_like(pin: str) -> bool:
@@ -51,7 +54,11 @@ def is_weak_pin(pin: str) -> bool:
     repeated half or third (``123123``, ``121212``), a palindrome
     (``123321``) and anything that reads as a DDMMYY, MMDDYY or YYMMDD date.
     """
-    validate_pin(pin)
+    return _is_weak(validate_pin(pin))
+
+
+def _is_weak(pin: str) -> bool:
+    """:func:`is_weak_pin` of a PIN already known to be six ASCII digits."""
     if len(set(pin)) <= 2:
         return True
     if _is_sequence(pin):
@@ -67,5 +74,5 @@ def generate_pin() -> str:
     """A uniformly random PIN from :mod:`secrets`, redrawn until it is not weak."""
     while True:
         pin = f"{secrets.randbelow(1_000_000):06d}"
-        if not is_weak_pin(pin):
+        if not _is_weak(pin):  # six digits by construction: no second validation
             return pin

@@ -47,14 +47,29 @@ class TotalRateMiddleware:
         self._clock = clock
         self._sleep = sleep
 
-    async def __call__(self, request: Request, call_next: Handler) -> Response:
+    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
+        # A plain function over the in-process store: a call with its slot free adds no coroutine
+        # frame, and a held one a single frame (the wait), not two (a store coroutine too).
+        store = self.store
+        if type(store) is MemoryBucketStore:  # exactly: a subclass may override ``reserve``
+            wait = store.reserve_now(self.key, self.rate, self.burst, self._clock())
+            if wait > 0:
+                return self._hold(wait, request, call_next)
+            return call_next(request)
+        return self._reserved(request, call_next)
+
+    async def _reserved(self, request: Request, call_next: Handler) -> Response:
         wait = await self.store.reserve(self.key, self.rate, self.burst, self._clock())
         if wait > 0:
-            try:
-                await self._sleep(wait)
-            except asyncio.CancelledError:
-                # A refund failing (its store is what stalled) must never replace the cancellation.
-                with contextlib.suppress(Exception):
-                    await self.store.refund(self.key, self.rate, self._clock())
-                raise
+            return await self._hold(wait, request, call_next)
+        return await call_next(request)
+
+    async def _hold(self, wait: float, request: Request, call_next: Handler) -> Response:
+        try:
+            await self._sleep(wait)
+        except asyncio.CancelledError:
+            # A refund failing (its store is what stalled) must never replace the cancellation.
+            with contextlib.suppress(Exception):
+                await self.store.refund(self.key, self.rate, self._clock())
+            raise
         return await call_next(request)

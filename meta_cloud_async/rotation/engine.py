@@ -28,6 +28,7 @@ import uuid
 from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Literal, Union
 
+from .._options import NOT_GIVEN
 from ..errors import (
     THROTTLE_CODES,
     APIConnectionError,
@@ -40,7 +41,6 @@ from ..errors import (
 )
 from ..middleware.retry import RetryPolicy, server_wait_hint
 from ..pins import generate_pin, validate_pin
-from ..resources.two_step_verification import TwoStepVerification
 from ..types.two_step_verification import SetPinRequest
 from .records import PinRecord, PinState
 from .report import NumberOutcome, Outcome, Progress, RotationReport
@@ -65,6 +65,10 @@ _STOP_DEADLINE = 5.0
 """Real seconds a torn-down pool gets to stop (cancelled again every half second) before it is abandoned."""
 _RELEASE_DEADLINE = 2.0
 """Real seconds a finished or failed run spends handing back claims it may still hold."""
+
+
+_NEVER = float("-inf")
+"""``_ThrottleGate.until`` before the first throttle."""
 
 
 class _RunStopped(Exception):
@@ -112,7 +116,7 @@ class _ThrottleGate:
         self._random = random
         self._backoff = RetryPolicy(initial_delay=initial, max_delay=maximum, jitter=0.25).backoff
         self._maximum = maximum
-        self.until = float("-inf")
+        self.until = _NEVER
         self.started = float("-inf")
         self.streak = 0
         self.total = 0.0
@@ -214,6 +218,8 @@ class _Rotation:
         self.in_flight = asyncio.Semaphore(concurrency)
         self.stopping = False
         """Set when the run aborts: workers that missed their cancel check it between steps."""
+        self._no_retry: WhatsApp | None = None
+        """``wa.with_options(retry=None)``, made once: the parent of every number's copy."""
         self.preflighted = False
         """A set-PIN request was built once: the copies differ only in a validated digits-only id."""
         self.held: set[str] = set()
@@ -243,12 +249,20 @@ class _Rotation:
     # -- bookkeeping -----------------------------------------------------------------------
 
     async def _record(self, outcome: NumberOutcome, duration: float | None = None) -> None:
+        self._note(outcome, duration)
+        if self.on_progress is not None:
+            await self._progressed()
+
+    def _note(self, outcome: NumberOutcome, duration: float | None) -> None:
+        """The report's side of :meth:`_record`, a plain call (no coroutine per number without ``on_progress``)."""
         self.report.outcomes.append(outcome, duration=duration)
         self.counts[outcome.outcome] += 1
-        if self.on_progress is not None:
-            result = self.on_progress(self.progress())
-            if result is not None:
-                await result
+
+    async def _progressed(self) -> None:
+        assert self.on_progress is not None
+        result = self.on_progress(self.progress())
+        if result is not None:
+            await result
 
     def progress(self) -> Progress:
         c = self.counts
@@ -458,7 +472,9 @@ class _Rotation:
             with contextlib.suppress(VaultError):
                 await self.vault.release(pid, self.owner)
                 self.outstanding.discard(pid)
-        await self._record(outcome, duration=self.clock() - started)
+        self._note(outcome, self.clock() - started)
+        if self.on_progress is not None:
+            await self._progressed()
 
     def _stopped(self, pid: str) -> NumberOutcome:
         """The outcome of a number a torn-down run reached after it failed: nothing more was sent."""
@@ -536,12 +552,30 @@ class _Rotation:
         if self.stopping:
             raise _RunStopped
         record = record.begin(pin, now)
-        await self._save(record)
+        # ``_save`` inlined on the two saves every number makes: one frame fewer to resume.
+        await self.vault.save(record, owner=self.owner)
+        self.saved[pid] = record
         return await self._apply(record, fresh=True, client=client)
 
     def _client(self, pid: str) -> WhatsApp:
         # The client's retries are off for rotation: the engine decides on every repeat itself.
-        return self.wa.with_options(phone_number_id=pid, retry=None)
+        # The copy is what ``wa.with_options(phone_number_id=pid, retry=None)`` builds, made
+        # without its cache: a run meets each number once, so caching every copy would only
+        # cost a lookup, a stored state and the cache's churn per number.
+        base = self._no_retry
+        if base is None:
+            base = self._no_retry = self.wa.with_options(retry=None)
+        return base._new_copy(
+            access_token=NOT_GIVEN,
+            phone_number_id=pid,
+            business_account_id=NOT_GIVEN,
+            app_id=NOT_GIVEN,
+            api_version=NOT_GIVEN,
+            timeout=NOT_GIVEN,
+            retry=NOT_GIVEN,
+            rate_limit=NOT_GIVEN,
+            extra_headers=NOT_GIVEN,
+        )
 
     def _new_pin(self, record: PinRecord) -> str:
         """A fresh PIN, checked before it is saved: a malformed pending PIN could never be applied."""
@@ -576,14 +610,18 @@ class _Rotation:
         assert pin is not None
         if client is None:
             client = self._client(pid)
-        # Not ``client.two_step_verification``: cached on the copy, it would tie the copy and itself
-        # into a reference cycle per number, garbage only the collector's slower passes can free.
-        two_step = TwoStepVerification(client)
+        # The request built once per number (frozen, its PIN validated) and sent through the client's
+        # own call path, not ``client.two_step_verification``: that namespace, cached on the copy,
+        # would tie the copy and itself into a reference cycle per number, and its frame is one more
+        # to resume at every wait.
+        request: SetPinRequest | None = None
+        gate = self.gate
         # A pending PIN found in the vault may have reached Meta in an earlier run.
         ambiguous = not fresh
         attempts = throttles = 0
         while True:
-            await self.gate.wait()
+            if gate.until != _NEVER:  # never throttled yet: no pause to wait out, no coroutine
+                await gate.wait()
             if self.stopping:
                 raise _RunStopped
             async with self.in_flight:
@@ -591,7 +629,9 @@ class _Rotation:
                 error: MetaCloudError | None
                 unexpected: Exception | None = None
                 try:
-                    answer = await two_step.set_pin(pin)
+                    if request is None:  # inside the try: a refused PIN is this attempt's failure
+                        request = SetPinRequest(pin=pin)
+                    answer = await client._call(request)
                     error = (
                         None if answer.success else UnexpectedResponseError("set_pin answered success=false")
                     )
@@ -612,9 +652,10 @@ class _Rotation:
                     sent=attempts + throttles,
                 )
             if error is None:
-                self.gate.succeeded()
+                gate.succeeded()
                 record = record.applied(self.wall(), sent=attempts + throttles + 1)
-                await self._save(record)
+                await self.vault.save(record, owner=self.owner)
+                self.saved[pid] = record
                 detail = "new PIN in effect" if fresh else "pending PIN re-applied and confirmed"
                 return NumberOutcome(
                     phone_number_id=pid,

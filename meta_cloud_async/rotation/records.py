@@ -65,36 +65,47 @@ class PinRecord:
         """Start a rotation to ``pin``; refused while another PIN may be in effect."""
         if self.state is PinState.PENDING:
             raise ValueError(f"{self.phone_number_id} already has a pending PIN; re-apply it instead")
-        return attrs.evolve(
-            self,
+        # Every field through the constructor, not attrs' evolve: two records per number of a run,
+        # and evolve looks the fields up and reads each one by name every time.
+        return type(self)(
+            phone_number_id=self.phone_number_id,
             state=PinState.PENDING,
+            current=self.current,
+            previous=self.previous,
             pending=pin,
             flagged=False,
             attempts=0,
             last_error=None,
             updated_at=now,
+            rotated_at=self.rotated_at,
             pending_since=now,
         )
 
     def attempted(self, error: str | None, now: float, *, flagged: bool = False, sent: int = 1) -> PinRecord:
         """Stay pending after an attempt whose effect is unknown (or rejected after an ambiguous one)."""
         self._require_pending()
-        return attrs.evolve(
-            self,
+        return type(self)(
+            phone_number_id=self.phone_number_id,
+            state=self.state,
+            current=self.current,
+            previous=self.previous,
+            pending=self.pending,
+            flagged=self.flagged or flagged,
             attempts=self.attempts + sent,
             last_error=error,
-            flagged=self.flagged or flagged,
             updated_at=now,
+            rotated_at=self.rotated_at,
+            pending_since=self.pending_since,
         )
 
     def applied(self, now: float, *, sent: int = 1) -> PinRecord:
         """Meta confirmed the pending PIN: it becomes current and the old one previous."""
         self._require_pending()
-        return attrs.evolve(
-            self,
+        return type(self)(
+            phone_number_id=self.phone_number_id,
             state=PinState.CURRENT,
-            previous=self.current,
             current=self.pending,
+            previous=self.current,
             pending=None,
             flagged=False,
             attempts=self.attempts + sent,
@@ -107,14 +118,17 @@ class PinRecord:
     def rejected(self, error: str, now: float, *, sent: int = 1) -> PinRecord:
         """Meta definitely refused the pending PIN and no attempt could have applied it."""
         self._require_pending()
-        return attrs.evolve(
-            self,
+        return type(self)(
+            phone_number_id=self.phone_number_id,
             state=PinState.CURRENT,
+            current=self.current,
+            previous=self.previous,
             pending=None,
             flagged=False,
             attempts=self.attempts + sent,
             last_error=error,
             updated_at=now,
+            rotated_at=self.rotated_at,
             pending_since=None,
         )
 

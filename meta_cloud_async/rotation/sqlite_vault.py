@@ -436,13 +436,21 @@ class SqliteVault(BaseVault):
     async def _submit(self, op: Callable[[sqlite3.Connection], T]) -> T:
         if self._conn is None:
             await self.open()
+        return await self._enqueue(op)
+
+    def _enqueue(self, op: Callable[[sqlite3.Connection], T]) -> asyncio.Future[T]:
+        """Queue ``op`` for the next group commit; the future is its result (the vault must be open).
+
+        ``load`` and ``save`` await this future themselves: every number waits on the vault
+        three times, and a ``_submit`` frame between them would be one more to resume each time.
+        """
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._queue.append((op, future))
         if not self._flushing:
             self._flushing = True
             self._flush_task = loop.create_task(self._flush())
-        return await future
+        return future
 
     async def _flush(self) -> None:
         loop = asyncio.get_running_loop()
@@ -561,7 +569,9 @@ class SqliteVault(BaseVault):
             row = conn.execute(_SELECT + " WHERE phone_number_id=?", (phone_number_id,)).fetchone()
             return None if row is None else self._row_to_record(row)
 
-        return await self._submit(op)
+        if self._conn is None:
+            await self.open()
+        return await self._enqueue(op)
 
     async def save(self, record: PinRecord, *, owner: str | None = None) -> None:
         if self._read_only:
@@ -584,7 +594,9 @@ class SqliteVault(BaseVault):
         def op(conn: sqlite3.Connection) -> None:
             conn.execute(_UPSERT, params)
 
-        await self._submit(op)
+        if self._conn is None:
+            await self.open()
+        await self._enqueue(op)
 
     async def records(
         self,
