@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import operator
 import random as _random
 import string
 import sys
@@ -154,10 +155,11 @@ class _Prepared:
     meta: RequestMeta
     #: The converter's structure hook for the response model (None: the body is returned as decoded).
     structure: Callable[[Any, Any], Any] | None
-    #: The converter's unstructure hook for the request class, when its whole unstructured form is
-    #: the JSON body of a fixed URL (no path, query or header fields, no recipient pair): the
-    #: commonest operation shape, built without the general walk over field kinds.
-    plain_json: Callable[[Any], Any] | None = None
+    #: The JSON body of a call, from the request object, when that is all the call needs: a fixed
+    #: URL, JSON encoding, and a body that is either one whole checked field (every message send)
+    #: or all the fields (``set_pin``, ``register``, most posts). Such calls skip the general
+    #: builder's walk over field kinds. None for every other operation.
+    json_body: Callable[[Any], Any] | None = None
 
 
 def _check_header(name: object, value: object) -> None:
@@ -647,16 +649,13 @@ class WhatsApp:
             if response is dict or response is Any or response is bytes
             else self._shared.converter.get_structure_hook(response)
         )
-        plain_json = (
-            self._shared.converter.get_unstructure_hook(cls)
-            if url is not None
-            and op.plain
-            and not op.body_only
-            and op.encoding == "json"
-            and op.pair_field is None
-            else None
-        )
-        prepared = _Prepared(op, url, meta, structure, plain_json)
+        json_body: Callable[[Any], Any] | None = None
+        if url is not None and op.encoding == "json":
+            if op.body_only:
+                json_body = operator.attrgetter(op.body_field)  # type: ignore[arg-type]
+            elif op.plain:
+                json_body = self._shared.converter.get_unstructure_hook(cls)
+        prepared = _Prepared(op, url, meta, structure, json_body)
         self._prepared[cls] = prepared
         return prepared
 
@@ -681,23 +680,10 @@ class WhatsApp:
     ) -> Request:
         op = prepared.op
         meta = prepared.meta
-        plain_json = prepared.plain_json
-        if plain_json is not None:
-            # The commonest shape, a JSON body of the request's fields to a fixed URL: no walk
-            # over field kinds (what the general path below would build, byte for byte).
-            fields = plain_json(req)
-            sent = dumps_json_bytes(fields) if fields else b""
-            return Request._built(
-                op.method,
-                prepared.url,  # type: ignore[arg-type]
-                self._json_headers if sent else self._get_headers,
-                sent,
-                self._options.timeout if timeout is NOT_GIVEN else timeout,
-                meta,
-            )
-        if op.body_only and prepared.url is not None and op.encoding == "json":
-            # The send lane: one whole checked body and no path fields (every message send).
-            whole = getattr(req, op.body_field)  # type: ignore[arg-type]
+        json_body = prepared.json_body
+        if json_body is not None:
+            # What the general path below builds, byte for byte, without its walk over field kinds.
+            whole = json_body(req)
             if op.pair_field is not None and meta.rate_limit_keys and type(whole) is dict:
                 to = whole.get(op.pair_field)
                 if to:
@@ -705,7 +691,7 @@ class WhatsApp:
             sent = dumps_json_bytes(whole) if whole else b""
             return Request._built(
                 op.method,
-                prepared.url,
+                prepared.url,  # type: ignore[arg-type]
                 self._json_headers if sent else self._get_headers,
                 sent,
                 self._options.timeout if timeout is NOT_GIVEN else timeout,

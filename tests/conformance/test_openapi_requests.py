@@ -252,32 +252,33 @@ async def test_each_skip_hides_a_real_failure(spec: Any, case: Case) -> None:
         assert undeclared, "every query parameter is declared: drop the skip"
 
 
-def _takes_the_plain_json_lane(cls: type[Any]) -> bool:
+def _takes_the_json_body_lane(cls: type[Any]) -> bool:
     wa = WhatsApp(access_token=TOKEN, phone_number_id="1234", business_account_id="5678", app_id="9012")
-    return wa._prepare(cls).plain_json is not None
+    return wa._prepare(cls).json_body is not None
 
 
-PLAIN_JSON = [c for c in CASES if _takes_the_plain_json_lane(c.request)]
+JSON_BODY = [c for c in CASES if _takes_the_json_body_lane(c.request)]
 
 
-def test_the_plain_json_lane_is_the_common_shape() -> None:
+def test_the_json_body_lane_is_the_common_shape() -> None:
     # set_pin, register and most management posts: a change to the declarations that drops them
     # all from the lane would show here before it shows in the benchmarks.
-    names = {c.request.__name__ for c in PLAIN_JSON}
-    assert {"SetPinRequest", "RegisterRequest"} <= names and len(PLAIN_JSON) >= 20
+    names = {c.request.__name__ for c in JSON_BODY}
+    assert {"SetPinRequest", "RegisterRequest"} <= names and len(JSON_BODY) >= 20
 
 
-@pytest.mark.parametrize("case", PLAIN_JSON, ids=[c.name for c in PLAIN_JSON])
-async def test_the_plain_json_lane_builds_what_the_general_builder_builds(
+@pytest.mark.parametrize("case", JSON_BODY, ids=[c.name for c in JSON_BODY])
+async def test_the_json_body_lane_builds_what_the_general_builder_builds(
     case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Operations whose body is all their fields, to a fixed URL, skip the general builder's walk;
-    # with that lane switched off, every operation must go out byte for byte the same.
+    # Operations whose JSON body is one whole field or all their fields, to a fixed URL, skip the
+    # general builder's walk; with that lane switched off, every one must go out byte for byte
+    # the same.
     fast = await build(case)
     prepare = WhatsApp._prepare
 
     def general_only(self: WhatsApp, cls: type[Any]) -> Any:
-        prepared = attrs.evolve(prepare(self, cls), plain_json=None)
+        prepared = attrs.evolve(prepare(self, cls), json_body=None)
         self._prepared[cls] = prepared
         return prepared
 
