@@ -6,15 +6,30 @@ import argparse
 import difflib
 import re
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TextIO
 
-__all__ = ["CommandParser", "main", "plain"]
+__all__ = ["CommandParser", "main", "plain", "rich_progress"]
 
 
 def plain(doc: str | None) -> str:
     """A docstring as help text: reST double backticks and roles dropped (``x`` -> x)."""
     return re.sub(r":\w+:`([^`]*)`", r"\1", (doc or "").replace("``", ""))
+
+
+def rich_progress(stream: TextIO, columns: Callable[[Any], Sequence[Any]]) -> Any:
+    """A rich ``Progress`` on ``stream`` with ``columns(rich.progress)``, when ``stream`` is a
+    terminal and rich (the ``cli`` extra) is installed; None otherwise (the caller prints plain lines).
+    """
+    isatty = getattr(stream, "isatty", None)
+    if isatty is None or not isatty():
+        return None
+    try:
+        from rich import progress
+        from rich.console import Console
+    except ImportError:
+        return None
+    return progress.Progress(*columns(progress), console=Console(file=stream))
 
 
 class CommandParser(argparse.ArgumentParser):

@@ -42,7 +42,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from . import plain
+from . import plain, rich_progress
 
 __all__ = ["BotReport", "register", "run"]
 
@@ -399,29 +399,18 @@ class _Progress:
     def __init__(self, out: TextIO, total: int) -> None:
         self.out = out
         self.total = total
-        self._rich: Any = None
         self._task: Any = None
         self._last = time.monotonic()
-        isatty = getattr(out, "isatty", None)
-        if isatty is not None and isatty():
-            with contextlib.suppress(ImportError):
-                from rich.console import Console
-                from rich.progress import (
-                    BarColumn,
-                    MofNCompleteColumn,
-                    Progress,
-                    TextColumn,
-                    TimeElapsedColumn,
-                )
-
-                self._rich = Progress(
-                    TextColumn("users"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TextColumn("{task.fields[detail]}"),
-                    TimeElapsedColumn(),
-                    console=Console(file=out),
-                )
+        self._rich: Any = rich_progress(
+            out,
+            lambda p: [
+                p.TextColumn("users"),
+                p.BarColumn(),
+                p.MofNCompleteColumn(),
+                p.TextColumn("{task.fields[detail]}"),
+                p.TimeElapsedColumn(),
+            ],
+        )
 
     def __enter__(self) -> _Progress:
         if self._rich is not None:

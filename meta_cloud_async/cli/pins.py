@@ -42,7 +42,7 @@ from urllib.parse import urlsplit
 
 from .._durations import parse_duration as _parse_duration
 from .._facts import is_ascii_digits
-from . import plain
+from . import plain, rich_progress
 
 if TYPE_CHECKING:
     from .._client import WhatsApp
@@ -181,34 +181,21 @@ class ProgressDisplay:
         self.label = label
         self.interval = interval
         self._last = time.monotonic()
-        self._rich: Any = None
         self._task: Any = None
         self._latest: Progress | None = None
-        isatty = getattr(stream, "isatty", None)
-        if isatty is not None and isatty():
-            with contextlib.suppress(ImportError):
-                from rich.console import Console
-                from rich.progress import (
-                    BarColumn,
-                    MofNCompleteColumn,
-                    Progress,
-                    TextColumn,
-                    TimeElapsedColumn,
-                    TimeRemainingColumn,
-                )
-
-                self._rich = Progress(
-                    TextColumn("{task.description}"),
-                    BarColumn(),
-                    MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]:>7.0f}/s"),
-                    TimeElapsedColumn(),
-                    TextColumn("ETA"),
-                    TimeRemainingColumn(),
-                    TextColumn("[red]{task.fields[failed]} failed"),
-                    console=Console(file=stream),
-                    transient=False,
-                )
+        self._rich: Any = rich_progress(
+            stream,
+            lambda p: [
+                p.TextColumn("{task.description}"),
+                p.BarColumn(),
+                p.MofNCompleteColumn(),
+                p.TextColumn("{task.fields[rate]:>7.0f}/s"),
+                p.TimeElapsedColumn(),
+                p.TextColumn("ETA"),
+                p.TimeRemainingColumn(),
+                p.TextColumn("[red]{task.fields[failed]} failed"),
+            ],
+        )
 
     def __enter__(self) -> ProgressDisplay:
         if self._rich is not None:
