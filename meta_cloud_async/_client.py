@@ -762,20 +762,7 @@ class WhatsApp:
         shared = self._shared
         shared.check()
         response = await shared.handler(request)
-        structure = prepared.structure
-        if structure is not None and response.status_code < 300:
-            # The success path of _decode, inline; anything else (not JSON, an error body, a
-            # shape that does not fit) goes to _decode, which says what is wrong.
-            try:
-                data = loads_json(response.content)
-            except ValueError:
-                data = None
-            if type(data) is dict and "error" not in data:
-                try:
-                    return structure(data, prepared.op.response)  # type: ignore[no-any-return]
-                except (cattrs.BaseValidationError, ValueError, TypeError, KeyError):
-                    pass
-        return self._decode(response, prepared.op.response, structure)  # type: ignore[no-any-return]
+        return self._decode(response, prepared.op.response, prepared.structure)  # type: ignore[no-any-return]
 
     async def _follow(self, url: str, template: ApiRequest[R]) -> R:
         """GET a ``paging.next`` URL; only ever on our own base URL, so the token never leaves it."""
