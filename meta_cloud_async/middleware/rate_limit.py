@@ -84,7 +84,8 @@ import attrs
 
 from .._checks import check_number, number_field
 from .._facts import is_ascii_digits
-from .._http import Request, Response, loads_json
+from .._hints import server_wait_hint
+from .._http import Request, RequestMeta, Response, loads_json
 from .._options import NOT_GIVEN
 from ..errors import (
     APP_THROTTLE_CODES,
@@ -96,7 +97,6 @@ from ..errors import (
     MetaCloudError,
 )
 from .base import Handler
-from .retry import server_wait_hint
 
 logger = logging.getLogger("meta_cloud_async")
 
@@ -365,6 +365,14 @@ def _parse_app(raw: str) -> tuple[float, float] | None:
     return _entry_usage(data) if isinstance(data, dict) else None
 
 
+def must_observe(response: Response) -> bool:
+    """Whether an answer carries something to learn: an error, or one of Meta's usage headers."""
+    if response.status_code >= 400:
+        return True
+    headers = response.headers
+    return bool(headers) and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
+
+
 def _throttle_code(response: Response) -> int | None:
     # The body is decoded once per response and shared with the error mapping and the client.
     data: Any = response.decoded()
@@ -469,68 +477,102 @@ class RateLimitMiddleware:
             self._plans[keys] = plan
         return plan
 
+    def policy_for(self, meta: RequestMeta) -> RateLimitPolicy | None:
+        """The policy that paces a call with this metadata: a copy's own, the middleware's, or None (off)."""
+        policy = meta.rate_limit
+        if policy is NOT_GIVEN:
+            return None if self._off else self.policy
+        return policy  # type: ignore[no-any-return]
+
     def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
         # A plain function: with pacing off for this call it adds no coroutine frame.
-        meta = request.meta
-        if meta.rate_limit is NOT_GIVEN:
-            if self._off:
-                return call_next(request)
-            policy = self.policy
-        elif meta.rate_limit is None:
+        policy = self.policy_for(request.meta)
+        if policy is None:
             return call_next(request)
-        else:
-            policy = meta.rate_limit
         return self._paced(request, call_next, policy)
 
     async def _paced(self, request: Request, call_next: Handler, policy: RateLimitPolicy) -> Response:
+        pending = self.take(request, policy)
+        if pending is not None:
+            await pending
+        response = await call_next(request)
+        if must_observe(response):
+            await self.observe(request, response, policy)
+        return response
+
+    def take(self, request: Request, policy: RateLimitPolicy) -> Awaitable[None] | None:
+        """Take one token per bucket of this attempt; an awaitable when the caller must wait first.
+
+        With the in-process store and tokens to spare this is synchronous and returns None: the
+        retry middleware calls it inline (see ``build_chain``), so pacing adds no coroutine frame.
+        """
         keys = request.meta.rate_limit_keys
         if self._app is not None and APP_KEY not in keys:
             keys = (*keys, APP_KEY)
-        if keys:
-            now = self._clock()
-            taken: list[tuple[str, float]] = []
-            wait = 0.0
-            memory = self._memory
-            for key, rate, burst in self._plan(keys, now, policy):
-                if memory is not None:
-                    w = memory.reserve_now(key, rate, burst, now)
-                else:
-                    w = await self._reserve(key, rate, burst, now, taken)
-                taken.append((key, rate))
-                if w > wait:
-                    wait = w
-            if wait > 0.0:
-                max_wait = policy.max_wait
-                if max_wait is not None and wait > max_wait:
-                    await self._refund(taken)
-                    raise LocalThrottleError(
-                        f"pacing would hold this call for {wait:.0f} s (max_wait={max_wait:g} s); not sent",
-                        is_transient=True,
-                    )
-                if wait >= HOLD_LOG_SECONDS:
-                    logger.info(
-                        "pacing holds %s for %.2f s (budget %s)",
-                        request.meta.operation,
-                        wait,
-                        ", ".join(k.partition(":")[0] for k, _ in taken) or "usage",
-                    )
-                try:
-                    await self._sleep(wait)
-                except asyncio.CancelledError:
-                    # A refund failing (its store is what stalled) must never replace the cancellation.
-                    with contextlib.suppress(Exception):
-                        await self._refund(taken)
-                    raise
-        response = await call_next(request)
-        headers = response.headers
-        if response.status_code >= 400 or (
-            headers and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
-        ):
-            try:
-                await self._observe(request, response, policy)
-            except Exception as exc:  # the call happened: never lose its answer to a store failure
-                logger.warning("rate limiter could not record usage: %s", type(exc).__name__)
-        return response
+        if not keys:
+            return None
+        memory = self._memory
+        if memory is None:
+            return self._take_from_store(request, keys, policy)
+        now = self._clock()
+        plan = self._plans.get(keys) if policy is self.policy and not self._adaptive else None
+        if plan is None:
+            plan = self._plan(keys, now, policy)
+        wait = 0.0
+        for key, rate, burst in plan:
+            w = memory.reserve_now(key, rate, burst, now)
+            if w > wait:
+                wait = w
+        if wait > 0.0:
+            return self._wait(request, [(key, rate) for key, rate, _ in plan], wait, policy)
+        return None
+
+    async def _take_from_store(
+        self, request: Request, keys: tuple[str, ...], policy: RateLimitPolicy
+    ) -> None:
+        now = self._clock()
+        taken: list[tuple[str, float]] = []
+        wait = 0.0
+        for key, rate, burst in self._plan(keys, now, policy):
+            w = await self._reserve(key, rate, burst, now, taken)
+            taken.append((key, rate))
+            if w > wait:
+                wait = w
+        if wait > 0.0:
+            await self._wait(request, taken, wait, policy)
+
+    async def _wait(
+        self, request: Request, taken: list[tuple[str, float]], wait: float, policy: RateLimitPolicy
+    ) -> None:
+        """Sleep until the reserved slot, or refuse (``max_wait``); a cancelled waiter gives its tokens back."""
+        max_wait = policy.max_wait
+        if max_wait is not None and wait > max_wait:
+            await self._refund(taken)
+            raise LocalThrottleError(
+                f"pacing would hold this call for {wait:.0f} s (max_wait={max_wait:g} s); not sent",
+                is_transient=True,
+            )
+        if wait >= HOLD_LOG_SECONDS:
+            logger.info(
+                "pacing holds %s for %.2f s (budget %s)",
+                request.meta.operation,
+                wait,
+                ", ".join(k.partition(":")[0] for k, _ in taken) or "usage",
+            )
+        try:
+            await self._sleep(wait)
+        except asyncio.CancelledError:
+            # A refund failing (its store is what stalled) must never replace the cancellation.
+            with contextlib.suppress(Exception):
+                await self._refund(taken)
+            raise
+
+    async def observe(self, request: Request, response: Response, policy: RateLimitPolicy) -> None:
+        """Learn from an answer :func:`must_observe` picked: usage headers, throttling codes."""
+        try:
+            await self._observe(request, response, policy)
+        except Exception as exc:  # the call happened: never lose its answer to a store failure
+            logger.warning("rate limiter could not record usage: %s", type(exc).__name__)
 
     async def _reserve(
         self, key: str, rate: float, burst: float, now: float, taken: list[tuple[str, float]]

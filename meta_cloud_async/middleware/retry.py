@@ -52,6 +52,7 @@ from ..errors import (
     is_transient_code,
 )
 from .base import Handler
+from .rate_limit import RateLimitMiddleware, must_observe
 
 logger = logging.getLogger("meta_cloud_async")
 
@@ -174,22 +175,43 @@ class RetryMiddleware:
             return False
         return bool(getattr(cause, "is_transient", False)) or is_transient_code(code)
 
-    def __call__(self, request: Request, call_next: Handler) -> Awaitable[Response]:
+    def __call__(
+        self, request: Request, call_next: Handler, pacer: RateLimitMiddleware | None = None
+    ) -> Awaitable[Response]:
+        """One call; ``pacer`` is the rate limiter right inside, run inline (``build_chain`` fuses them)."""
         # A plain function: with retries off it hands back the next coroutine itself (no extra frame).
         policy = self.policy if request.meta.retry is NOT_GIVEN else request.meta.retry
-        if policy is None or policy.max_retries == 0 or _disabled.get() or not is_replayable(request.content):
+        content = request.content
+        if (
+            policy is None
+            or policy.max_retries == 0
+            or _disabled.get()
+            or (type(content) is not bytes and not is_replayable(content))
+        ):
             # A one-shot stream body is never replayed: its bytes are gone once sent.
-            return call_next(request)
-        return self._run(policy, request, call_next)
+            return call_next(request) if pacer is None else pacer(request, call_next)
+        return self._run(policy, request, call_next, pacer)
 
-    async def _run(self, policy: RetryPolicy, request: Request, call_next: Handler) -> Response:
+    async def _run(
+        self, policy: RetryPolicy, request: Request, call_next: Handler, pacer: RateLimitMiddleware | None
+    ) -> Response:
         started = self._clock()
         attempt = 0
         ambiguous = False  # an earlier attempt may have taken effect
+        pace = None if pacer is None else pacer.policy_for(request.meta)
         while True:
             response: Response | None = None
             try:
-                response = await call_next(request)
+                if pacer is None or pace is None:
+                    response = await call_next(request)
+                else:
+                    # What the pacer's own ``_paced`` does, without its frame: take, send, learn.
+                    pending = pacer.take(request, pace)
+                    if pending is not None:
+                        await pending
+                    response = await call_next(request)
+                    if must_observe(response):
+                        await pacer.observe(request, response, pace)
             except APIConnectionError as exc:
                 cause: MetaCloudError = exc
                 hint: float | None = None

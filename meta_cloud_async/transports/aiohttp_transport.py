@@ -158,8 +158,16 @@ class AiohttpTransport:
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
-                content = await self._read(resp)
-                return Response._received(resp.status, HeaderView(resp.headers), content, request)
+                declared = resp.content_length
+                if (
+                    declared is not None
+                    and declared <= self.max_response_bytes
+                    and "content-encoding" not in resp.headers
+                ):
+                    body = await resp.read()  # the common Graph answer: read in one go, no frame of ours
+                else:
+                    body = await self._read(resp)
+                return Response._received(resp.status, HeaderView(resp.headers), body, request)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
 
