@@ -59,6 +59,7 @@ from benchmarks.clients import (
     Target,
 )
 from benchmarks.graph_server import run_on
+from benchmarks.slicing import slices
 
 __all__ = ["main"]
 
@@ -143,23 +144,6 @@ async def _measure(client: BenchClient, requests: int, concurrency: int, max_sec
     done = await _drive(client, requests, concurrency, max_seconds)
     t1, cpu1 = time.perf_counter(), _cpu()
     return Sample(seconds=t1 - t0, cpu_seconds=cpu1 - cpu0, requests=done)
-
-
-#: The smallest slice of a measured run, and slices of at least ten requests per worker, so a
-#: slice's ramp-up and tail stay a small part of it.
-SLICE_MIN = 300
-
-
-def slices(requests: int, concurrency: int) -> list[int]:
-    """How a run of ``requests`` is cut into the interleaved slices every client takes in turn.
-
-    This VM's speed drifts by 10-20 % over seconds; a client measured in one block of 3,000
-    requests and its floor in the next see different machines. Cut into slices taken in turn
-    (ABBA order), both see the same drift, and the ratio is the clients' own.
-    """
-    size = max(SLICE_MIN, 10 * max(concurrency, 1))
-    count = max(1, requests // size)
-    return [requests // count + (1 if i < requests % count else 0) for i in range(count)]
 
 
 async def _throughput(

@@ -71,7 +71,8 @@ class MemoryDedupe:
                 out.append(False)
                 continue
             seen[key] = now + self._ttl
-            seen.move_to_end(key)
+            if until is not None:  # an expired key kept its old place: move it to the young end
+                seen.move_to_end(key)
             out.append(True)
         while len(seen) > self._max:
             seen.popitem(last=False)

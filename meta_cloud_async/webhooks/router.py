@@ -29,7 +29,7 @@ from meta_cloud_async.webhooks import filters as flt
 from meta_cloud_async.webhooks.dedupe import Dedupe, MemoryDedupe
 from meta_cloud_async.webhooks.errors import InvalidSignatureError, WebhookPayloadError
 from meta_cloud_async.webhooks.parse import parse_webhook
-from meta_cloud_async.webhooks.signature import verify_signature
+from meta_cloud_async.webhooks.signature import check_signature
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -203,7 +203,8 @@ class WebhookRouter:
             raise ValueError("max_queue must be at least 1")
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        self.__secret = app_secret or None
+        # Encoded once here rather than on every POST; name-mangled, never in a repr.
+        self.__key = app_secret.encode() if app_secret else None
         self.__token = verify_token.encode() if verify_token else None
         self.client = client
         self.dedupe: Dedupe = dedupe if dedupe is not None else MemoryDedupe()
@@ -220,7 +221,7 @@ class WebhookRouter:
 
     def __repr__(self) -> str:
         return (
-            f"WebhookRouter(routes={len(self._routes)}, signed={self.__secret is not None}, "
+            f"WebhookRouter(routes={len(self._routes)}, signed={self.__key is not None}, "
             f"backlog={self._backlog})"
         )
 
@@ -318,11 +319,19 @@ class WebhookRouter:
             return self._handshake(query)
         if method != "POST":
             return WebhookResponse(405, b"method not allowed")
+        return await self._post(body, _header(headers, SIGNATURE_HEADER))
+
+    async def _post(self, body: bytes, signature: str | None) -> WebhookResponse:
+        """A delivery: verify (constant-time, before anything is parsed), parse once, accept.
+
+        The one home of the POST path; adapters that can read the signature header straight
+        from their framework's case-insensitive headers call it directly.
+        """
         if len(body) > self.max_body_bytes:
             return WebhookResponse(413, b"payload too large")
-        if self.__secret is not None:
+        if self.__key is not None:
             try:
-                verify_signature(body, _header(headers, SIGNATURE_HEADER), self.__secret)
+                check_signature(body, signature, self.__key)
             except InvalidSignatureError as exc:
                 return WebhookResponse(401 if exc.missing else 403, b"invalid signature")
         try:

@@ -14,6 +14,8 @@ from meta_cloud_async.webhooks.errors import InvalidSignatureError
 __all__ = ["sign", "verify_signature"]
 
 _PREFIX = "sha256="
+_PREFIX_LEN = len(_PREFIX)
+_SIGNED_LEN = _PREFIX_LEN + 64  # the prefix and 32 bytes of hex
 
 
 def sign(body: bytes, app_secret: str) -> str:
@@ -27,16 +29,23 @@ def verify_signature(body: bytes, signature: str | None, app_secret: str) -> Non
     The comparison is constant-time. Neither the secret nor the expected digest appear in the
     exception.
     """
+    check_signature(body, signature, app_secret.encode() if app_secret else b"")
+
+
+def check_signature(body: bytes, signature: str | None, key: bytes) -> None:
+    """:func:`verify_signature` with the secret already encoded: the router encodes it once, not per POST."""
     if not isinstance(body, (bytes, bytearray, memoryview)):
         raise TypeError("body must be the raw request bytes")
-    if not app_secret:
+    if not key:
         raise ValueError("app_secret must be a non-empty string")
     if not signature:
         raise InvalidSignatureError("missing")
-    if not signature.startswith(_PREFIX) or len(signature) != len(_PREFIX) + 64:
+    if not signature.startswith(_PREFIX) or len(signature) != _SIGNED_LEN:
         raise InvalidSignatureError("malformed")
-    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    # compare_digest needs ASCII on both sides for str; encode so non-ASCII input is just a mismatch.
-    given = signature[len(_PREFIX) :].lower().encode("utf-8", "replace")
-    if not hmac.compare_digest(expected.encode(), given):
+    given = signature[_PREFIX_LEN:]
+    # compare_digest takes str only when both are ASCII: anything else is simply a mismatch.
+    if not given.isascii():
+        raise InvalidSignatureError("mismatch")
+    # hmac.digest is the one-shot C path: no HMAC object per POST.
+    if not hmac.compare_digest(hmac.digest(key, body, "sha256").hex(), given.lower()):
         raise InvalidSignatureError("mismatch")
