@@ -33,6 +33,7 @@ __all__ = [
     "dumps_json_bytes",
     "is_replayable",
     "loads_json",
+    "may_hold_big_int",
     "open_content",
 ]
 
@@ -160,6 +161,42 @@ def stdlib_dumps_json_bytes(value: Any) -> bytes:
     return stdlib_dumps_json(value).encode()
 
 
+# orjson reads an integer beyond 64 bits as a float, silently losing digits (from 19 digits on:
+# -9223372036854775809 is one). Such a body is left to the standard library, which keeps every
+# digit. Digits are found at C speed by mapping them to "9" and the rest to " " (a regex is slower
+# than orjson itself); a run counts only where a number can start, so ids and Meta's ``user_id``
+# inside strings ("US.13491208655302741918") do not send a webhook body down the slow path.
+_BIG_RUN = 19
+_digits_only = bytes(57 if 48 <= i <= 57 else 32 for i in range(256))
+_big_digits = b"9" * _BIG_RUN
+_NUMBER_STARTS = frozenset(b":,[")
+_BLANKS = frozenset(b" \t\n\r")
+
+
+def may_hold_big_int(raw: bytes) -> bool:
+    """Whether ``raw`` may hold an integer of 19 or more digits as a JSON number (not in a string).
+
+    A number token follows ``:``, ``,``, ``[`` or the start of the document (blanks and a ``-``
+    between); a run of digits after anything else is inside a string. A string holding ``": 1..."``
+    counts too: a false alarm only costs the slower decoder, never a digit.
+    """
+    mapped = raw.translate(_digits_only)
+    at = mapped.find(_big_digits)
+    while at != -1:
+        i = at - 1
+        if i >= 0 and raw[i] == 45:  # "-"
+            i -= 1
+        while i >= 0 and raw[i] in _BLANKS:
+            i -= 1
+        if i < 0 or raw[i] in _NUMBER_STARTS:
+            return True
+        end = mapped.find(b" ", at)
+        if end == -1:
+            return False
+        at = mapped.find(_big_digits, end)
+    return False
+
+
 def _orjson_backend() -> Any:
     """orjson (the ``fast`` extra) unless ``META_CLOUD_ASYNC_JSON=stdlib`` asks for the standard library."""
     if os.environ.get("META_CLOUD_ASYNC_JSON", "").strip().lower() == "stdlib":
@@ -198,15 +235,9 @@ if _orjson is not None:
     def _orjson_dumps_text(value: Any) -> str:
         return _orjson_dumps_bytes(value).decode()
 
-    # orjson reads an integer beyond 64 bits as a float (silently losing digits): a body with a run
-    # of 20 digits anywhere is left to the standard library, which keeps every digit. The run is
-    # found by mapping digits to "9" and the rest to " " (C speed; a regex is slower than orjson).
-    _digits_only = bytes(57 if 48 <= i <= 57 else 32 for i in range(256))
-    _twenty_digits = b"9" * 20
-
     def _orjson_loads_json(content: bytes | str) -> Any:
         raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-        if len(raw) >= 20 and _twenty_digits in raw.translate(_digits_only):
+        if len(raw) >= _BIG_RUN and may_hold_big_int(raw):
             return stdlib_loads_json(content)
         try:
             return _orjson_loads(content)

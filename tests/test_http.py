@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import pytest
 
+import meta_cloud_async._http as http_module
 from meta_cloud_async import Request, RequestMeta, Response
 from meta_cloud_async._http import (
     JSON_BACKEND,
@@ -22,6 +23,7 @@ from meta_cloud_async._http import (
     dumps_json,
     dumps_json_bytes,
     loads_json,
+    may_hold_big_int,
     stdlib_dumps_json,
     stdlib_dumps_json_bytes,
     stdlib_loads_json,
@@ -159,6 +161,43 @@ def test_loads_json_reads_what_json_loads_reads_beyond_orjson(loads: Callable[[b
     # orjson refuses these; the answer must not depend on which library is installed.
     for body in (b'{"n": NaN}', b"[18446744073709551616]", b'{"a": 1e400}'):
         assert repr(loads(body)) == repr(json.loads(body))
+
+
+_BIG_NUMBERS = (
+    b"[18446744073709551616]",
+    b'{"a": -9223372036854775809}',  # 19 digits, below the 64-bit range: orjson would give a float
+    b'{"a" :\n 18446744073709551616, "b": [1,\t-123456789012345678901234]}',
+    b"  1234567890123456789012",
+)
+_DIGITS_IN_STRINGS = (
+    b'{"user_id":"US.13491208655302741918","id":"12345678901234567890123"}',
+    b'{"a":1.2345678901234567890123,"b":"x-12345678901234567890"}',
+)
+
+
+@pytest.mark.parametrize("loads", [loads_json, stdlib_loads_json], ids=[JSON_BACKEND, "stdlib"])
+def test_long_integers_keep_every_digit(loads: Callable[[bytes], Any]) -> None:
+    for body in _BIG_NUMBERS + _DIGITS_IN_STRINGS:
+        assert repr(loads(body)) == repr(json.loads(body))
+
+
+def test_only_digit_runs_where_a_number_can_start_count_as_big_integers() -> None:
+    assert all(may_hold_big_int(body) for body in _BIG_NUMBERS)
+    assert not any(may_hold_big_int(body) for body in _DIGITS_IN_STRINGS)
+    assert not may_hold_big_int(b"[922337203685477580]")  # 18 digits: orjson is exact
+    # A false alarm only costs the slower decoder: digits after ": " inside a string.
+    assert may_hold_big_int(b'{"s": "at: 12345678901234567890"}')
+
+
+@pytest.mark.skipif(JSON_BACKEND != "orjson", reason="orjson (the fast extra) is not installed")
+def test_long_digit_runs_inside_strings_stay_on_orjson(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Meta's webhook user_id is such a string: the body must not fall back to the standard library.
+    def refuse(content: Any) -> Any:
+        raise AssertionError("fell back to the standard library")
+
+    monkeypatch.setattr(http_module, "stdlib_loads_json", refuse)
+    for body in _DIGITS_IN_STRINGS:
+        assert loads_json(body) == json.loads(body)
 
 
 @pytest.mark.parametrize("dumps", [dumps_json_bytes, stdlib_dumps_json_bytes], ids=[JSON_BACKEND, "stdlib"])
