@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from meta_cloud_async.webhooks.router import SIGNATURE_HEADER
+from meta_cloud_async.webhooks.router import SIGNATURE_HEADER, WebhookRouter
 
 if TYPE_CHECKING:
-    from meta_cloud_async.webhooks.router import WebhookResponse, WebhookRouter
+    from meta_cloud_async.webhooks.router import WebhookResponse
 
 __all__ = ["AsgiApp", "aiohttp_app"]
 
@@ -32,8 +32,10 @@ def _aiohttp_response(resp: WebhookResponse) -> web.Response:
 
 def aiohttp_app(router: WebhookRouter, path: str, *, app: web.Application | None = None) -> web.Application:
     cap = router.max_body_bytes
-    deliver = router._post  # the POST path itself: aiohttp's headers already ignore case
     handle = router.handle
+    # The POST path itself (aiohttp's headers already ignore case), unless a subclass overrides
+    # ``handle``: then every request goes through its ``handle``, as the other adapters do.
+    deliver = router._post if type(router).handle is WebhookRouter.handle else None
 
     async def endpoint(request: web.Request) -> web.Response:
         if request.method != "POST":
@@ -55,6 +57,8 @@ def aiohttp_app(router: WebhookRouter, path: str, *, app: web.Application | None
                 if len(buf) > cap:
                     return web.Response(status=413, body=_TOO_LARGE)
             body = bytes(buf)
+        if deliver is None:
+            return _aiohttp_response(await handle("POST", request.query, request.headers, body))
         return _aiohttp_response(await deliver(body, request.headers.get(SIGNATURE_HEADER)))
 
     async def cleanup(_: web.Application) -> None:

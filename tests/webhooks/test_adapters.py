@@ -148,6 +148,27 @@ async def test_aiohttp_chunked_body_over_the_cap(serve_app: Serve) -> None:
             assert r.status == 200
 
 
+async def test_aiohttp_sends_every_request_through_an_overridden_handle(serve_app: Serve) -> None:
+    # The adapter's direct POST path is for the router as shipped; a subclass's handle sees all.
+    seen: list[tuple[str, bytes]] = []
+
+    class Recording(WebhookRouter):
+        async def handle(self, method: str, query: Any, headers: Any, body: bytes) -> Any:
+            seen.append((method, body))
+            return await super().handle(method, query, headers, body)
+
+    router = Recording(app_secret=SECRET)
+    body = _body(3)
+    async with serve_app(router.aiohttp_app("/webhook")) as base, aiohttp.ClientSession() as http:
+        async with http.post(
+            base + "/webhook", data=body, headers={"X-Hub-Signature-256": sign(body, SECRET)}
+        ) as r:
+            assert r.status == 200
+        async with http.post(base + "/webhook", data=body, headers={"X-Hub-Signature-256": "sha256=00"}) as r:
+            assert r.status == 403
+    assert seen == [("POST", body), ("POST", body)]
+
+
 async def test_no_secret_in_logs_on_any_path(caplog: pytest.LogCaptureFixture) -> None:
     router = WebhookRouter(app_secret=SECRET, verify_token=TOKEN)
 
