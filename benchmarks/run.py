@@ -59,7 +59,7 @@ from benchmarks.clients import (
     Target,
 )
 from benchmarks.graph_server import run_on
-from benchmarks.slicing import slices
+from benchmarks.slicing import slices, turns
 
 __all__ = ["main"]
 
@@ -165,26 +165,21 @@ async def _throughput(
             clients.append((row, client))
         parts = slices(args.requests, concurrency)
         for rep in range(args.repeats):
-            # Rotate who goes first each repeat, so no client always follows the same neighbour;
-            # within a repeat every client takes each slice in turn, forth then back (ABBA).
-            shift = rep % max(len(clients), 1)
-            order = clients[shift:] + clients[:shift]
-            totals: dict[int, Sample] = {id(row): Sample(0.0, 0.0, 0) for row, _ in order}
+            totals: dict[int, Sample] = {id(row): Sample(0.0, 0.0, 0) for row, _ in clients}
             gc.collect()
-            for k, part in enumerate(parts):
-                for row, client in order if k % 2 == 0 else order[::-1]:
-                    if row.error is not None:
-                        continue
-                    try:
-                        got = await _measure(client, part, concurrency, args.max_seconds / len(parts))
-                    except Exception as exc:
-                        row.error = f"{type(exc).__name__}: {exc}"
-                        continue
-                    total = totals[id(row)]
-                    total.seconds += got.seconds
-                    total.cpu_seconds += got.cpu_seconds
-                    total.requests += got.requests
-            for row, _ in order:
+            for (row, client), part in turns(clients, parts, rep):
+                if row.error is not None:
+                    continue
+                try:
+                    got = await _measure(client, part, concurrency, args.max_seconds / len(parts))
+                except Exception as exc:
+                    row.error = f"{type(exc).__name__}: {exc}"
+                    continue
+                total = totals[id(row)]
+                total.seconds += got.seconds
+                total.cpu_seconds += got.cpu_seconds
+                total.requests += got.requests
+            for row, _ in clients:
                 if row.error is None and totals[id(row)].requests:
                     row.samples.append(totals[id(row)])
         for _, client in clients:

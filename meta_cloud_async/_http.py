@@ -51,8 +51,11 @@ MAX_ERROR_BODY = 1 << 20
 
 def is_replayable(content: Content) -> bool:
     """True when ``content`` can be sent again: bytes, or a factory of fresh streams."""
-    return isinstance(content, (bytes, bytearray, memoryview)) or (
-        callable(content) and not hasattr(content, "__aiter__")
+    # Plain bytes (every JSON call) first, without the tuple isinstance: this runs on each call.
+    return (
+        type(content) is bytes
+        or isinstance(content, (bytes, bytearray, memoryview))
+        or (callable(content) and not hasattr(content, "__aiter__"))
     )
 
 

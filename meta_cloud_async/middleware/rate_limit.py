@@ -515,9 +515,7 @@ class RateLimitMiddleware:
         if memory is None:
             return self._take_from_store(request, keys, policy)
         now = self._clock()
-        plan = self._plans.get(keys) if policy is self.policy and not self._adaptive else None
-        if plan is None:
-            plan = self._plan(keys, now, policy)
+        plan = self._plan(keys, now, policy)
         wait = 0.0
         for key, rate, burst in plan:
             w = memory.reserve_now(key, rate, burst, now)

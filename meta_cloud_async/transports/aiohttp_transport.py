@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from typing import Any
 
 import aiohttp
@@ -158,20 +158,13 @@ class AiohttpTransport:
                 timeout=timeout,
                 allow_redirects=False,
             ) as resp:
-                declared = resp.content_length
-                if (
-                    declared is not None
-                    and declared <= self.max_response_bytes
-                    and "content-encoding" not in resp.headers
-                ):
-                    body = await resp.read()  # the common Graph answer: read in one go, no frame of ours
-                else:
-                    body = await self._read(resp)
+                body = await self._read(resp)
                 return Response._received(resp.status, HeaderView(resp.headers), body, request)
         except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
             raise _map_error(exc, request.method) from safe_cause(exc, request.url)
 
-    async def _read(self, resp: aiohttp.ClientResponse) -> bytes:
+    def _read(self, resp: aiohttp.ClientResponse) -> Awaitable[bytes]:
+        # A plain function: the common Graph answer is aiohttp's own read, with no frame of ours.
         cap = self.max_response_bytes
         declared = resp.content_length
         if declared is not None and "content-encoding" not in resp.headers:
@@ -180,7 +173,11 @@ class AiohttpTransport:
             if declared > cap:
                 resp.close()
                 raise _too_large(resp.status, cap)
-            return await resp.read()
+            return resp.read()
+        return self._read_chunks(resp, cap)
+
+    async def _read_chunks(self, resp: aiohttp.ClientResponse, cap: int) -> bytes:
+        """A body of unknown size (chunked or compressed), read up to ``cap``."""
         chunks: list[bytes] = []
         size = 0
         async for chunk in resp.content.iter_chunked(65536):

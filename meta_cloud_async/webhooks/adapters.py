@@ -12,10 +12,8 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from meta_cloud_async.webhooks.router import SIGNATURE_HEADER, WebhookRouter
-
 if TYPE_CHECKING:
-    from meta_cloud_async.webhooks.router import WebhookResponse
+    from meta_cloud_async.webhooks.router import WebhookResponse, WebhookRouter
 
 __all__ = ["AsgiApp", "aiohttp_app"]
 
@@ -32,34 +30,29 @@ def _aiohttp_response(resp: WebhookResponse) -> web.Response:
 
 def aiohttp_app(router: WebhookRouter, path: str, *, app: web.Application | None = None) -> web.Application:
     cap = router.max_body_bytes
-    handle = router.handle
-    # The POST path itself (aiohttp's headers already ignore case), unless a subclass overrides
-    # ``handle``: then every request goes through its ``handle``, as the other adapters do.
-    deliver = router._post if type(router).handle is WebhookRouter.handle else None
 
     async def endpoint(request: web.Request) -> web.Response:
-        if request.method != "POST":
-            return _aiohttp_response(await handle(request.method, request.query, request.headers, b""))
-        length = request.content_length
-        if length is not None:
-            if length > cap:
+        body = b""
+        if request.method == "POST":
+            length = request.content_length
+            if length is not None and length > cap:
                 return web.Response(status=413, body=_TOO_LARGE)
-            body = await request.content.read(length) if length else b""
-            while len(body) < length:
-                more = await request.content.read(length - len(body))
-                if not more:
-                    break
-                body += more
-        else:
-            buf = bytearray()
-            async for chunk in request.content.iter_any():
-                buf += chunk
-                if len(buf) > cap:
-                    return web.Response(status=413, body=_TOO_LARGE)
-            body = bytes(buf)
-        if deliver is None:
-            return _aiohttp_response(await handle("POST", request.query, request.headers, body))
-        return _aiohttp_response(await deliver(body, request.headers.get(SIGNATURE_HEADER)))
+            if length is not None:
+                body = await request.content.read(length) if length else b""
+                while len(body) < length:
+                    more = await request.content.read(length - len(body))
+                    if not more:
+                        break
+                    body += more
+            else:
+                buf = bytearray()
+                async for chunk in request.content.iter_any():
+                    buf += chunk
+                    if len(buf) > cap:
+                        return web.Response(status=413, body=_TOO_LARGE)
+                body = bytes(buf)
+        resp = await router.handle(request.method, request.query, request.headers, body)
+        return _aiohttp_response(resp)
 
     async def cleanup(_: web.Application) -> None:
         await router.aclose()

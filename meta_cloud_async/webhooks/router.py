@@ -319,19 +319,11 @@ class WebhookRouter:
             return self._handshake(query)
         if method != "POST":
             return WebhookResponse(405, b"method not allowed")
-        return await self._post(body, _header(headers, SIGNATURE_HEADER))
-
-    async def _post(self, body: bytes, signature: str | None) -> WebhookResponse:
-        """A delivery: verify (constant-time, before anything is parsed), parse once, accept.
-
-        The one home of the POST path; adapters that can read the signature header straight
-        from their framework's case-insensitive headers call it directly.
-        """
         if len(body) > self.max_body_bytes:
             return WebhookResponse(413, b"payload too large")
         if self.__key is not None:
             try:
-                check_signature(body, signature, self.__key)
+                check_signature(body, _header(headers, SIGNATURE_HEADER), self.__key)
             except InvalidSignatureError as exc:
                 return WebhookResponse(401 if exc.missing else 403, b"invalid signature")
         try:
