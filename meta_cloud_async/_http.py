@@ -233,7 +233,8 @@ if _orjson is not None:
         except TypeError:
             return stdlib_dumps_json_bytes(value)  # the standard library's error (or its int keys)
         # orjson writes NaN and infinities as ``null``: let the standard library refuse them.
-        return stdlib_dumps_json_bytes(value) if b"null" in out else out
+        # ``110 in out`` (is there an "n" at all) is a memchr; ``bytes.find`` is cheaper than ``in``.
+        return stdlib_dumps_json_bytes(value) if 110 in out and out.find(b"null") != -1 else out
 
     def _orjson_dumps_text(value: Any) -> str:
         return _orjson_dumps_bytes(value).decode()

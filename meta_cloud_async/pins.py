@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-__all__ = ["generate_pin", "is_weak_pin", "validate_pin"]
+__all__ = ["check_pin_field", "generate_pin", "is_weak_pin", "validate_pin"]
 
 _DIGITS = frozenset("0123456789")
 
@@ -26,6 +26,15 @@ def validate_pin(pin: Any, *, name: str = "pin") -> str:
     if len(pin) != 6 or not _DIGITS.issuperset(pin):
         raise ValueError(f"{name} must be exactly 6 ASCII digits (0-9)")
     return pin
+
+
+def check_pin_field(_: Any, attribute: Any, value: Any) -> None:
+    """``validate_pin`` as an attrs validator, under the field's name (the request models' PIN fields).
+
+    A valid PIN passes with no further call: this runs on every ``set_pin`` and ``register``.
+    """
+    if not (type(value) is str and len(value) == 6 and _DIGITS.issuperset(value)):
+        validate_pin(value, name=attribute.name)
 
 
 _ASCENDING = "0123456789"

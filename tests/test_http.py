@@ -200,6 +200,20 @@ def test_long_digit_runs_inside_strings_stay_on_orjson(monkeypatch: pytest.Monke
         assert loads_json(body) == json.loads(body)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"pin": "482915"},
+        {"messaging_product": "whatsapp", "to": "15551234567"},  # an "n" but no null
+        {"a": None, "b": "null", "c": [None, 1.5]},  # real nulls
+        {"s": "nan", "t": "null"},  # the letters only inside strings
+        {"x": 1.0, "y": -0.0},
+    ],
+)
+def test_request_bodies_are_the_standard_librarys_bytes(value: Any) -> None:
+    assert dumps_json_bytes(value) == stdlib_dumps_json_bytes(value)
+
+
 @pytest.mark.parametrize("dumps", [dumps_json_bytes, stdlib_dumps_json_bytes], ids=[JSON_BACKEND, "stdlib"])
 def test_request_bodies_refuse_what_graph_cannot_read(dumps: Callable[[Any], bytes]) -> None:
     for bad in ({"latitude": math.nan}, {"x": [math.inf]}, {"y": {"z": -math.inf}}):

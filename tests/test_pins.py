@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from meta_cloud_async.pins import generate_pin, is_weak_pin, validate_pin
+from meta_cloud_async.pins import check_pin_field, generate_pin, is_weak_pin, validate_pin
 
 SIX_ASCII_DIGITS = re.compile(r"[0-9]{6}")
 
@@ -183,3 +183,39 @@ def test_generate_pin_uses_secrets_not_random(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(random, "randint", forbidden)
     monkeypatch.setattr(random, "random", forbidden)
     assert SIX_ASCII_DIGITS.fullmatch(generate_pin())
+
+
+class _Field:
+    name = "new_pin"
+
+
+class _Digits(str):
+    pass
+
+
+@pytest.mark.parametrize("value", ["000000", "482915", _Digits("123456")])
+def test_check_pin_field_passes_what_validate_pin_accepts(value: Any) -> None:
+    check_pin_field(None, _Field(), value)
+    assert validate_pin(value) == value
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        482915,
+        b"482915",
+        "48291",
+        "4829150",
+        "48291a",
+        "\uff14\uff18\uff12\uff19\uff11\uff15",
+        "\u00b282915",
+    ],
+)
+def test_check_pin_field_refuses_what_validate_pin_refuses_under_the_fields_name(value: Any) -> None:
+    with pytest.raises(ValueError) as refused:
+        check_pin_field(None, _Field(), value)
+    with pytest.raises(ValueError) as direct:
+        validate_pin(value, name="new_pin")
+    assert str(refused.value) == str(direct.value)
+    assert str(refused.value).startswith("new_pin must be")

@@ -7,14 +7,10 @@ from typing import Any, ClassVar
 import attrs
 
 from .._facts import DATA_LOCALIZATION_REGIONS
-from ..pins import validate_pin
+from ..pins import check_pin_field
 from .shared import ApiRequest, SuccessResponse
 
 __all__ = ["DATA_LOCALIZATION_REGIONS", "DeregisterRequest", "RegisterRequest"]
-
-
-def _check_pin(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
-    validate_pin(value, name=attribute.name)
 
 
 def _check_region(_: Any, attribute: attrs.Attribute[str | None], value: str | None) -> None:
@@ -39,7 +35,7 @@ class RegisterRequest(ApiRequest[SuccessResponse]):
     idempotent: ClassVar[bool] = False
 
     messaging_product: str = "whatsapp"
-    pin: str = attrs.field(validator=_check_pin, repr=False)
+    pin: str = attrs.field(validator=check_pin_field, repr=False)
     data_localization_region: str | None = attrs.field(default=None, validator=_check_region)
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import attrs
 
-from ..pins import validate_pin
+from ..pins import check_pin_field
 from .shared import ApiRequest, SuccessResponse
 
 __all__ = ["SetPinRequest"]
-
-
-def _check_pin(_: Any, attribute: attrs.Attribute[str], value: str) -> None:
-    validate_pin(value, name=attribute.name)
 
 
 @attrs.frozen(kw_only=True)
@@ -29,4 +25,4 @@ class SetPinRequest(ApiRequest[SuccessResponse]):
     path: ClassVar[str] = "{phone_number_id}"
     idempotent: ClassVar[bool] = True
 
-    pin: str = attrs.field(validator=_check_pin, repr=False)
+    pin: str = attrs.field(validator=check_pin_field, repr=False)

@@ -698,3 +698,29 @@ async def test_a_failing_refund_never_replaces_the_cancellation() -> None:
     waiter.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiter
+
+
+@pytest.mark.parametrize(
+    ("headers", "status", "expected"),
+    [
+        ({}, 200, False),
+        ({"Content-Type": "application/json"}, 200, False),
+        ({"X-App-Usage": '{"call_count":1}'}, 200, True),
+        ({"x-business-use-case-usage": "{}"}, 200, True),
+        ({"X-BUSINESS-USE-CASE-USAGE": "{}"}, 200, True),
+        ({}, 400, True),
+    ],
+)
+def test_must_observe_reads_a_transports_header_view_case_insensitively(
+    headers: dict[str, str], status: int, expected: bool
+) -> None:
+    # A real transport's answer carries a HeaderView over its own case-insensitive mapping;
+    # must_observe looks into that mapping directly. A plain dict (MockTransport) is lower-cased.
+    from multidict import CIMultiDict, CIMultiDictProxy
+
+    from meta_cloud_async._http import HeaderView
+    from meta_cloud_async.middleware.rate_limit import must_observe
+
+    view = HeaderView(CIMultiDictProxy(CIMultiDict(headers)))
+    assert must_observe(Response(status_code=status, headers=view, content=b"{}")) is expected
+    assert must_observe(Response(status_code=status, headers=headers, content=b"{}")) is expected

@@ -181,6 +181,24 @@ async def test_own_session_is_created_lazily_and_closed() -> None:
     await transport.aclose()  # idempotent
 
 
+async def test_an_owned_session_is_made_anew_after_aclose() -> None:
+    # The session in use is remembered, not asked whether it is closed on every request; aclose
+    # forgets it, so the next request opens a new pool rather than failing on the closed one.
+    transport = AiohttpTransport()
+    with aioresponses() as mocked:
+        mocked.get(URL, status=200, body=b"1", response_class=CompatResponse, repeat=True)
+        assert (await transport.send(get())).content == b"1"
+        first = transport.session
+        assert (await transport.send(get())).content == b"1"
+        assert transport.session is first
+        await transport.aclose()
+        assert first is not None and first.closed
+        assert (await transport.send(get())).content == b"1"
+        second = transport.session
+    assert second is not None and second is not first and not second.closed
+    await transport.aclose()
+
+
 async def test_passed_in_session_is_used_and_never_closed() -> None:
     async with aiohttp.ClientSession() as session:
         transport = AiohttpTransport(session)
