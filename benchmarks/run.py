@@ -560,6 +560,11 @@ def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-webhooks", action="store_true", help="skip the webhook benchmarks")
     parser.add_argument("--no-rotation", action="store_true", help="skip the batch PIN rotation row")
     parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count instructions per request under valgrind (load-free; about 2 minutes)",
+    )
+    parser.add_argument(
         "--loop",
         choices=("asyncio", "uvloop"),
         default="asyncio",
@@ -607,6 +612,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += run_on(args.loop, _throughput("graph", Target(url), specs, args))
         if not args.no_memory:
             memory = _memory(args, url)
+        instructions: dict[str, Any] | None = None
+        if args.instructions:
+            from benchmarks import instructions as instructions_bench
+
+            instructions = instructions_bench.measure(url, requests=200 if args.quick else 2000)
+            print(f"  {instructions_bench.report(instructions)}", file=sys.stderr)
 
     # The sandbox answers like Meta (usage headers included), so it shows what
     # the SDK's header parsing costs. Only set_pin: register has a 10-per-72h budget.
@@ -699,6 +710,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "webhooks": webhooks,
         "media": media,
         "rotation": rotation,
+        "instructions": instructions,
         "targets": targets,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -745,6 +757,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"(floor {rotation['floor_s']:.1f} s), peak RSS {rotation['peak_rss_mb']:.0f} MB, "
                 f"worst loop stall {rotation['worst_stall_ms']:.1f} ms, PINs match: {rotation['pins_match']}"
             )
+    if instructions is not None:
+        from benchmarks import instructions as instructions_bench
+
+        print(instructions_bench.report(instructions))
     print(f"\nTargets (median of {args.repeats} repeats; {args.requests:,} requests a run):\n")
     print(render_targets(targets))
     print(f"\nwrote {args.out}")
