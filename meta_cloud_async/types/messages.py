@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Literal, Union, cast
 import attrs
 
 from .._facts import is_ascii_digits
+from .._http import _slot_setters
 from ._wire_checks import (
     as_tuple,
     canonical,
@@ -1236,6 +1237,14 @@ class SentMessage:
     message_status: MessageStatus | None = None
 
 
+# The slots' own setters: a send's answer is built without the attrs __init__ (it costs about as
+# much as the rest of the parse); parse_sent_message fills every field, so nothing is left unset.
+_sent_id, _sent_wa_id, _sent_input, _sent_status = _slot_setters(
+    SentMessage, "id", "wa_id", "input", "message_status"
+)
+_new_object = object.__new__
+
+
 def parse_sent_message(data: Mapping[str, Any], _cls: Any = None) -> SentMessage:
     """Parse ``{"messaging_product", "contacts": [{"input", "wa_id"}], "messages": [{"id", "message_status"}]}``.
 
@@ -1256,12 +1265,12 @@ def parse_sent_message(data: Mapping[str, Any], _cls: Any = None) -> SentMessage
     contact = contacts[0] if isinstance(contacts, list) and contacts else None
     if not (type(contact) is dict or is_mapping(contact)):
         contact = {}
-    return SentMessage(
-        id=wamid,
-        wa_id=contact.get("wa_id"),
-        input=contact.get("input"),
-        message_status=status if status in _STATUSES else None,
-    )
+    sent: SentMessage = _new_object(SentMessage)
+    _sent_id(sent, wamid)
+    _sent_wa_id(sent, contact.get("wa_id"))
+    _sent_input(sent, contact.get("input"))
+    _sent_status(sent, status if status in _STATUSES else None)
+    return sent
 
 
 # -- the operations ------------------------------------------------------------------------

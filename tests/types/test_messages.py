@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -1371,6 +1372,37 @@ def test_sent_message_parses_metas_response() -> None:
     )
     with pytest.raises(ValueError, match="messages"):
         parse_sent_message({"messages": []})
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "contacts": [{"input": "+1555", "wa_id": "1555"}],
+            "messages": [{"id": "wamid.A", "message_status": "paused"}],
+        },
+        {"messages": [{"id": "wamid.B"}]},
+        {"contacts": [], "messages": [{"id": "wamid.C", "message_status": "accepted"}]},
+        {"contacts": ["not an object"], "messages": [{"id": "wamid.D"}]},
+    ],
+)
+def test_a_parsed_answer_is_the_model_its_constructor_makes(data: dict[str, Any]) -> None:
+    # parse_sent_message fills the slots without attrs' __init__: the result must be the same
+    # object in every way a caller can see (equality, hash, repr, evolve, every field set).
+    sent = parse_sent_message(data)
+    contact = data["contacts"][0] if data.get("contacts") and isinstance(data["contacts"][0], dict) else {}
+    built = SentMessage(
+        id=data["messages"][0]["id"],
+        wa_id=contact.get("wa_id"),
+        input=contact.get("input"),
+        message_status=data["messages"][0].get("message_status"),
+    )
+    assert type(sent) is SentMessage
+    assert sent == built and hash(sent) == hash(built) and repr(sent) == repr(built)
+    assert attrs.evolve(sent, id="wamid.Z") == attrs.evolve(built, id="wamid.Z")
+    assert attrs.asdict(sent) == attrs.asdict(built)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        sent.id = "x"  # type: ignore[misc]
 
 
 # -- conformance with Meta's spec, where its schema is usable -------------------------------
