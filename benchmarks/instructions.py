@@ -12,22 +12,38 @@ tens of instructions' worth). It is the load-free cross-check of the CPU ratios,
 an A/B of a hot-path change should read. Opt in with ``python -m benchmarks --instructions``
 (about two minutes); skipped when valgrind is not installed.
 
-Child mode (what each valgrind run executes):
-``python -m benchmarks.instructions CLIENT WORKLOAD CONCURRENCY REQUESTS URL``.
+``python -m benchmarks.instructions --in-process`` counts one call of each workload through the
+whole client over an instant ``MockTransport`` instead (no HTTP, no raw side): the SDK's own
+instructions per call, the figure a hot-path change moves first.
+
+Child modes (what each valgrind run executes):
+``python -m benchmarks.instructions CLIENT WORKLOAD CONCURRENCY REQUESTS URL`` and
+``python -m benchmarks.instructions inproc WORKLOAD CALLS``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["CACHES", "COUNTERS", "measure", "parse_counts", "per_request", "report"]
+__all__ = [
+    "CACHES",
+    "COUNTERS",
+    "IN_PROCESS",
+    "measure",
+    "measure_in_process",
+    "parse_counts",
+    "per_request",
+    "report",
+    "report_in_process",
+]
 
 #: A fixed simulated hierarchy (valgrind otherwise copies the host's, which a VM reports oddly):
 #: 32 KiB 8-way L1 instruction and data caches, a 4 MiB 16-way last level, 64-byte lines.
@@ -36,6 +52,8 @@ CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=4194304,16,64")
 COUNTERS = {"I refs": "instructions", "I1 misses": "i1_misses", "D1 misses": "d1_misses"}
 _LINE = re.compile(r"==\d+== (I\s+refs|I1\s+misses|D1\s+misses):\s+([\d,]+)")
 _CLIENTS = ("raw_aiohttp", "sdk_aiohttp")
+#: The workloads counted in process.
+IN_PROCESS = ("set_pin", "register", "per_number", "send_text")
 
 Run = Callable[[Sequence[str]], str]
 
@@ -58,7 +76,9 @@ def per_request(loaded: dict[str, int], idle: dict[str, int], requests: int) -> 
 
 
 def _valgrind_run(argv: Sequence[str]) -> str:
-    proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=900)
+    # A fixed hash seed: dict and set layouts (and so the counts) are the same from run to run.
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=900, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[-5]} exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
     return proc.stderr
@@ -124,6 +144,49 @@ def measure(
     return {"requests": requests, "concurrency": concurrency, "caches": list(CACHES), "rows": rows}
 
 
+def measure_in_process(
+    workloads: Sequence[str] = IN_PROCESS,
+    *,
+    calls: int = 5000,
+    run: Run = _valgrind_run,
+    valgrind: str | None = None,
+) -> dict[str, Any]:
+    """Instructions per call of each workload through the whole client over an instant MockTransport."""
+    valgrind = valgrind or shutil.which("valgrind")
+    if valgrind is None:
+        return {"skipped": "valgrind is not installed"}
+    jobs = [(workload, n) for workload in workloads for n in (calls, 0)]
+
+    def one(job: tuple[str, int]) -> str:
+        child = [sys.executable, "-m", "benchmarks.instructions", "inproc", job[0], str(job[1])]
+        return run(
+            [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *child]
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outputs = list(pool.map(one, jobs))
+    counts = {job: _instructions(out) for job, out in zip(jobs, outputs, strict=True)}
+    per_call = {w: round((counts[(w, calls)] - counts[(w, 0)]) / calls) for w in workloads}
+    return {"calls": calls, "instructions_per_call": per_call}
+
+
+def _instructions(stderr: str) -> int:
+    for m in _LINE.finditer(stderr):
+        if m.group(1).split() == ["I", "refs"]:
+            return int(m.group(2).replace(",", ""))
+    raise RuntimeError(f"cachegrind printed no instruction count: {stderr.strip()[-300:]}")
+
+
+def report_in_process(result: dict[str, Any]) -> str:
+    """One line per workload."""
+    if "skipped" in result:
+        return f"instructions in process: skipped ({result['skipped']})"
+    counts = result["instructions_per_call"]
+    return f"instructions per call in process (cachegrind, {result['calls']:,} calls): " + ", ".join(
+        f"{w} {n:,}" for w, n in counts.items()
+    )
+
+
 def report(result: dict[str, Any]) -> str:
     """The rows as lines for the runner's output."""
     if "skipped" in result:
@@ -155,6 +218,49 @@ async def _child(client: str, workload: str, concurrency: int, requests: int, ur
         await bench.aclose()
 
 
+async def _in_process_child(workload: str, calls: int) -> None:
+    from benchmarks.clients import NUMBERS, PIN, RECIPIENT, TEXT, unthrottled_rate_limit
+    from benchmarks.graph_server import _BODY, _SENT
+    from meta_cloud_async import WhatsApp
+    from meta_cloud_async._http import Request, Response
+    from meta_cloud_async.transports.mock import MockTransport
+
+    sent = Response(status_code=200, headers={"content-type": "application/json"}, content=_SENT)
+    ok = Response(status_code=200, headers={"content-type": "application/json"}, content=_BODY)
+
+    def answer(request: Request) -> Response:  # what the graph server answers
+        return sent if request.url.endswith("/messages") else ok
+
+    wa = WhatsApp(
+        access_token="bench-token-not-a-secret",
+        phone_number_id="106540352242922",
+        base_url="http://127.0.0.1:1",
+        transport=MockTransport(answer),
+        rate_limit=unthrottled_rate_limit(),
+    )
+    turn = [0]
+
+    def per_number() -> Awaitable[Any]:
+        i = turn[0] = turn[0] + 1
+        return wa.with_options(phone_number_id=NUMBERS[i % 50]).registration.register(PIN)
+
+    ops: dict[str, Callable[[], Awaitable[Any]]] = {
+        "set_pin": lambda: wa.two_step_verification.set_pin(PIN),
+        "register": lambda: wa.registration.register(PIN),
+        "per_number": per_number,
+        "send_text": lambda: wa.messages.send_text(RECIPIENT, TEXT),
+    }
+    op = ops[workload]
+    for _ in range(500 + calls):  # 500 warm-up calls in both runs: they cancel out
+        await op()
+    await wa.aclose()
+
+
 if __name__ == "__main__":
-    name, work, conc, count, where = sys.argv[1:6]
-    asyncio.run(_child(name, work, int(conc), int(count), where))
+    if sys.argv[1:2] == ["--in-process"]:
+        print(report_in_process(measure_in_process()))
+    elif sys.argv[1:2] == ["inproc"]:
+        asyncio.run(_in_process_child(sys.argv[2], int(sys.argv[3])))
+    else:
+        name, work, conc, count, where = sys.argv[1:6]
+        asyncio.run(_child(name, work, int(conc), int(count), where))

@@ -66,3 +66,18 @@ def test_measure_is_skipped_without_valgrind(monkeypatch: pytest.MonkeyPatch) ->
     result = instructions.measure("http://127.0.0.1:1")
     assert result == {"skipped": "valgrind is not installed"}
     assert "skipped" in instructions.report(result)
+
+
+def test_measure_in_process_counts_instructions_per_call() -> None:
+    cost = {"set_pin": 44_000, "send_text": 80_000}
+
+    def run(argv: Sequence[str]) -> str:
+        assert argv[0] == "/usr/bin/valgrind" and argv[-3] == "inproc"
+        workload, calls = argv[-2], int(argv[-1])
+        return _summary(3_000_000 + cost[workload] * calls, 1, 1)
+
+    result = instructions.measure_in_process(
+        ["set_pin", "send_text"], calls=100, run=run, valgrind="/usr/bin/valgrind"
+    )
+    assert result == {"calls": 100, "instructions_per_call": {"set_pin": 44_000, "send_text": 80_000}}
+    assert "send_text 80,000" in instructions.report_in_process(result)
