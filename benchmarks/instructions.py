@@ -29,7 +29,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -52,19 +52,19 @@ CACHES = ("--I1=32768,8,64", "--D1=32768,8,64", "--LL=4194304,16,64")
 COUNTERS = {"I refs": "instructions", "I1 misses": "i1_misses", "D1 misses": "d1_misses"}
 _LINE = re.compile(r"==\d+== (I\s+refs|I1\s+misses|D1\s+misses):\s+([\d,]+)")
 _CLIENTS = ("raw_aiohttp", "sdk_aiohttp")
-#: The workloads counted in process.
+#: The workloads counted in process (``per_number``: ``set_pin`` through a copy per call, as profiled).
 IN_PROCESS = ("set_pin", "register", "per_number", "send_text")
 
 Run = Callable[[Sequence[str]], str]
 
 
-def parse_counts(stderr: str) -> dict[str, int]:
-    """The counters of one cachegrind summary (its stderr); a missing counter is an error."""
+def parse_counts(stderr: str, wanted: Sequence[str] = tuple(COUNTERS.values())) -> dict[str, int]:
+    """The ``wanted`` counters of one cachegrind summary (its stderr); a missing one is an error."""
     found = {
         COUNTERS[" ".join(m.group(1).split())]: int(m.group(2).replace(",", ""))
         for m in _LINE.finditer(stderr)
     }
-    missing = set(COUNTERS.values()) - set(found)
+    missing = set(wanted) - set(found)
     if missing:
         raise RuntimeError(f"cachegrind printed no {', '.join(sorted(missing))}: {stderr.strip()[-300:]}")
     return found
@@ -80,29 +80,18 @@ def _valgrind_run(argv: Sequence[str]) -> str:
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     proc = subprocess.run(list(argv), capture_output=True, text=True, timeout=900, env=env)
     if proc.returncode != 0:
-        raise RuntimeError(f"{argv[-5]} exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
+        child = " ".join(argv[list(argv).index("benchmarks.instructions") + 1 :])
+        raise RuntimeError(f"child {child!r} exited {proc.returncode}: {proc.stderr.strip()[-300:]}")
     return proc.stderr
 
 
-def _argv(valgrind: str, client: str, workload: str, concurrency: int, requests: int, url: str) -> list[str]:
-    child = [
-        sys.executable,
-        "-m",
-        "benchmarks.instructions",
-        client,
-        workload,
-        str(concurrency),
-        str(requests),
-        url,
-    ]
-    return [
-        valgrind,
-        "--tool=cachegrind",
-        "--cache-sim=yes",
-        *CACHES,
-        "--cachegrind-out-file=/dev/null",
-        *child,
-    ]
+def _run_children(run: Run, valgrind: str, cache_sim: bool, children: Sequence[Sequence[str]]) -> list[str]:
+    """Each ``python -m benchmarks.instructions ...`` child under cachegrind, two at a time (one per core)."""
+    tool = [valgrind, "--tool=cachegrind", "--cachegrind-out-file=/dev/null"]
+    tool += ["--cache-sim=yes", *CACHES] if cache_sim else ["--cache-sim=no"]
+    argvs = [[*tool, sys.executable, "-m", "benchmarks.instructions", *child] for child in children]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(run, argvs))
 
 
 def measure(
@@ -123,8 +112,8 @@ def measure(
     if valgrind is None:
         return {"skipped": "valgrind is not installed"}
     jobs = [(workload, client, n) for workload in workloads for client in _CLIENTS for n in (requests, 0)]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # one valgrind per core
-        outputs = list(pool.map(lambda j: run(_argv(valgrind, j[1], j[0], concurrency, j[2], url)), jobs))
+    children = [[client, workload, str(concurrency), str(n), url] for workload, client, n in jobs]
+    outputs = _run_children(run, valgrind, True, children)
     counts = {job: parse_counts(out) for job, out in zip(jobs, outputs, strict=True)}
     rows = []
     for workload in workloads:
@@ -156,25 +145,13 @@ def measure_in_process(
     if valgrind is None:
         return {"skipped": "valgrind is not installed"}
     jobs = [(workload, n) for workload in workloads for n in (calls, 0)]
-
-    def one(job: tuple[str, int]) -> str:
-        child = [sys.executable, "-m", "benchmarks.instructions", "inproc", job[0], str(job[1])]
-        return run(
-            [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", *child]
-        )
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        outputs = list(pool.map(one, jobs))
-    counts = {job: _instructions(out) for job, out in zip(jobs, outputs, strict=True)}
+    outputs = _run_children(run, valgrind, False, [["inproc", workload, str(n)] for workload, n in jobs])
+    counts = {
+        job: parse_counts(out, ("instructions",))["instructions"]
+        for job, out in zip(jobs, outputs, strict=True)
+    }
     per_call = {w: round((counts[(w, calls)] - counts[(w, 0)]) / calls) for w in workloads}
     return {"calls": calls, "instructions_per_call": per_call}
-
-
-def _instructions(stderr: str) -> int:
-    for m in _LINE.finditer(stderr):
-        if m.group(1).split() == ["I", "refs"]:
-            return int(m.group(2).replace(",", ""))
-    raise RuntimeError(f"cachegrind printed no instruction count: {stderr.strip()[-300:]}")
 
 
 def report_in_process(result: dict[str, Any]) -> str:
@@ -219,38 +196,9 @@ async def _child(client: str, workload: str, concurrency: int, requests: int, ur
 
 
 async def _in_process_child(workload: str, calls: int) -> None:
-    from benchmarks.clients import NUMBERS, PIN, RECIPIENT, TEXT, unthrottled_rate_limit
-    from benchmarks.graph_server import _BODY, _SENT
-    from meta_cloud_async import WhatsApp
-    from meta_cloud_async._http import Request, Response
-    from meta_cloud_async.transports.mock import MockTransport
+    from benchmarks.profiles import mock_operation
 
-    sent = Response(status_code=200, headers={"content-type": "application/json"}, content=_SENT)
-    ok = Response(status_code=200, headers={"content-type": "application/json"}, content=_BODY)
-
-    def answer(request: Request) -> Response:  # what the graph server answers
-        return sent if request.url.endswith("/messages") else ok
-
-    wa = WhatsApp(
-        access_token="bench-token-not-a-secret",
-        phone_number_id="106540352242922",
-        base_url="http://127.0.0.1:1",
-        transport=MockTransport(answer),
-        rate_limit=unthrottled_rate_limit(),
-    )
-    turn = [0]
-
-    def per_number() -> Awaitable[Any]:
-        i = turn[0] = turn[0] + 1
-        return wa.with_options(phone_number_id=NUMBERS[i % 50]).registration.register(PIN)
-
-    ops: dict[str, Callable[[], Awaitable[Any]]] = {
-        "set_pin": lambda: wa.two_step_verification.set_pin(PIN),
-        "register": lambda: wa.registration.register(PIN),
-        "per_number": per_number,
-        "send_text": lambda: wa.messages.send_text(RECIPIENT, TEXT),
-    }
-    op = ops[workload]
+    wa, op = mock_operation(workload)
     for _ in range(500 + calls):  # 500 warm-up calls in both runs: they cancel out
         await op()
     await wa.aclose()

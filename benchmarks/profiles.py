@@ -5,8 +5,8 @@ over a :class:`MockTransport` that answers at once, so every function in the pro
 SDK's own (the transport is the only stand-in). The rate limiter runs with its rates lifted,
 so it takes its tokens but never waits.
 
-Usage: ``python -m benchmarks.profiles [set_pin|send_text|per_number] [--calls N] [--top K]``.
-``per_number`` makes a ``with_options(phone_number_id=...)`` copy per call over 50 numbers.
+Usage: ``python -m benchmarks.profiles [set_pin|register|send_text|per_number] [--calls N] [--top K]``.
+``per_number`` is ``set_pin`` through a ``with_options(phone_number_id=...)`` copy per call over 50 numbers.
 """
 
 from __future__ import annotations
@@ -22,21 +22,25 @@ from typing import Any
 
 from .clients import NUMBERS, PHONE_NUMBER_ID, PIN, RECIPIENT, TEXT, TOKEN, unthrottled_rate_limit
 
-__all__ = ["profile"]
+__all__ = ["WORKLOADS", "mock_operation", "profile"]
 
-_SENT = (
-    b'{"messaging_product":"whatsapp","contacts":[{"input":"15551234567","wa_id":"15551234567"}],'
-    b'"messages":[{"id":"wamid.HBgLMTU1NTEyMzQ1NjcVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"}]}'
-)
+#: The workloads an in-process client is made for (``per_number``: ``set_pin`` through a copy).
+WORKLOADS = ("set_pin", "register", "send_text", "per_number")
 
 
-async def _profile(workload: str, calls: int, top: int) -> str:
+def mock_operation(workload: str) -> tuple[Any, Callable[[], Awaitable[Any]]]:
+    """A client over a MockTransport answering like the graph server, and one call of ``workload``.
+
+    Shared by this profiler and ``benchmarks.instructions --in-process``, so both count the same call.
+    """
     from meta_cloud_async import WhatsApp
     from meta_cloud_async._http import Request, Response
     from meta_cloud_async.transports.mock import MockTransport
 
+    from .graph_server import _BODY, _SENT
+
     sent = Response(status_code=200, headers={"content-type": "application/json"}, content=_SENT)
-    ok = Response(status_code=200, headers={"content-type": "application/json"}, content=b'{"success":true}')
+    ok = Response(status_code=200, headers={"content-type": "application/json"}, content=_BODY)
 
     def answer(request: Request) -> Response:
         return sent if request.url.endswith("/messages") else ok
@@ -54,6 +58,9 @@ async def _profile(workload: str, calls: int, top: int) -> str:
     if workload == "send_text":
         send_text = wa.messages.send_text
         op = lambda: send_text(RECIPIENT, TEXT)  # noqa: E731
+    elif workload == "register":
+        register = wa.registration.register
+        op = lambda: register(PIN)  # noqa: E731
     elif workload == "per_number":
 
         def op() -> Awaitable[Any]:
@@ -63,6 +70,11 @@ async def _profile(workload: str, calls: int, top: int) -> str:
     else:
         set_pin = wa.two_step_verification.set_pin
         op = lambda: set_pin(PIN)  # noqa: E731
+    return wa, op
+
+
+async def _profile(workload: str, calls: int, top: int) -> str:
+    wa, op = mock_operation(workload)
     for _ in range(2000):  # warm every cache first
         await op()
     profiler = cProfile.Profile()
@@ -85,9 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.profiles", description=__doc__.splitlines()[0]
     )
-    parser.add_argument(
-        "workload", nargs="?", default="set_pin", choices=("set_pin", "send_text", "per_number")
-    )
+    parser.add_argument("workload", nargs="?", default="set_pin", choices=WORKLOADS)
     parser.add_argument("--calls", type=int, default=20_000)
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args(argv)

@@ -85,7 +85,7 @@ import attrs
 from .._checks import check_number, number_field
 from .._facts import is_ascii_digits
 from .._hints import server_wait_hint
-from .._http import HeaderView, Request, RequestMeta, Response, loads_json
+from .._http import Request, RequestMeta, Response, loads_json
 from .._options import NOT_GIVEN
 from ..errors import (
     APP_THROTTLE_CODES,
@@ -370,9 +370,6 @@ def must_observe(response: Response) -> bool:
     if response.status_code >= 400:
         return True
     headers = response.headers
-    if type(headers) is HeaderView:
-        # The transport's own case-insensitive mapping: its lookups are C calls, not our frames.
-        headers = headers._source
     return bool(headers) and ("x-business-use-case-usage" in headers or "x-app-usage" in headers)
 
 

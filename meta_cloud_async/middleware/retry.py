@@ -181,13 +181,7 @@ class RetryMiddleware:
         """One call; ``pacer`` is the rate limiter right inside, run inline (``build_chain`` fuses them)."""
         # A plain function: with retries off it hands back the next coroutine itself (no extra frame).
         policy = self.policy if request.meta.retry is NOT_GIVEN else request.meta.retry
-        content = request.content
-        if (
-            policy is None
-            or policy.max_retries == 0
-            or _disabled.get()
-            or (type(content) is not bytes and not is_replayable(content))  # bytes: no call
-        ):
+        if policy is None or policy.max_retries == 0 or _disabled.get() or not is_replayable(request.content):
             # A one-shot stream body is never replayed: its bytes are gone once sent.
             return call_next(request) if pacer is None else pacer(request, call_next)
         return self._run(policy, request, call_next, pacer)

@@ -52,6 +52,9 @@ _LARGE_BODY = 1 << 20
 
 
 def _payload(content: Any) -> Any:
+    """What aiohttp is handed for one attempt's body (plain bytes, every JSON call, pass as they are)."""
+    if type(content) is not bytes:
+        content = open_content(content)
     if isinstance(content, bytes) and len(content) > _LARGE_BODY:
         return io.BytesIO(content)
     return content or None
@@ -121,20 +124,18 @@ class AiohttpTransport:
         self._keepalive_timeout = keepalive_timeout
         self._ttl_dns_cache = ttl_dns_cache
         self._trust_env = trust_env
-        # The session to send on without asking aiohttp whether it is closed (two property
-        # frames per request): set by _get_session, cleared by aclose. An owned session that a
-        # caller closes behind our back is aiohttp's RuntimeError, not silently made anew.
-        self._ready: aiohttp.ClientSession | None = None
 
     @property
     def session(self) -> aiohttp.ClientSession | None:
-        """The session in use, or None before the first request of an owned session."""
+        """The session in use; None before the first request of an owned session and after ``aclose``."""
         return self._session
 
     def _get_session(self) -> aiohttp.ClientSession:
+        # An owned session is made on first use, and anew after aclose (which forgets it). One a
+        # caller closes behind our back is aiohttp's RuntimeError, not silently replaced: asking
+        # aiohttp's ``closed`` property on every request costs two frames.
         session = self._session
-        if session is None or (self._owns_session and session.closed):
-            # An owned session is made on first use, and anew after aclose.
+        if session is None:
             connector = aiohttp.TCPConnector(
                 limit=self._limit,
                 limit_per_host=self._limit_per_host,
@@ -145,20 +146,13 @@ class AiohttpTransport:
             # skipping sends every request down aiohttp's slower header-merging path.
             session = aiohttp.ClientSession(connector=connector, trust_env=self._trust_env)
             self._session = session
-        self._ready = session
         return session
 
     async def send(self, request: Request) -> Response:
         """Send ``request`` on the shared aiohttp session (made on first use); aiohttp's errors are mapped to ours."""
-        session = self._ready
-        if session is None:
-            session = self._get_session()
+        session = self._get_session()
         timeout = _timeout_for(request.timeout)
-        content = request.content
-        if type(content) is not bytes or len(content) > _LARGE_BODY:
-            content = _payload(open_content(content))
-        elif not content:
-            content = None
+        content = _payload(request.content)
         if request.stream:
             return await self._send_streamed(session, request, content, timeout)
         try:
@@ -250,9 +244,10 @@ class AiohttpTransport:
     async def aclose(self) -> None:
         """Close the session if this transport created it; a session passed in is left open."""
         session = self._session
-        self._ready = None
-        if self._owns_session and session is not None and not session.closed:
-            await session.close()
+        if self._owns_session and session is not None:
+            self._session = None
+            if not session.closed:
+                await session.close()
 
 
 class _AiohttpStream:

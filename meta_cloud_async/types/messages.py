@@ -1161,10 +1161,7 @@ def build_text_body(
 ) -> dict[str, Any]:
     """``build_message_body(to, Text(body=body, preview_url=preview_url), ...)``, the same checks in
     the same order and the same dict, without the model object: the commonest send's body."""
-    if not (
-        type(body) is str and 0 < len(body) <= TEXT_BODY_MAX and (preview_url is False or preview_url is True)
-    ):
-        _check_text_fields(body, preview_url, "text")  # passes what the line above passes; words the error
+    _check_text_fields(body, preview_url, "text")
     wire = _envelope(to, reply_to, callback_data)
     wire["type"] = "text"
     wire["text"] = _text_wire(body, preview_url)
@@ -1242,7 +1239,6 @@ class SentMessage:
 _sent_id, _sent_wa_id, _sent_input, _sent_status = _slot_setters(
     SentMessage, "id", "wa_id", "input", "message_status"
 )
-_new_object = object.__new__
 
 
 def parse_sent_message(data: Mapping[str, Any], _cls: Any = None) -> SentMessage:
@@ -1252,20 +1248,17 @@ def parse_sent_message(data: Mapping[str, Any], _cls: Any = None) -> SentMessage
     rather than failing a send that Meta accepted. (The second argument lets the
     converter call it as its structure hook, with no wrapper in between.)
     """
-    # ``type(...) is dict`` first: a decoded answer's objects are dicts, so no call on this path.
     messages = data.get("messages")
-    first = messages[0] if isinstance(messages, list) and messages else None
-    if not (type(first) is dict or is_mapping(first)):
+    if not (isinstance(messages, list) and messages and is_mapping(messages[0])):
         raise ValueError("a send response needs messages[0].id")
+    first = messages[0]
     wamid = first.get("id")
     if not isinstance(wamid, str):
         raise ValueError("a send response needs messages[0].id")
     status = first.get("message_status")
     contacts = data.get("contacts")
-    contact = contacts[0] if isinstance(contacts, list) and contacts else None
-    if not (type(contact) is dict or is_mapping(contact)):
-        contact = {}
-    sent: SentMessage = _new_object(SentMessage)
+    contact = contacts[0] if isinstance(contacts, list) and contacts and is_mapping(contacts[0]) else {}
+    sent: SentMessage = object.__new__(SentMessage)
     _sent_id(sent, wamid)
     _sent_wa_id(sent, contact.get("wa_id"))
     _sent_input(sent, contact.get("input"))
